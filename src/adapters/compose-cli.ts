@@ -1,0 +1,96 @@
+/**
+ * Docker Compose v2, through its own CLI: the reference implementation reads and runs the
+ * user's files; Slipway never re-implements compose semantics.
+ */
+import { SlipwayError } from "../core/errors.js";
+import type { ComposeModel } from "../plan/compose-model.js";
+import { CommandNotFoundError, runCommand, type CommandResult } from "./run-command.js";
+
+export const MINIMUM_COMPOSE = [2, 24] as const;
+
+export interface ComposeTarget {
+  readonly files: readonly string[];
+  readonly projectDirectory: string;
+  readonly projectName: string;
+  /** Variables for interpolation (merged over the process environment). */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+export interface ComposeCli {
+  /** The plugin's version, such as "2.26.1"; throws E_COMPOSE_MISSING / E_COMPOSE_TOO_OLD. */
+  version(): Promise<string>;
+  /** The resolved model with every profile enabled. */
+  config(target: ComposeTarget): Promise<ComposeModel>;
+}
+
+const INSTALL_HINT = "install the Docker Compose v2 plugin (>= 2.24): on Debian, run scripts/install-docker-debian.sh; elsewhere see https://docs.docker.com/compose/install/";
+
+export function parseComposeVersion(text: string): [number, number, number] | undefined {
+  const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+}
+
+export function isComposeRecentEnough(version: readonly number[]): boolean {
+  const [major = 0, minor = 0] = version;
+  return major > MINIMUM_COMPOSE[0] || (major === MINIMUM_COMPOSE[0] && minor >= MINIMUM_COMPOSE[1]);
+}
+
+/** Compose's messages are prefixed and multi-line; keep the part a person needs. */
+export function composeErrorText(result: CommandResult): string {
+  const text = (result.stderr || result.stdout).trim();
+  return text
+    .split("\n")
+    .filter((line) => !/level=warning/.test(line))
+    .join("\n")
+    .replace(/^(error|Error):?\s*/i, "")
+    .trim();
+}
+
+export function createComposeCli(options: { readonly docker?: string; readonly env?: NodeJS.ProcessEnv } = {}): ComposeCli {
+  const docker = options.docker ?? "docker";
+  const baseEnv = options.env ?? process.env;
+
+  async function compose(args: readonly string[], env: NodeJS.ProcessEnv = baseEnv, cwd?: string): Promise<CommandResult> {
+    try {
+      return await runCommand(docker, ["compose", ...args], { env, ...(cwd ? { cwd } : {}) });
+    } catch (error) {
+      if (error instanceof CommandNotFoundError) {
+        throw new SlipwayError("E_COMPOSE_MISSING", `the docker CLI is not installed: ${INSTALL_HINT}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async version() {
+      const result = await compose(["version", "--short"]);
+      const version = result.exitCode === 0 ? parseComposeVersion(result.stdout) : undefined;
+      if (!version) {
+        throw new SlipwayError("E_COMPOSE_MISSING", `Docker Compose v2 is not available ("docker compose version" failed): ${INSTALL_HINT}`);
+      }
+      if (!isComposeRecentEnough(version)) {
+        throw new SlipwayError("E_COMPOSE_TOO_OLD", `Docker Compose ${version.join(".")} is too old; Slipway needs ${MINIMUM_COMPOSE.join(".")} or newer: ${INSTALL_HINT}`);
+      }
+      return version.join(".");
+    },
+
+    async config(target) {
+      const args = ["--project-directory", target.projectDirectory, "-p", target.projectName, ...target.files.flatMap((f) => ["-f", f]), "--profile", "*", "config", "--format", "json"];
+      // COMPOSE_* settings of the caller's shell must not change which files or project we read.
+      const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(baseEnv).filter(([key]) => !/^COMPOSE_(FILE|PROJECT_NAME|PROFILES|ENV_FILES)$/.test(key)));
+      const result = await compose(args, { ...env, ...target.variables }, target.projectDirectory);
+      if (result.exitCode !== 0) {
+        const text = composeErrorText(result);
+        if (/unknown (shorthand )?flag|is not a docker command/i.test(text)) {
+          throw new SlipwayError("E_COMPOSE_MISSING", `Docker Compose v2 is not available: ${INSTALL_HINT}`);
+        }
+        throw new SlipwayError("E_COMPOSE_INVALID", `docker compose rejected the project: ${text}`, { details: [] });
+      }
+      try {
+        return JSON.parse(result.stdout) as ComposeModel;
+      } catch (error) {
+        throw new SlipwayError("E_INTERNAL", "docker compose config printed something that is not JSON; is the compose plugin >= 2.24?", { cause: error });
+      }
+    },
+  };
+}

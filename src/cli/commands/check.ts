@@ -1,0 +1,42 @@
+/** `slipway check`: the preflight, as a report. */
+import { checkProject, type CheckReport } from "../../project/check-project.js";
+import { renderProblem } from "../../project/problem.js";
+import type { CommandContext } from "../context.js";
+import { describeService } from "./describe.js";
+import type { ProjectFlags } from "./load.js";
+
+export function renderCheck(report: CheckReport): string {
+  const lines: string[] = [];
+  const project = report.project;
+  if (project) {
+    lines.push(`${project.name}, environment ${project.environment.name}: ${project.composeFiles.join(", ")}`);
+  }
+  if (report.classification) {
+    for (const service of report.classification.services) lines.push(`  ${describeService(service, report.classification)}`);
+  }
+  const sourced = report.variables.filter((v) => v.origin !== undefined);
+  if (sourced.length > 0) lines.push(`variables: ${sourced.map((v) => `${v.name} (from ${v.origin})`).join(", ")}`);
+  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  if (report.problems.length > 0) {
+    lines.push(`${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} to fix:`);
+    for (const problem of report.problems) lines.push(`  ${renderProblem(problem)}`);
+  }
+  for (const error of report.unavailable) lines.push(`unavailable: ${error.message}`);
+  if (report.exitCode === 0) {
+    lines.push(`deployable (compose ${report.composeVersion ?? "?"}, engine ${report.engineVersion ?? "?"})`);
+  } else if (report.problems.length === 0 && report.unavailable.length > 0) {
+    lines.push("not deployable here until the above is installed or started");
+  } else {
+    lines.push("not deployable: fix the problems above and run slipway check again");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function runCheck(ctx: CommandContext, flags: ProjectFlags): Promise<number> {
+  const report = await checkProject(
+    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) },
+    ctx,
+  );
+  (report.exitCode === 0 ? ctx.io.stdout : ctx.io.stderr)(renderCheck(report));
+  return report.exitCode;
+}

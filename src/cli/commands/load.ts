@@ -1,0 +1,21 @@
+/** Shared by the commands that need a loaded, resolved project: input problems become one error. */
+import { loadProject, type LoadedProject } from "../../project/load-project.js";
+import { problemsError } from "../../project/problem.js";
+import { resolveProject, type ResolvedProject } from "../../project/resolve-project.js";
+import type { CommandContext } from "../context.js";
+
+export interface ProjectFlags {
+  readonly env?: string;
+  readonly dir?: string;
+}
+
+export async function loadOrThrow(ctx: CommandContext, flags: ProjectFlags): Promise<LoadedProject> {
+  const dir = flags.dir ?? ctx.io.cwd;
+  const loaded = await loadProject({ dir, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, { git: ctx.git });
+  if (loaded.problems.length > 0 || !loaded.project) throw problemsError(loaded.problems);
+  return loaded.project;
+}
+
+export async function resolveOrThrow(ctx: CommandContext, flags: ProjectFlags): Promise<ResolvedProject> {
+  return resolveProject(await loadOrThrow(ctx, flags), ctx.compose);
+}

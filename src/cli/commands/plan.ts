@@ -1,0 +1,60 @@
+/** `slipway plan`: the compose files a release and the accessories would run with. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { SlipwayError } from "../../core/errors.js";
+import { planRelease, type ReleasePlan } from "../../plan/plan-release.js";
+import { problemsError } from "../../project/problem.js";
+import type { CommandContext } from "../context.js";
+import { parseFormat, renderData } from "../format.js";
+import { resolveOrThrow, type ProjectFlags } from "./load.js";
+
+export interface PlanFlags extends ProjectFlags {
+  readonly release?: string;
+  readonly format?: string;
+  readonly out?: string;
+}
+
+function releaseId(flag: string | undefined): string {
+  if (flag === undefined) return "v1";
+  if (!/^v\d+$/.test(flag)) throw new SlipwayError("E_USAGE", `--release ${flag}: write a release number such as v3`);
+  return flag;
+}
+
+async function renderPlanYaml(plan: ReleasePlan): Promise<string> {
+  const { stringify } = await import("yaml");
+  const header = `# slipway plan: ${plan.project}, environment ${plan.environment}, release ${plan.release}, images tagged ${plan.tag}\n`;
+  const docs = (["release", "accessories", "build"] as const).map((kind) => {
+    const file = plan.files[kind];
+    return `# ${kind}: docker compose -p ${file.projectName} -f ${kind}.yml …\n${stringify(file.content, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+  });
+  return `${header}${docs.map((d) => `---\n${d}`).join("")}`;
+}
+
+export async function runPlan(ctx: CommandContext, flags: PlanFlags): Promise<number> {
+  const format = parseFormat(flags.format);
+  const release = releaseId(flags.release);
+  const resolved = await resolveOrThrow(ctx, flags);
+  if (resolved.lint.errors.length > 0) {
+    throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
+  }
+  const plan = planRelease({
+    model: resolved.model,
+    classification: resolved.classification,
+    project: resolved.project.name,
+    environment: resolved.project.environment.name,
+    release,
+    tag: resolved.project.tag,
+    ...(resolved.project.head ? { commit: resolved.project.head.commit } : {}),
+  });
+  if (flags.out) {
+    const dir = resolve(ctx.io.cwd, flags.out);
+    mkdirSync(dir, { recursive: true });
+    for (const kind of ["release", "accessories", "build"] as const) {
+      writeFileSync(join(dir, `${kind}.yml`), await renderData(plan.files[kind].content, "yaml"));
+    }
+    ctx.io.stderr(`wrote ${dir}/{release,accessories,build}.yml\n`);
+  }
+  ctx.io.stdout(format === "json" ? await renderData(plan, "json") : await renderPlanYaml(plan));
+  for (const warning of resolved.lint.warnings) ctx.io.stderr(`warning: ${warning}\n`);
+  return 0;
+}

@@ -1,0 +1,15 @@
+/** Output formats shared by the commands that print data. */
+import { SlipwayError } from "../core/errors.js";
+
+export type Format = "yaml" | "json";
+
+export function parseFormat(value: string | undefined): Format {
+  if (value === undefined || value === "yaml" || value === "json") return value ?? "yaml";
+  throw new SlipwayError("E_USAGE", `--format ${value}: choose yaml or json`);
+}
+
+export async function renderData(data: unknown, format: Format): Promise<string> {
+  if (format === "json") return `${JSON.stringify(data, null, 2)}\n`;
+  const { stringify } = await import("yaml");
+  return stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,9 @@
+/** What an entry point may touch: passed in, so tests never touch `process`. */
+export interface Io {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly stdoutIsTTY: boolean;
+  readonly stdinIsTTY: boolean;
+}

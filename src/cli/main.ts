@@ -1,0 +1,135 @@
+/**
+ * The CLI's one entry point: argv in, text out, an exit code back. The only place that prints
+ * errors; `runFromProcess` is the only place that touches `process`.
+ */
+import { readFileSync } from "node:fs";
+import type { Command as CommanderCommand } from "commander";
+import { ExitCodes, SlipwayError, exitCodeFor } from "../core/errors.js";
+import type { CommandContext } from "./context.js";
+import type { Io } from "./io.js";
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes: 0 ok, 1 deployment failed (the previous release still serves), 2 bad input,
+3 environment locked, 4 engine, compose or router unavailable.`;
+
+export function renderError(error: unknown): string {
+  if (error instanceof SlipwayError) {
+    const details = error.details.map((line) => `  ${line}\n`).join("");
+    return `slipway: ${error.message}\n${details}`;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `slipway: unexpected error, please report it with the command you ran:\n${message}\n`;
+}
+
+async function buildProgram(io: Io, setExit: (code: number) => void): Promise<CommanderCommand> {
+  const { Command, Option } = await import("commander");
+  let context: CommandContext | undefined;
+  const ctx = async (): Promise<CommandContext> => {
+    const { createContext } = await import("./context.js");
+    context ??= createContext(io);
+    return context;
+  };
+  const program = new Command("slipway")
+    .description("Deploy Docker Compose projects to your own servers: Build, Release, Switch, with zero downtime.")
+    .version(version(), "-v, --version")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .addHelpText("after", EXIT_CODES_HELP)
+    .exitOverride()
+    .showSuggestionAfterError()
+    .allowExcessArguments(false);
+  const envOption = () => new Option("-e, --env <name>", "environment (default: the one slipway.yml marks default, else production)");
+  const dirOption = () => new Option("-C, --dir <path>", "project directory (default: the current directory)");
+  const formatOption = () => new Option("--format <format>", "output format").choices(["yaml", "json"]).default("yaml");
+
+  program
+    .command("check")
+    .description("preflight: report every problem at once (variables, slipway.yml, compose, engine)")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .action(async (flags: { env?: string; dir?: string }) => {
+      const { runCheck } = await import("./commands/check.js");
+      setExit(await runCheck(await ctx(), flags));
+    });
+
+  program
+    .command("config")
+    .description("print the resolved compose model and how Slipway classified each service")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .addOption(formatOption())
+    .action(async (flags: { env?: string; dir?: string; format?: string }) => {
+      const { runConfig } = await import("./commands/config.js");
+      setExit(await runConfig(await ctx(), flags));
+    });
+
+  program
+    .command("plan")
+    .description("print the compose files a release and the environment's accessories would run with")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("-r, --release <vN>", "release to plan (default: v1)")
+    .option("-o, --out <dir>", "also write release.yml, accessories.yml and build.yml into this directory")
+    .addOption(formatOption())
+    .action(async (flags: { env?: string; dir?: string; release?: string; out?: string; format?: string }) => {
+      const { runPlan } = await import("./commands/plan.js");
+      setExit(await runPlan(await ctx(), flags));
+    });
+
+  program
+    .command("init")
+    .description("write a commented slipway.yml inferred from the compose files")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("-f, --force", "replace an existing slipway.yml")
+    .option("--stdout", "print the file instead of writing it")
+    .action(async (flags: { env?: string; dir?: string; force?: boolean; stdout?: boolean }) => {
+      const { runInit } = await import("./commands/init.js");
+      setExit(await runInit(await ctx(), flags));
+    });
+
+  return program;
+}
+
+/** Runs one CLI call. `argv` excludes the node binary and script path. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  // The fastest path: `slipway --version` loads nothing else.
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    io.stdout(`${version()}\n`);
+    return ExitCodes.ok;
+  }
+  let exitCode: number = ExitCodes.ok;
+  try {
+    const program = await buildProgram(io, (code) => (exitCode = code));
+    if (argv.length === 0) {
+      io.stdout(program.helpInformation());
+      return ExitCodes.ok;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    const commanderCode = (error as { code?: string }).code;
+    if (typeof commanderCode === "string" && commanderCode.startsWith("commander.")) {
+      // Commander already printed help, the version, or the usage error.
+      return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(commanderCode) ? ExitCodes.ok : ExitCodes.badInput;
+    }
+    io.stderr(renderError(error));
+    return exitCodeFor(error);
+  }
+}
+
+export async function runFromProcess(): Promise<void> {
+  const io: Io = {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stdinIsTTY: process.stdin.isTTY === true,
+  };
+  process.exitCode = await run(process.argv.slice(2), io);
+}

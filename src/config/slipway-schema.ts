@@ -1,0 +1,89 @@
+/**
+ * The one definition of `slipway.yml`. Validation, `slipway docs` and the JSON Schema for
+ * editors all come from here. Every object is strict: unknown keys are errors with a hint.
+ */
+import { z } from "zod";
+import { parseDuration } from "./duration.js";
+
+const duration = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not a duration: write e.g. 500ms, 2s, 10m` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ description: "A duration: 500ms, 2s, 10m, 1h, or a number of seconds." });
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, "use lowercase letters, digits, - and _ (it names Docker objects)");
+
+const healthcheck = z
+  .strictObject({
+    path: z.string().startsWith("/").optional().describe("HTTP path probed; without it the image's HEALTHCHECK, else a TCP connect."),
+    interval: duration.default(1000).describe("Time between probes."),
+    timeout: duration.default(2000).describe("Time one probe may take."),
+    passes: z.number().int().min(1).default(2).describe("Consecutive passes needed."),
+    deadline: duration.default(60_000).describe("Give up after this long."),
+  })
+  .describe("How a new release's routed containers are judged ready.");
+
+const route = z
+  .strictObject({
+    service: z.string().describe("The compose service that receives traffic."),
+    port: z.number().int().min(1).max(65535).describe("The container port it listens on."),
+    listen: z.number().int().min(1).max(65535).optional().describe("Host port the router listens on (default: the port compose publishes)."),
+    hosts: z.array(z.string()).optional().describe("Host names routed to it (default: every request on the port)."),
+    healthcheck: healthcheck.optional(),
+  })
+  .describe("A service the router sends traffic to.");
+
+const serviceSettings = z
+  .strictObject({
+    role: z.enum(["app", "accessory", "release", "ignore"]).optional().describe("Overrides the inferred role."),
+    stop_first: z.boolean().optional().describe("Never run two at once (a scheduler): stopped before the new one starts, at the switch."),
+  })
+  .describe("Per-service settings.");
+
+const environment = z
+  .strictObject({
+    default: z.boolean().optional().describe("The environment used when --env is not given."),
+    compose: z.array(z.string()).min(1).optional().describe("Compose files for this environment (default: the project's)."),
+    branch: z.string().optional().describe("The git branch deployed by default."),
+    hosts: z.array(z.string()).optional().describe("Host names for this environment's routes."),
+    listen: z.number().int().min(1).max(65535).optional().describe("Router port for this environment's first route."),
+  })
+  .describe("A named target of the project.");
+
+export const slipwayConfigSchema = z
+  .strictObject({
+    project: name.optional().describe("Project name (default: the directory's name)."),
+    compose: z.array(z.string()).min(1).optional().describe("Compose files, in merge order (default: docker-compose.yml plus docker-compose.<env>.yml)."),
+    release: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          service: z.string().default("release").describe("The compose service run once per deployment."),
+          timeout: duration.default(600_000).describe("How long it may run."),
+        }),
+      ])
+      .optional()
+      .describe("The release task (migrations, collectstatic), or false for none."),
+    routes: z.array(route).optional().describe("Routed services (default: app services that publish a port)."),
+    services: z.record(z.string(), serviceSettings).optional(),
+    environments: z.record(name, environment).optional(),
+    retain: z.number().int().min(1).default(5).describe("Releases whose images are kept for rollback."),
+  })
+  .describe("Slipway's settings: what compose files cannot say.");
+
+export type SlipwayConfigInput = z.input<typeof slipwayConfigSchema>;
+export type SlipwayConfig = z.output<typeof slipwayConfigSchema>;
+export type RouteConfig = z.output<typeof route>;
+export type HealthcheckConfig = z.output<typeof healthcheck>;
+export type EnvironmentConfig = z.output<typeof environment>;
+export type ServiceSettings = z.output<typeof serviceSettings>;
+
+export { healthcheck as healthcheckSchema };

@@ -1,0 +1,71 @@
+/**
+ * Typed errors with a closed set of codes. Messages say what to do next; tests check codes.
+ * Exit codes follow the error class (see `exitCodeFor`).
+ */
+export const ErrorCodes = {
+  E_USAGE: "E_USAGE",
+  E_CONFIG_INVALID: "E_CONFIG_INVALID",
+  E_COMPOSE_INVALID: "E_COMPOSE_INVALID",
+  E_FILE_MISSING: "E_FILE_MISSING",
+  E_YAML_INVALID: "E_YAML_INVALID",
+  E_VARIABLES_MISSING: "E_VARIABLES_MISSING",
+  E_NOT_DEPLOYABLE: "E_NOT_DEPLOYABLE",
+  E_EXISTS: "E_EXISTS",
+  E_COMPOSE_MISSING: "E_COMPOSE_MISSING",
+  E_COMPOSE_TOO_OLD: "E_COMPOSE_TOO_OLD",
+  E_ENGINE_UNREACHABLE: "E_ENGINE_UNREACHABLE",
+  E_GIT: "E_GIT",
+  E_INTERNAL: "E_INTERNAL",
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Process exit codes, documented in the README. */
+export const ExitCodes = {
+  ok: 0,
+  failed: 1,
+  badInput: 2,
+  locked: 3,
+  unavailable: 4,
+} as const;
+
+const exitByCode: Record<ErrorCode, number> = {
+  E_USAGE: ExitCodes.badInput,
+  E_CONFIG_INVALID: ExitCodes.badInput,
+  E_COMPOSE_INVALID: ExitCodes.badInput,
+  E_FILE_MISSING: ExitCodes.badInput,
+  E_YAML_INVALID: ExitCodes.badInput,
+  E_VARIABLES_MISSING: ExitCodes.badInput,
+  E_NOT_DEPLOYABLE: ExitCodes.badInput,
+  E_EXISTS: ExitCodes.badInput,
+  E_GIT: ExitCodes.badInput,
+  E_COMPOSE_MISSING: ExitCodes.unavailable,
+  E_COMPOSE_TOO_OLD: ExitCodes.unavailable,
+  E_ENGINE_UNREACHABLE: ExitCodes.unavailable,
+  E_INTERNAL: ExitCodes.failed,
+};
+
+export class SlipwayError extends Error {
+  readonly code: ErrorCode;
+  /** Extra lines (one problem each) printed under the message. */
+  readonly details: readonly string[];
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: readonly string[] } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "SlipwayError";
+    this.code = code;
+    this.details = options.details ?? [];
+  }
+
+  get exitCode(): number {
+    return exitByCode[this.code];
+  }
+}
+
+export function exitCodeFor(error: unknown): number {
+  return error instanceof SlipwayError ? error.exitCode : ExitCodes.failed;
+}
+
+export function isSlipwayError(error: unknown, code?: ErrorCode): error is SlipwayError {
+  return error instanceof SlipwayError && (code === undefined || error.code === code);
+}

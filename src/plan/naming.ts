@@ -1,0 +1,41 @@
+/** Names of the Docker objects Slipway creates; one place, so they never drift apart. */
+
+export const LABEL = {
+  project: "slipway.project",
+  environment: "slipway.environment",
+  release: "slipway.release",
+  service: "slipway.service",
+  role: "slipway.role",
+  managed: "slipway.managed",
+} as const;
+
+/** A compose project name must be lowercase letters, digits, dashes and underscores. */
+export function sanitizeName(input: string): string {
+  const cleaned = input.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+  return cleaned || "app";
+}
+
+export function releaseProjectName(project: string, environment: string, release: string): string {
+  return `${project}-${environment}-${release}`;
+}
+
+export function accessoriesProjectName(project: string, environment: string): string {
+  return `${project}-${environment}-accessories`;
+}
+
+export function environmentNetworkName(project: string, environment: string): string {
+  return `${project}-${environment}`;
+}
+
+export function environmentVolumeName(project: string, environment: string, volume: string): string {
+  return `${project}-${environment}_${volume}`;
+}
+
+export function imageName(project: string, service: string): string {
+  return `${project}/${service}`;
+}
+
+/** Tags are the first 12 characters of the commit (plus a marker for a dirty tree). */
+export function commitTag(commit: string, dirty = false): string {
+  return dirty ? `${commit.slice(0, 12)}-dirty` : commit.slice(0, 12);
+}

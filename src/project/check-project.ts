@@ -1,0 +1,72 @@
+/**
+ * `slipway check`: every input problem at once, before anything touches the engine; then
+ * compose and the engine themselves. Returns a report; the CLI renders it.
+ */
+import type { ComposeCli } from "../adapters/compose-cli.js";
+import type { Engine } from "../adapters/docker-engine.js";
+import type { Git } from "../adapters/git.js";
+import { variableOrigins } from "../config/variables.js";
+import { ExitCodes, isSlipwayError, type SlipwayError } from "../core/errors.js";
+import type { Classification } from "../plan/classify.js";
+import { loadProject, type LoadedProject } from "./load-project.js";
+import type { Problem } from "./problem.js";
+import { resolveProject } from "./resolve-project.js";
+
+export interface CheckReport {
+  readonly project?: LoadedProject;
+  readonly classification?: Classification;
+  readonly problems: readonly Problem[];
+  readonly warnings: readonly string[];
+  /** Compose or the engine missing: things to install or start, not to edit. */
+  readonly unavailable: readonly SlipwayError[];
+  readonly variables: ReadonlyArray<{ name: string; origin: string | undefined }>;
+  readonly composeVersion?: string;
+  readonly engineVersion?: string;
+  readonly exitCode: number;
+}
+
+export interface CheckDeps {
+  readonly git: Git;
+  readonly compose: ComposeCli;
+  readonly engine: Engine;
+}
+
+export async function checkProject(options: { dir: string; environment?: string; processEnv: Readonly<Record<string, string | undefined>> }, deps: CheckDeps): Promise<CheckReport> {
+  const unavailable: SlipwayError[] = [];
+  // The compose CLI never touches the engine, so asking for its version early is free.
+  const composeVersion = deps.compose.version().catch((error: unknown) => {
+    if (isSlipwayError(error)) unavailable.push(error);
+    else throw error;
+    return undefined;
+  });
+  const loaded = await loadProject(options, { git: deps.git });
+  const version = await composeVersion;
+  const project = loaded.project;
+  const variables = project ? variableOrigins(project.sources.flatMap((s) => s.references), project.variables) : [];
+  const base = { ...(project ? { project } : {}), variables, ...(version ? { composeVersion: version } : {}) };
+
+  if (loaded.problems.length > 0 || !project) {
+    return { ...base, problems: loaded.problems, warnings: [], unavailable, exitCode: ExitCodes.badInput };
+  }
+  if (!version) return { ...base, problems: [], warnings: [], unavailable, exitCode: ExitCodes.unavailable };
+
+  let resolved;
+  try {
+    resolved = await resolveProject(project, deps.compose);
+  } catch (error) {
+    if (!isSlipwayError(error) || error.exitCode !== ExitCodes.badInput) throw error;
+    return { ...base, problems: [{ code: error.code, message: error.message }], warnings: [], unavailable, exitCode: ExitCodes.badInput };
+  }
+  const problems: Problem[] = resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message }));
+  const warnings = resolved.lint.warnings;
+  const withModel = { ...base, classification: resolved.classification, warnings };
+  if (problems.length > 0) return { ...withModel, problems, unavailable, exitCode: ExitCodes.badInput };
+
+  try {
+    const engineVersion = await deps.engine.ping();
+    return { ...withModel, problems, unavailable, engineVersion, exitCode: ExitCodes.ok };
+  } catch (error) {
+    if (!isSlipwayError(error)) throw error;
+    return { ...withModel, problems, unavailable: [...unavailable, error], exitCode: ExitCodes.unavailable };
+  }
+}

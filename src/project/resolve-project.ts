@@ -1,0 +1,49 @@
+/**
+ * Asks Docker Compose for the resolved model of a loaded project, then classifies its
+ * services and lints them for a zero-downtime deploy. Touches the compose CLI, never the engine.
+ */
+import { join } from "node:path";
+import type { ComposeCli, ComposeTarget } from "../adapters/compose-cli.js";
+import { classify, type Classification, type Route } from "../plan/classify.js";
+import type { ComposeModel } from "../plan/compose-model.js";
+import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
+import type { EnvironmentConfig } from "../config/slipway-schema.js";
+import type { LoadedProject } from "./load-project.js";
+
+export interface ResolvedProject {
+  readonly project: LoadedProject;
+  readonly model: ComposeModel;
+  readonly classification: Classification;
+  readonly lint: LintReport;
+}
+
+export function composeTarget(project: LoadedProject, extraVariables: Readonly<Record<string, string>> = {}): ComposeTarget {
+  return {
+    files: project.composeFiles.map((f) => join(project.dir, f)),
+    projectDirectory: project.dir,
+    projectName: `${project.name}-${project.environment.name}`,
+    variables: { ...project.variables.values, ...extraVariables },
+  };
+}
+
+/** An environment's `hosts:` and `listen:` apply to its first route unless the route says otherwise. */
+export function routesForEnvironment(routes: readonly Route[], settings: EnvironmentConfig | undefined): Route[] {
+  return routes.map((route, index) => {
+    if (index > 0 || !settings) return route;
+    return {
+      ...route,
+      ...(settings.listen ? { listen: settings.listen } : {}),
+      hosts: settings.hosts ?? route.hosts,
+    };
+  });
+}
+
+export function resolveModel(project: LoadedProject, model: ComposeModel): ResolvedProject {
+  const classified = classify(model, project.config);
+  const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
+  return { project, model, classification, lint: lintForZeroDowntime(model, classification) };
+}
+
+export async function resolveProject(project: LoadedProject, compose: ComposeCli): Promise<ResolvedProject> {
+  return resolveModel(project, await compose.config(composeTarget(project)));
+}
