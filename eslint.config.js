@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "examples/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "examples/**", "coverage/**", ".dependency-cruiser.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/unit/**/*.test.ts", "test/plan/**/*.test.ts", "test/cli/**/*.test.ts"],
           testTimeout: 30_000,
         },
       },

@@ -70,7 +70,7 @@ export function scanComposeSource(file: string, text: string): ScannedSource {
 
 function serviceNamesOf(root: unknown): string[] {
   if (typeof root !== "object" || root === null || !("services" in root)) return [];
-  const services = (root as { services: unknown }).services;
+  const services = (root).services;
   return typeof services === "object" && services !== null ? Object.keys(services) : [];
 }
 

@@ -55,7 +55,7 @@ function describeIssue(issue: Issue, doc: Document, at: (offset: number) => Sour
 
 function nodeAt(doc: Document, path: readonly string[]): { range?: [number, number, number] | null } | undefined {
   const node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
-  return typeof node === "object" && node !== null ? (node as { range?: [number, number, number] | null }) : undefined;
+  return typeof node === "object" && node !== null ? (node) : undefined;
 }
 
 function keyNodeAt(doc: Document, path: readonly string[], key: string): number | undefined {

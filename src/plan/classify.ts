@@ -93,7 +93,11 @@ function buildGroups(model: ComposeModel, apps: readonly string[]): Map<string, 
   return owners;
 }
 
-export function classify(model: ComposeModel, config: SlipwayConfig): Classification {
+/**
+ * `order` is the services' order in the user's files (compose prints them sorted): among
+ * services that share a build, the first one declared names the image.
+ */
+export function classify(model: ComposeModel, config: SlipwayConfig, order: readonly string[] = []): Classification {
   const problems: string[] = [];
   const releaseTask = releaseTaskName(model, config);
   if (config.release && config.release.service !== "release" && !releaseTask) {
@@ -102,7 +106,9 @@ export function classify(model: ComposeModel, config: SlipwayConfig): Classifica
   for (const name of Object.keys(config.services ?? {})) {
     if (!(name in model.services)) problems.push(`services.${name}: no compose service of that name`);
   }
-  const roles = Object.entries(model.services).map(([name, service]) => ({ name, service, role: roleOf(name, service, config, releaseTask) }));
+  const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length);
+  const declared = Object.entries(model.services).sort(([a], [b]) => rank(a) - rank(b));
+  const roles = declared.map(([name, service]) => ({ name, service, role: roleOf(name, service, config, releaseTask) }));
   // App services name shared images before the release task does: it is the one that borrows.
   const buildable = [...roles.filter((r) => r.role[0] === "app"), ...roles.filter((r) => r.role[0] === "release")].map((r) => r.name);
   const owners = buildGroups(model, buildable);

@@ -4,7 +4,7 @@
  * `slipway plan` prints, tests assert on, and plain `docker compose` accepts.
  */
 import type { Classification, Route, ServiceClass } from "./classify.js";
-import type { ComposeModel, ComposePort, ComposeService } from "./compose-model.js";
+import type { ComposeModel, ComposeService } from "./compose-model.js";
 import {
   accessoriesProjectName,
   environmentNetworkName,
@@ -62,7 +62,6 @@ export interface ReleasePlan {
 
 interface Context extends PlanInput {
   readonly roles: ReadonlyMap<string, ServiceClass>;
-  readonly routed: ReadonlySet<string>;
 }
 
 export function planRelease(input: PlanInput): ReleasePlan {
@@ -70,7 +69,6 @@ export function planRelease(input: PlanInput): ReleasePlan {
   const ctx: Context = {
     ...input,
     roles: new Map(classification.services.map((s) => [s.name, s])),
-    routed: new Set(classification.routes.map((r) => `${r.service}:${r.port}`)),
   };
   const byRole = (...roles: string[]): ServiceClass[] => classification.services.filter((s) => roles.includes(s.role));
   const releaseServices = byRole("app", "release");
@@ -162,7 +160,7 @@ function keepDependencies(ctx: Context, service: ComposeService, roles: readonly
 function releaseService(ctx: Context, s: ServiceClass, images: Readonly<Record<string, string>>): Json {
   const service = ctx.model.services[s.name] ?? {};
   const isTask = s.role === "release";
-  const ports = isTask ? [] : routedPorts(ctx, s.name, service.ports ?? []);
+  const ports = isTask ? [] : routedPorts(ctx, s.name);
   const { ports: _ports, ...rest } = baseService(service);
   return {
     ...rest,
@@ -175,11 +173,13 @@ function releaseService(ctx: Context, s: ServiceClass, images: Readonly<Record<s
   };
 }
 
-/** Routed ports are published on 127.0.0.1 at an ephemeral port (the router's backend). */
-function routedPorts(ctx: Context, name: string, ports: readonly ComposePort[]): Json[] {
-  return ports
-    .filter((port) => ctx.routed.has(`${name}:${port.target}`))
-    .map((port) => ({ target: port.target, host_ip: "127.0.0.1", protocol: port.protocol ?? "tcp" }));
+/**
+ * Routed ports are published on 127.0.0.1 at an ephemeral port (the router's backend), whether
+ * or not compose published them; every other published port is dropped.
+ */
+function routedPorts(ctx: Context, name: string): Json[] {
+  const targets = [...new Set(ctx.classification.routes.filter((r) => r.service === name).map((r) => r.port))];
+  return targets.map((target) => ({ target, host_ip: "127.0.0.1", protocol: "tcp" }));
 }
 
 function withEnvironmentNetwork(networks: Readonly<Record<string, unknown>> | undefined): Json {

@@ -39,7 +39,8 @@ export function routesForEnvironment(routes: readonly Route[], settings: Environ
 }
 
 export function resolveModel(project: LoadedProject, model: ComposeModel): ResolvedProject {
-  const classified = classify(model, project.config);
+  const order = [...new Set(project.sources.flatMap((s) => s.serviceNames))];
+  const classified = classify(model, project.config, order);
   const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
   return { project, model, classification, lint: lintForZeroDowntime(model, classification) };
 }
