@@ -78,7 +78,9 @@ export function createComposeCli(options: { readonly docker?: string; readonly e
       const args = ["--project-directory", target.projectDirectory, "-p", target.projectName, ...target.files.flatMap((f) => ["-f", f]), "--profile", "*", "config", "--format", "json"];
       // COMPOSE_* settings of the caller's shell must not change which files or project we read.
       const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(baseEnv).filter(([key]) => !/^COMPOSE_(FILE|PROJECT_NAME|PROFILES|ENV_FILES)$/.test(key)));
-      const result = await compose(args, { ...env, ...target.variables }, target.projectDirectory);
+      // Reading a model needs no engine, yet compose pings it: point it nowhere, so a read never
+      // touches the engine (and never waits on a remote one).
+      const result = await compose(args, { ...env, ...target.variables, DOCKER_HOST: "unix:///dev/null", DOCKER_CONTEXT: "default" }, target.projectDirectory);
       if (result.exitCode !== 0) {
         const text = composeErrorText(result);
         if (/unknown (shorthand )?flag|is not a docker command/i.test(text)) {
