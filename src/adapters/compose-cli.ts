@@ -2,6 +2,9 @@
  * Docker Compose v2, through its own CLI: the reference implementation reads and runs the
  * user's files; Slipway never re-implements compose semantics.
  */
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import type { ComposeModel } from "../plan/compose-model.js";
 import { CommandNotFoundError, runCommand, type CommandResult } from "./run-command.js";
@@ -46,16 +49,29 @@ export function composeErrorText(result: CommandResult): string {
     .trim();
 }
 
-export function createComposeCli(options: { readonly docker?: string; readonly env?: NodeJS.ProcessEnv } = {}): ComposeCli {
-  const docker = options.docker ?? "docker";
+/**
+ * How to run compose: the plugin binary itself where the docker CLI would find it (same
+ * directories, same order), which saves the docker CLI's own start-up and plugin scan (about
+ * 100 ms a call, measured here); else `docker compose`. SLIPWAY_COMPOSE names another command.
+ */
+export function composeCommand(env: NodeJS.ProcessEnv): readonly string[] {
+  if (env.SLIPWAY_COMPOSE) return [env.SLIPWAY_COMPOSE];
+  const userDir = join(env.DOCKER_CONFIG ?? join(env.HOME ?? homedir(), ".docker"), "cli-plugins");
+  const dirs = [userDir, "/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins", "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins"];
+  const plugin = dirs.map((dir) => join(dir, "docker-compose")).find((file) => existsSync(file));
+  return plugin ? [plugin] : ["docker", "compose"];
+}
+
+export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } = {}): ComposeCli {
   const baseEnv = options.env ?? process.env;
+  const [program = "docker", ...prefix] = composeCommand(baseEnv);
 
   async function compose(args: readonly string[], env: NodeJS.ProcessEnv = baseEnv, cwd?: string): Promise<CommandResult> {
     try {
-      return await runCommand(docker, ["compose", ...args], { env, ...(cwd ? { cwd } : {}) });
+      return await runCommand(program, [...prefix, ...args], { env, ...(cwd ? { cwd } : {}) });
     } catch (error) {
       if (error instanceof CommandNotFoundError) {
-        throw new SlipwayError("E_COMPOSE_MISSING", `the docker CLI is not installed: ${INSTALL_HINT}`, { cause: error });
+        throw new SlipwayError("E_COMPOSE_MISSING", `Docker Compose is not installed (${program} not found): ${INSTALL_HINT}`, { cause: error });
       }
       throw error;
     }

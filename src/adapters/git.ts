@@ -16,9 +16,11 @@ export function createGit(options: { readonly git?: string } = {}): Git {
   return {
     async head(dir) {
       try {
-        const rev = await runCommand(git, ["-C", dir, "rev-parse", "--verify", "-q", "HEAD"]);
+        const [rev, status] = await Promise.all([
+          runCommand(git, ["-C", dir, "rev-parse", "--verify", "-q", "HEAD"]),
+          runCommand(git, ["-C", dir, "status", "--porcelain", "--untracked-files=no"]),
+        ]);
         if (rev.exitCode !== 0) return undefined;
-        const status = await runCommand(git, ["-C", dir, "status", "--porcelain", "--untracked-files=no"]);
         return { commit: rev.stdout.trim(), dirty: status.stdout.trim() !== "" };
       } catch (error) {
         if (error instanceof CommandNotFoundError) return undefined;

@@ -1,4 +1,5 @@
 /** Output formats shared by the commands that print data. */
+import { stringify } from "yaml";
 import { SlipwayError } from "../core/errors.js";
 
 export type Format = "yaml" | "json";
@@ -8,8 +9,7 @@ export function parseFormat(value: string | undefined): Format {
   throw new SlipwayError("E_USAGE", `--format ${value}: choose yaml or json`);
 }
 
-export async function renderData(data: unknown, format: Format): Promise<string> {
+export function renderData(data: unknown, format: Format): string {
   if (format === "json") return `${JSON.stringify(data, null, 2)}\n`;
-  const { stringify } = await import("yaml");
   return stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
 }

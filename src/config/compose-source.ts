@@ -2,7 +2,7 @@
  * Reads the raw text of a compose file (not its meaning: compose does that) to find every
  * `${VAR}` reference with its line and column, and YAML syntax errors with theirs.
  */
-import { LineCounter, parseDocument, visit } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { parseInterpolation, type VariableReference } from "./interpolation.js";
 
 export interface SourcePosition {
@@ -65,13 +65,9 @@ export function scanComposeSource(file: string, text: string): ScannedSource {
       for (const error of parsed.errors) problems.push({ position: positionOf(lines, file, error.offset), message: error.message });
     },
   });
-  return { file, references, problems, serviceNames: serviceNamesOf(doc.toJS({ maxAliasCount: -1 }) as unknown) };
-}
-
-function serviceNamesOf(root: unknown): string[] {
-  if (typeof root !== "object" || root === null || !("services" in root)) return [];
-  const services = (root).services;
-  return typeof services === "object" && services !== null ? Object.keys(services) : [];
+  const services: unknown = doc.get("services", true);
+  const serviceNames = isMap(services) ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
+  return { file, references, problems, serviceNames };
 }
 
 function firstLine(message: string): string {

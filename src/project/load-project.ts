@@ -5,12 +5,14 @@
  * never touches the Docker engine.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { parse as parseDotenv } from "dotenv";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import type { Git, Head } from "../adapters/git.js";
 import { scanComposeSource, type ScannedSource } from "../config/compose-source.js";
 import { chooseComposeFiles, chooseEnvironment } from "../config/compose-files.js";
+import { DEFAULT_CONFIG, provisionalConfig } from "../config/default-config.js";
 import type { EnvironmentConfig, SlipwayConfig } from "../config/slipway-schema.js";
-import { findMissingVariables, layerVariables, type ResolvedVariables, type VariableSource } from "../config/variables.js";
+import { findMissingVariables, layerVariables, type ResolvedVariables } from "../config/variables.js";
 import { commitTag, sanitizeName } from "../plan/naming.js";
 import type { Problem } from "./problem.js";
 
@@ -26,7 +28,8 @@ export interface LoadOptions {
   readonly ignoreConfig?: boolean;
 }
 
-export interface LoadedProject {
+/** Everything about a project that decides how compose reads it. */
+export interface StagedProject {
   readonly dir: string;
   readonly name: string;
   readonly config: SlipwayConfig;
@@ -35,10 +38,13 @@ export interface LoadedProject {
   /** Paths relative to `dir`, in merge order. */
   readonly composeFiles: readonly string[];
   readonly inferredFiles: boolean;
-  readonly sources: readonly ScannedSource[];
   readonly variables: ResolvedVariables;
   readonly head?: Head;
   readonly tag: string;
+}
+
+export interface LoadedProject extends StagedProject {
+  readonly sources: readonly ScannedSource[];
 }
 
 export interface LoadResult {
@@ -48,51 +54,65 @@ export interface LoadResult {
   readonly missingVariables: readonly string[];
 }
 
-/** The default config when there is no slipway.yml: the schema's defaults, nothing declared. */
-async function defaultConfig(): Promise<SlipwayConfig> {
-  const { slipwayConfigSchema } = await import("../config/slipway-schema.js");
-  return slipwayConfigSchema.parse({});
+export interface LoadHooks {
+  /**
+   * Called as soon as the compose files and variables are known (possibly from a provisional
+   * reading of slipway.yml), before the slower validation and scanning: lets a caller start
+   * `docker compose config` early. The final project may differ; callers compare.
+   */
+  readonly onStaged?: (staged: StagedProject) => void;
 }
 
-async function loadConfig(dir: string, ignore: boolean): Promise<{ config?: SlipwayConfig; file?: string; problems: Problem[] }> {
-  const file = join(dir, CONFIG_FILE);
-  if (ignore || !existsSync(file)) return { config: await defaultConfig(), problems: [] };
-  const { readSlipwayConfig } = await import("../config/read-slipway-config.js");
-  const result = readSlipwayConfig(CONFIG_FILE, readFileSync(file, "utf8"));
-  if (result.ok) return { config: result.config, file: CONFIG_FILE, problems: [] };
-  return { file: CONFIG_FILE, problems: result.problems.map((p) => ({ code: "E_CONFIG_INVALID", ...p })) };
-}
+type Staging = { ok: true; staged: StagedProject } | { ok: false; problem: Problem };
 
 function readDotenv(dir: string, parse: (text: string) => Record<string, string>): Record<string, string> {
   const file = join(dir, ".env");
   return existsSync(file) ? parse(readFileSync(file, "utf8")) : {};
 }
 
-export async function loadProject(options: LoadOptions, deps: { readonly git: Git }): Promise<LoadResult> {
-  const dir = resolve(options.dir);
-  const headPromise = deps.git.head(dir);
-  const problems: Problem[] = [];
-  const { config, file: configFile, problems: configProblems } = await loadConfig(dir, options.ignoreConfig ?? false);
-  problems.push(...configProblems);
-  if (!config) return { problems, missingVariables: [] };
-
+function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configFile: string | undefined, head: Head | undefined): Staging {
   const environment = chooseEnvironment(config, options.environment);
-  if (!environment.ok) return { problems: [...problems, { code: "E_USAGE", message: environment.problem }], missingVariables: [] };
+  if (!environment.ok) return { ok: false, problem: { code: "E_USAGE", message: environment.problem } };
+  const choice = chooseComposeFiles({ config, environmentName: environment.name, environment: environment.environment, exists: (f) => existsSync(join(dir, f)) });
+  if (!choice.ok) return { ok: false, problem: { code: "E_FILE_MISSING", message: choice.problem } };
+  const tag = options.tag ?? (head ? commitTag(head.commit, head.dirty) : "latest");
+  const variables = layerVariables([
+    { name: ".env", values: readDotenv(dir, parseDotenv) },
+    { name: "process environment", values: options.processEnv },
+    { name: "slipway", values: { TAG: tag } },
+  ]);
+  return {
+    ok: true,
+    staged: {
+      dir,
+      name: config.project ?? sanitizeName(basename(dir)),
+      config,
+      ...(configFile ? { configFile } : {}),
+      environment: { name: environment.name, settings: environment.environment },
+      composeFiles: choice.files,
+      inferredFiles: choice.inferred,
+      variables,
+      ...(head ? { head } : {}),
+      tag,
+    },
+  };
+}
 
-  const choice = chooseComposeFiles({
-    config,
-    environmentName: environment.name,
-    environment: environment.environment,
-    exists: (f) => existsSync(join(dir, f)),
-  });
-  if (!choice.ok) return { problems: [...problems, { code: "E_FILE_MISSING", message: choice.problem }], missingVariables: [] };
+async function validateConfig(text: string): Promise<{ config?: SlipwayConfig; problems: Problem[] }> {
+  const { readSlipwayConfig } = await import("../config/read-slipway-config.js");
+  const result = readSlipwayConfig(CONFIG_FILE, text);
+  if (result.ok) return { config: result.config, problems: [] };
+  return { problems: result.problems.map((p) => ({ code: "E_CONFIG_INVALID", ...p })) };
+}
 
+function scanSources(staged: StagedProject): { sources: ScannedSource[]; problems: Problem[] } {
   const sources: ScannedSource[] = [];
-  for (const file of choice.files) {
-    const path = isAbsolute(file) ? file : join(dir, file);
-    const shown = isAbsolute(file) ? relative(dir, file) || file : file;
+  const problems: Problem[] = [];
+  for (const file of staged.composeFiles) {
+    const path = isAbsolute(file) ? file : join(staged.dir, file);
+    const shown = isAbsolute(file) ? relative(staged.dir, file) || file : file;
     if (!existsSync(path)) {
-      const where = choice.inferred ? "" : ` (listed in ${configFile ?? CONFIG_FILE})`;
+      const where = staged.inferredFiles ? "" : ` (listed in ${staged.configFile ?? CONFIG_FILE})`;
       problems.push({ code: "E_FILE_MISSING", message: `compose file ${shown} does not exist${where}: create it or fix the list of files` });
       continue;
     }
@@ -100,38 +120,37 @@ export async function loadProject(options: LoadOptions, deps: { readonly git: Gi
     sources.push(scanned);
     problems.push(...scanned.problems.map((p) => ({ code: p.message.startsWith("invalid YAML") ? ("E_YAML_INVALID" as const) : ("E_COMPOSE_INVALID" as const), ...p })));
   }
+  return { sources, problems };
+}
 
-  const head = await headPromise;
-  const tag = options.tag ?? (head ? commitTag(head.commit, head.dirty) : "latest");
-  const { parse } = await import("dotenv");
-  const variableSources: VariableSource[] = [
-    { name: ".env", values: readDotenv(dir, parse) },
-    { name: "process environment", values: options.processEnv },
-    { name: "slipway", values: { TAG: tag } },
-  ];
-  const variables = layerVariables(variableSources);
-  const missing = findMissingVariables(sources.flatMap((s) => s.references), variables);
+export async function loadProject(options: LoadOptions, deps: { readonly git: Git }, hooks: LoadHooks = {}): Promise<LoadResult> {
+  const dir = resolve(options.dir);
+  const head = await deps.git.head(dir);
+  const configPath = join(dir, CONFIG_FILE);
+  const configText = !options.ignoreConfig && existsSync(configPath) ? readFileSync(configPath, "utf8") : undefined;
+  const configFile = configText === undefined ? undefined : CONFIG_FILE;
+
+  if (hooks.onStaged) {
+    const guess = configText === undefined ? DEFAULT_CONFIG : provisionalConfig(configText);
+    const early = guess ? stage(options, dir, guess, configFile, head) : undefined;
+    if (early?.ok) hooks.onStaged(early.staged);
+  }
+
+  const validated = configText === undefined ? { config: DEFAULT_CONFIG, problems: [] } : await validateConfig(configText);
+  if (!validated.config) return { problems: validated.problems, missingVariables: [] };
+  const staging = stage(options, dir, validated.config, configFile, head);
+  if (!staging.ok) return { problems: [staging.problem], missingVariables: [] };
+  const staged = staging.staged;
+
+  const { sources, problems } = scanSources(staged);
+  const missing = findMissingVariables(sources.flatMap((s) => s.references), staged.variables);
   for (const gap of missing) {
     const why = gap.message ? `: ${gap.message}` : "";
     problems.push({
       code: "E_VARIABLES_MISSING",
       position: gap.position,
-      message: `variable ${gap.name} is not set${why} (set it in the environment or in .env for environment "${environment.name}")`,
+      message: `variable ${gap.name} is not set${why} (set it in the environment or in .env for environment "${staged.environment.name}")`,
     });
   }
-
-  const project: LoadedProject = {
-    dir,
-    name: config.project ?? sanitizeName(basename(dir)),
-    config,
-    ...(configFile ? { configFile } : {}),
-    environment: { name: environment.name, settings: environment.environment },
-    composeFiles: choice.files,
-    inferredFiles: choice.inferred,
-    sources,
-    variables,
-    ...(head ? { head } : {}),
-    tag,
-  };
-  return { project, problems, missingVariables: [...new Set(missing.map((m) => m.name))] };
+  return { project: { ...staged, sources }, problems, missingVariables: [...new Set(missing.map((m) => m.name))] };
 }

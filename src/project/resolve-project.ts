@@ -8,7 +8,8 @@ import { classify, type Classification, type Route } from "../plan/classify.js";
 import type { ComposeModel } from "../plan/compose-model.js";
 import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
 import type { EnvironmentConfig } from "../config/slipway-schema.js";
-import type { LoadedProject } from "./load-project.js";
+import type { Git } from "../adapters/git.js";
+import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
 
 export interface ResolvedProject {
   readonly project: LoadedProject;
@@ -17,7 +18,7 @@ export interface ResolvedProject {
   readonly lint: LintReport;
 }
 
-export function composeTarget(project: LoadedProject, extraVariables: Readonly<Record<string, string>> = {}): ComposeTarget {
+export function composeTarget(project: StagedProject, extraVariables: Readonly<Record<string, string>> = {}): ComposeTarget {
   return {
     files: project.composeFiles.map((f) => join(project.dir, f)),
     projectDirectory: project.dir,
@@ -47,4 +48,26 @@ export function resolveModel(project: LoadedProject, model: ComposeModel): Resol
 
 export async function resolveProject(project: LoadedProject, compose: ComposeCli): Promise<ResolvedProject> {
   return resolveModel(project, await compose.config(composeTarget(project)));
+}
+
+/**
+ * Loads and resolves in one go, with `docker compose config` started as soon as the files and
+ * variables are known, so it runs while slipway.yml is validated and the sources scanned.
+ * The early read is used only when the final project asks compose exactly the same thing.
+ */
+export async function loadAndResolve(options: LoadOptions, deps: { readonly git: Git; readonly compose: ComposeCli }): Promise<{ loaded: LoadResult; resolved?: ResolvedProject }> {
+  let early: { key: string; model: Promise<ComposeModel> } | undefined;
+  const loaded = await loadProject(options, deps, {
+    onStaged(staged) {
+      const target = composeTarget(staged);
+      const model = deps.compose.config(target);
+      model.catch(() => undefined); // Its error, if it matters, surfaces when awaited below.
+      early = { key: JSON.stringify(target), model };
+    },
+  });
+  const project = loaded.project;
+  if (!project || loaded.problems.length > 0) return { loaded };
+  const target = composeTarget(project);
+  const model = early?.key === JSON.stringify(target) ? await early.model : await deps.compose.config(target);
+  return { loaded, resolved: resolveModel(project, model) };
 }

@@ -1,5 +1,5 @@
 /** The CLI end to end through bin/slipway.js: argv in; stdout, stderr and exit code out. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -152,8 +152,18 @@ describe("slipway with Docker Compose missing", () => {
     mkdirSync(bin, { recursive: true });
     const git = ["/usr/bin/git", "/bin/git"].find((p) => existsSync(p));
     if (git) symlinkSync(git, join(bin, "git"));
-    const result = await slipway(["check"], { cwd: fixtureDir("single-web"), env: { PATH: bin } });
+    const result = await slipway(["check"], { cwd: fixtureDir("single-web"), env: { PATH: bin, SLIPWAY_COMPOSE: "docker-compose-not-installed" } });
     expect(result.exitCode).toBe(4);
-    expect(result.stderr).toMatch(/the docker CLI is not installed: install the Docker Compose v2 plugin/);
+    expect(result.stderr).toMatch(/Docker Compose is not installed \(docker-compose-not-installed not found\): install the Docker Compose v2 plugin/);
+  });
+});
+
+describe("slipway with an old Docker Compose", () => {
+  it("exits 4, naming the version found and the one needed", async () => {
+    using project = tempProject({ "old-compose": "#!/bin/sh\necho 2.20.3\n" }, "bin");
+    chmodSync(join(project.dir, "old-compose"), 0o755);
+    const result = await slipway(["check"], { cwd: fixtureDir("single-web"), env: { SLIPWAY_COMPOSE: join(project.dir, "old-compose") } });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toMatch(/Docker Compose 2\.20\.3 is too old; Slipway needs 2\.24 or newer/);
   });
 });

