@@ -19,7 +19,23 @@ export interface ComposeTarget {
   readonly variables: Readonly<Record<string, string>>;
 }
 
+/** A compose project to act on: planned files that need no interpolation. */
+export interface ComposeProject {
+  readonly projectName: string;
+  readonly files: readonly string[];
+  readonly projectDirectory: string;
+}
+
+export interface ExecOptions {
+  readonly onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  readonly timeoutMs?: number;
+  /** Extra environment for compose (variables the containers receive at run time). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export interface ComposeCli {
+  /** Runs `compose -p NAME -f FILE… ARGS…` and returns its result (never throws on exit code). */
+  exec(project: ComposeProject, args: readonly string[], options?: ExecOptions): Promise<CommandResult>;
   /** The plugin's version, such as "2.26.1"; throws E_COMPOSE_MISSING / E_COMPOSE_TOO_OLD. */
   version(): Promise<string>;
   /** The resolved model with every profile enabled. */
@@ -78,6 +94,24 @@ export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } =
   }
 
   return {
+    async exec(project, args, options = {}) {
+      const fileArgs = project.files.flatMap((f) => ["-f", f]);
+      const all = ["--project-directory", project.projectDirectory, "-p", project.projectName, ...fileArgs, ...args];
+      try {
+        return await runCommand(program, [...prefix, ...all], {
+          cwd: project.projectDirectory,
+          env: { ...baseEnv, ...options.env },
+          ...(options.onLine ? { onLine: options.onLine } : {}),
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        });
+      } catch (error) {
+        if (error instanceof CommandNotFoundError) {
+          throw new SlipwayError("E_COMPOSE_MISSING", `Docker Compose is not installed (${program} not found): ${INSTALL_HINT}`, { cause: error });
+        }
+        throw error;
+      }
+    },
+
     async version() {
       const result = await compose(["version", "--short"]);
       const version = result.exitCode === 0 ? parseComposeVersion(result.stdout) : undefined;

@@ -2,9 +2,40 @@
 import type Docker from "dockerode";
 import { SlipwayError } from "../core/errors.js";
 
+export interface PublishedPort {
+  readonly containerPort: number;
+  readonly hostIp: string;
+  readonly hostPort: number;
+}
+
+export interface ContainerState {
+  readonly id: string;
+  readonly name: string;
+  /** created, running, restarting, exited, … */
+  readonly status: string;
+  readonly health?: string;
+  readonly exitCode: number;
+  readonly restartCount: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly PublishedPort[];
+}
+
+export interface ImageInfo {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface Engine {
   /** Resolves with the engine's version; throws E_ENGINE_UNREACHABLE with the fix to apply. */
   ping(): Promise<string>;
+  ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  ensureVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  removeNetwork(name: string): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  /** Containers carrying every given label, stopped ones included. */
+  containers(labels: Readonly<Record<string, string>>): Promise<ContainerState[]>;
+  logsTail(id: string, lines: number): Promise<string[]>;
+  image(reference: string): Promise<ImageInfo | undefined>;
 }
 
 export async function connectDocker(): Promise<Docker> {
@@ -13,20 +44,128 @@ export async function connectDocker(): Promise<Docker> {
   return new DockerClient();
 }
 
+const statusCode = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
+
+function unreachable(error: unknown): SlipwayError {
+  const where = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+  return new SlipwayError(
+    "E_ENGINE_UNREACHABLE",
+    `the Docker engine at ${where} does not answer (${(error as Error).message}). Start it (systemctl start docker, or scripts/install-docker-debian.sh), or point DOCKER_HOST at a running one`,
+    { cause: error },
+  );
+}
+
+function toState(info: Docker.ContainerInspectInfo): ContainerState {
+  const ports: PublishedPort[] = [];
+  for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+    for (const binding of bindings ?? []) {
+      ports.push({ containerPort: Number.parseInt(key, 10), hostIp: binding.HostIp, hostPort: Number.parseInt(binding.HostPort, 10) });
+    }
+  }
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ""),
+    status: info.State.Status,
+    ...(info.State.Health?.Status ? { health: info.State.Health.Status } : {}),
+    exitCode: info.State.ExitCode,
+    restartCount: info.RestartCount,
+    labels: info.Config.Labels ?? {},
+    ports,
+  };
+}
+
+/** Docker multiplexes stdout and stderr in 8-byte-framed chunks unless the container has a TTY. */
+function demux(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length && (buffer[offset] === 1 || buffer[offset] === 2) && buffer.readUInt16BE(offset + 1) === 0) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === buffer.length ? Buffer.concat(parts).toString("utf8") : buffer.toString("utf8");
+}
+
 export function createEngine(docker: () => Promise<Docker> = connectDocker): Engine {
+  let client: Promise<Docker> | undefined;
+  const get = (): Promise<Docker> => (client ??= docker());
+
   return {
     async ping() {
-      const where = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
       try {
-        const client = await docker();
-        const version = await client.version();
+        const version = await (await get()).version();
         return version.Version;
       } catch (error) {
-        throw new SlipwayError(
-          "E_ENGINE_UNREACHABLE",
-          `the Docker engine at ${where} does not answer (${(error as Error).message}). Start it (systemctl start docker, or scripts/install-docker-debian.sh), or point DOCKER_HOST at a running one`,
-          { cause: error },
-        );
+        throw unreachable(error);
+      }
+    },
+
+    async ensureNetwork(name, labels) {
+      const api = await get();
+      try {
+        await api.getNetwork(name).inspect();
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+        await api.createNetwork({ Name: name, Driver: "bridge", Labels: { ...labels }, CheckDuplicate: true });
+      }
+    },
+
+    async ensureVolume(name, labels) {
+      const api = await get();
+      try {
+        await api.getVolume(name).inspect();
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+        await api.createVolume({ Name: name, Labels: { ...labels } });
+      }
+    },
+
+    async removeNetwork(name) {
+      try {
+        await (await get()).getNetwork(name).remove();
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+      }
+    },
+
+    async removeVolume(name) {
+      try {
+        await (await get()).getVolume(name).remove();
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+      }
+    },
+
+    async containers(labels) {
+      const api = await get();
+      const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+      const list = await api.listContainers({ all: true, filters: { label } });
+      const states = await Promise.all(
+        list.map(async (c) => {
+          try {
+            return toState(await api.getContainer(c.Id).inspect());
+          } catch (error) {
+            if (statusCode(error) === 404) return undefined; // removed meanwhile
+            throw error;
+          }
+        }),
+      );
+      return states.filter((s): s is ContainerState => s !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async logsTail(id, lines) {
+      const api = await get();
+      const output = (await api.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+      return demux(Buffer.from(output)).split("\n").filter((line) => line !== "");
+    },
+
+    async image(reference) {
+      try {
+        const info = await (await get()).getImage(reference).inspect();
+        return { id: info.Id, labels: info.Config.Labels ?? {} };
+      } catch (error) {
+        if (statusCode(error) === 404) return undefined;
+        throw error;
       }
     },
   };

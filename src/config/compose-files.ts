@@ -32,7 +32,7 @@ export function chooseComposeFiles(options: {
     return { ok: false, problem: `no compose file found: create docker-compose.yml (or compose.yaml), or list your files under compose: in slipway.yml` };
   }
   const stem = base.startsWith("docker-") ? "docker-compose" : "compose";
-  const suffixes = ALIASES[environmentName] ?? [environmentName];
+  const suffixes = (Object.hasOwn(ALIASES, environmentName) ? ALIASES[environmentName] : undefined) ?? [environmentName];
   const override = suffixes
     .flatMap((suffix) => [`${stem}.${suffix}.yml`, `${stem}.${suffix}.yaml`])
     .find(exists);
@@ -51,10 +51,10 @@ export function chooseEnvironment(config: SlipwayConfig, requested: string | und
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(requested)) {
       return { ok: false, problem: `--env "${requested}": use lowercase letters, digits, - and _` };
     }
-    if (names.length > 0 && !(requested in declared)) {
+    if (names.length > 0 && !Object.hasOwn(declared, requested)) {
       return { ok: false, problem: `--env "${requested}": slipway.yml declares the environments ${names.join(", ")}; add "${requested}" under environments: or pick one of those` };
     }
-    return { ok: true, name: requested, environment: declared[requested] };
+    return { ok: true, name: requested, environment: Object.hasOwn(declared, requested) ? declared[requested] : undefined };
   }
   const defaults = names.filter((name) => declared[name]?.default === true);
   if (defaults.length > 1) {

@@ -2,7 +2,7 @@
  * Reads the raw text of a compose file (not its meaning: compose does that) to find every
  * `${VAR}` reference with its line and column, and YAML syntax errors with theirs.
  */
-import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Scalar } from "yaml";
 import { parseInterpolation, type VariableReference } from "./interpolation.js";
 
 export interface SourcePosition {
@@ -14,6 +14,8 @@ export interface SourcePosition {
 export interface LocatedReference {
   readonly reference: VariableReference;
   readonly position: SourcePosition;
+  /** Where each nested reference (inside a default or alternate) sits, by its offset. */
+  readonly nested: ReadonlyMap<number, SourcePosition>;
 }
 
 export interface SourceProblem {
@@ -34,9 +36,40 @@ function positionOf(lines: LineCounter, file: string, offset: number): SourcePos
   return { file, line, column: col };
 }
 
-/** Rebases nested references onto the file offsets they were parsed at. */
 function locate(refs: readonly VariableReference[], lines: LineCounter, file: string): LocatedReference[] {
-  return refs.map((reference) => ({ reference, position: positionOf(lines, file, reference.offset) }));
+  const nestedOf = (ref: VariableReference, into: Map<number, SourcePosition>): Map<number, SourcePosition> => {
+    for (const inner of ref.nested) {
+      into.set(inner.offset, positionOf(lines, file, inner.offset));
+      nestedOf(inner, into);
+    }
+    return into;
+  };
+  return refs.map((reference) => ({ reference, position: positionOf(lines, file, reference.offset), nested: nestedOf(reference, new Map()) }));
+}
+
+/** The offset where a scalar's value starts: after a block scalar's header line and its comment. */
+function valueStart(node: Scalar, text: string, start: number): number {
+  if (node.type !== "BLOCK_LITERAL" && node.type !== "BLOCK_FOLDED") return start;
+  const newline = text.indexOf("\n", start);
+  return newline < 0 ? start : newline + 1;
+}
+
+/** Service names in file order, through an alias or merge keys (`<<: *base`) if used. */
+function serviceNamesOf(doc: Document): string[] {
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
+  const names = (node: unknown): string[] => {
+    const map = resolve(node);
+    if (!isMap(map)) return [];
+    return map.items.flatMap((pair) => {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (key === "<<" || (typeof key === "symbol" && key.description === "<<")) {
+        const value = resolve(pair.value);
+        return isSeq(value) ? value.items.flatMap(names) : names(value);
+      }
+      return [String(key)];
+    });
+  };
+  return [...new Set(names(doc.get("services", true)))];
 }
 
 export function scanComposeSource(file: string, text: string): ScannedSource {
@@ -59,15 +92,13 @@ export function scanComposeSource(file: string, text: string): ScannedSource {
     Scalar(key, node) {
       // Compose interpolates values only, never mapping keys.
       if (key === "key" || typeof node.value !== "string" || !node.range) return;
-      const [start, end] = node.range;
-      const parsed = parseInterpolation(text.slice(start, end), start);
+      const start = valueStart(node, text, node.range[0]);
+      const parsed = parseInterpolation(text.slice(start, node.range[1]), start);
       references.push(...locate(parsed.references, lines, file));
       for (const error of parsed.errors) problems.push({ position: positionOf(lines, file, error.offset), message: error.message });
     },
   });
-  const services: unknown = doc.get("services", true);
-  const serviceNames = isMap(services) ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
-  return { file, references, problems, serviceNames };
+  return { file, references, problems, serviceNames: serviceNamesOf(doc) };
 }
 
 function firstLine(message: string): string {

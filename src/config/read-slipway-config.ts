@@ -34,9 +34,13 @@ export function readSlipwayConfig(file: string, text: string): ConfigReadResult 
 type Issue = z.core.$ZodIssue;
 
 function describeIssue(issue: Issue, doc: Document, at: (offset: number) => SourceProblem["position"]): SourceProblem[] {
+  if (issue.code === "invalid_union") {
+    // `release: false | {…}`: report the errors of the branch the value was meant for.
+    const branch = issue.errors.find((errors) => errors.every((e) => e.path.length > 0));
+    if (branch) return branch.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue, doc, at));
+  }
   const path = issue.path.map(String);
-  const node = nodeAt(doc, path);
-  const position = at(node?.range?.[0] ?? 0);
+  const position = at(nearestNode(doc, path)?.range?.[0] ?? 0);
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(issue, doc, path);
     return issue.keys.map((key) => {
@@ -51,6 +55,15 @@ function describeIssue(issue: Issue, doc: Document, at: (offset: number) => Sour
   }
   const where = path.length > 0 ? path.join(".") : "(top level)";
   return [{ position, message: `${where}: ${issue.message}` }];
+}
+
+/** The node at `path`, or its closest existing parent (a missing key is reported where it belongs). */
+function nearestNode(doc: Document, path: readonly string[]): { range?: [number, number, number] | null } | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = nodeAt(doc, path.slice(0, depth));
+    if (node?.range) return node;
+  }
+  return undefined;
 }
 
 function nodeAt(doc: Document, path: readonly string[]): { range?: [number, number, number] | null } | undefined {

@@ -17,8 +17,9 @@ export interface ResolvedVariables {
 }
 
 export function layerVariables(sources: readonly VariableSource[]): ResolvedVariables {
-  const values: Record<string, string> = {};
-  const origin: Record<string, string> = {};
+  // Null-prototype records: a variable may be named `constructor` or `__proto__`.
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  const origin: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const source of sources) {
     for (const [key, value] of Object.entries(source.values)) {
       if (value === undefined) continue;
@@ -43,11 +44,9 @@ export interface MissingVariable {
 export function findMissingVariables(references: readonly LocatedReference[], variables: ResolvedVariables): MissingVariable[] {
   const lookup = lookupIn(variables);
   const missing: MissingVariable[] = [];
-  for (const { reference, position } of references) {
+  for (const { reference, position, nested } of references) {
     for (const gap of missingReferences([reference], lookup)) {
-      // Nested references sit further along the same line as the outer one.
-      const column = position.column + (gap.offset - reference.offset);
-      missing.push({ name: gap.name, position: { ...position, column }, ...(gap.message ? { message: gap.message } : {}) });
+      missing.push({ name: gap.name, position: nested.get(gap.offset) ?? position, ...(gap.message ? { message: gap.message } : {}) });
     }
   }
   return missing;
@@ -56,5 +55,5 @@ export function findMissingVariables(references: readonly LocatedReference[], va
 /** Where each referenced variable's value would come from (for `slipway check`). */
 export function variableOrigins(references: readonly LocatedReference[], variables: ResolvedVariables): Array<{ name: string; origin: string | undefined }> {
   const names = [...new Set(references.map((r) => r.reference.name))].sort();
-  return names.map((name) => ({ name, origin: variables.origin[name] }));
+  return names.map((name) => ({ name, origin: Object.hasOwn(variables.origin, name) ? variables.origin[name] : undefined }));
 }

@@ -117,7 +117,7 @@ const cases: Case[] = [
       });
       expect(plan.files.release.content.networks).toEqual({
         default: { ipam: {}, labels: { "slipway.project": "single-web", "slipway.environment": "production" } },
-        [ENVIRONMENT_NETWORK_KEY]: { name: "single-web-production", external: true },
+        [ENVIRONMENT_NETWORK_KEY]: { name: "single-web-production-wide", external: true },
       });
       expect(plan.files.accessories.content.services).toEqual({});
     },
@@ -148,7 +148,7 @@ const cases: Case[] = [
       { service: "api", port: 8000, listen: 8081, hosts: ["api.shop.example.com"], probe: "tcp" },
     ],
     check(plan) {
-      expect(plan.network).toBe("shop-test");
+      expect(plan.network).toBe("shop-test-wide");
       expect(plan.files.release.projectName).toBe("shop-test-v7");
     },
   },
@@ -163,7 +163,7 @@ const cases: Case[] = [
         front: { ipam: {}, labels: { "slipway.project": "custom-networks", "slipway.environment": "production" } },
         back: { driver: "bridge", ipam: {}, labels: { "slipway.project": "custom-networks", "slipway.environment": "production" } },
         shared: { name: "company-shared", external: true, ipam: {} },
-        [ENVIRONMENT_NETWORK_KEY]: { name: "custom-networks-production", external: true },
+        [ENVIRONMENT_NETWORK_KEY]: { name: "custom-networks-production-wide", external: true },
       });
       expect(releaseServices(plan).app?.networks).toEqual({ front: { aliases: ["application"] }, back: {}, shared: {}, [ENVIRONMENT_NETWORK_KEY]: null });
       expect(accessoryServices(plan).cache?.networks).toEqual({ back: null, [ENVIRONMENT_NETWORK_KEY]: null });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createComposeCli } from "../../src/adapters/compose-cli.js";
-import type { Git } from "../../src/adapters/git.js";
+import { createGit, type Git } from "../../src/adapters/git.js";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { planRelease, type ReleasePlan } from "../../src/plan/plan-release.js";
 import { loadProject, type LoadResult } from "../../src/project/load-project.js";
@@ -13,7 +13,10 @@ export const FIXTURES = resolve(import.meta.dirname, "../fixtures");
 export const TAG = "0123456789ab";
 
 /** A fixed commit, so planned image tags do not depend on this repository's history. */
-export const fixedGit: Git = { head: () => Promise.resolve({ commit: `${TAG}cdef0123456789abcdef012345`, dirty: false }) };
+export const fixedGit: Git = {
+  ...createGit(),
+  head: () => Promise.resolve({ commit: `${TAG}cdef0123456789abcdef012345`, dirty: false }),
+};
 
 export function fixtureDir(name: string): string {
   return join(FIXTURES, name);
