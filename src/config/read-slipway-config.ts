@@ -37,7 +37,7 @@ function describeIssue(issue: Issue, doc: Document, at: (offset: number) => Sour
   if (issue.code === "invalid_union") {
     // `release: false | {…}`: report the errors of the branch the value was meant for.
     const branch = issue.errors.find((errors) => errors.every((e) => e.path.length > 0));
-    if (branch) return branch.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue, doc, at));
+    if (branch) return branch.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, doc, at));
   }
   const path = issue.path.map(String);
   const position = at(nearestNode(doc, path)?.range?.[0] ?? 0);
