@@ -23,8 +23,15 @@ export function accessoriesProjectName(project: string, environment: string): st
   return `${project}-${environment}-accessories`;
 }
 
+/**
+ * The environment-wide network, which accessories and every release join. Docker's DNS answers
+ * a name from the container's networks in the order of their names, and every release's app
+ * services carry their service names on this network too: so its name must sort after every
+ * release network (`<project>-<env>-v3_default`), or a frontend asking for `web` could reach
+ * another release's `web`. "-wide" sorts after "-v…"; a docker test guards this.
+ */
 export function environmentNetworkName(project: string, environment: string): string {
-  return `${project}-${environment}`;
+  return `${project}-${environment}-wide`;
 }
 
 export function environmentVolumeName(project: string, environment: string, volume: string): string {
