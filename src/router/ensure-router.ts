@@ -1,0 +1,132 @@
+/**
+ * Router running with the config for a set of routes: create the container, or reload it
+ * when the routes changed, or do nothing.
+ *
+ * A reload keeps the servers. HAProxy forgets servers added at run time when it reloads (its
+ * manual: "A dynamic server not present in the configuration won't be restored after a reload
+ * operation"), so the file handed to the reload lists the live servers of the old worker and
+ * the new worker starts with them: no request meets an empty backend. Once the new worker
+ * serves, the file on disk goes back to routes only, so that a restart (crash, reboot) never
+ * brings back servers whose containers are gone or whose ports now belong to someone else;
+ * after a restart the caller re-adds its servers, as it does for a new router.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Clock } from "../core/clock.js";
+import { joinAddress } from "./names.js";
+import { renderRouterConfig, type RouterConfigServer, type RouterRoute, type RouterState } from "./render-config.js";
+import { checkConfig, createRouterContainer, ensureImage, IN_CONTAINER, inspectRouter, removeRouter, routerLogs, signalReload, type RouterContainerSpec } from "./router-container.js";
+import { RouterError } from "./router-error.js";
+import { adminState, parseInfo, parseServersState } from "./runtime-api.js";
+
+export interface RouterContext {
+  readonly spec: RouterContainerSpec;
+  readonly clock: Clock;
+  readonly adminSocketUid?: number;
+  /** One runtime-API command on the admin socket. */
+  command(command: string): Promise<string>;
+}
+
+export interface EnsureOutcome {
+  readonly created: boolean;
+  readonly reloaded: boolean;
+}
+
+const START_TIMEOUT_MS = 15_000;
+const RELOAD_TIMEOUT_MS = 15_000;
+const POLL_MS = 50;
+
+export async function ensureRouter(ctx: RouterContext, routes: readonly RouterRoute[]): Promise<EnsureOutcome> {
+  const state: RouterState = { routes, adminSocket: IN_CONTAINER.socket, ...(ctx.adminSocketUid ? { adminSocketUid: ctx.adminSocketUid } : {}) };
+  const desired = renderRouterConfig(state); // bad routes fail here, before anything changes
+  mkdirSync(ctx.spec.etcDir, { recursive: true });
+  mkdirSync(ctx.spec.runDir, { recursive: true });
+  const container = await inspectRouter(ctx.spec);
+  if (!container?.running) {
+    await create(ctx, desired);
+    return { created: true, reloaded: false };
+  }
+  if (readConfig(ctx) === desired) return { created: false, reloaded: false };
+  await reload(ctx, renderRouterConfig({ ...state, servers: await liveServers(ctx) }));
+  writeAtomically(ctx, "haproxy.cfg", desired);
+  return { created: false, reloaded: true };
+}
+
+const configPath = (ctx: RouterContext, name = "haproxy.cfg"): string => join(ctx.spec.etcDir, name);
+
+function readConfig(ctx: RouterContext): string | undefined {
+  return existsSync(configPath(ctx)) ? readFileSync(configPath(ctx), "utf8") : undefined;
+}
+
+function writeAtomically(ctx: RouterContext, name: string, text: string): void {
+  writeFileSync(configPath(ctx, `${name}.tmp`), text);
+  renameSync(configPath(ctx, `${name}.tmp`), configPath(ctx, name));
+}
+
+/** Writes the config as haproxy.cfg only once `haproxy -c` accepted it. */
+async function install(ctx: RouterContext, text: string): Promise<void> {
+  writeAtomically(ctx, "haproxy.cfg.next", text);
+  await checkConfig(ctx.spec, "haproxy.cfg.next");
+  renameSync(configPath(ctx, "haproxy.cfg.next"), configPath(ctx));
+}
+
+async function create(ctx: RouterContext, config: string): Promise<void> {
+  await ensureImage(ctx.spec);
+  await install(ctx, config);
+  await createRouterContainer(ctx.spec);
+  const pid = await waitForWorker(ctx, START_TIMEOUT_MS, () => true);
+  if (pid === undefined) {
+    const logs = await routerLogs(ctx.spec);
+    await removeRouter(ctx.spec); // not left restarting in a loop on a port it cannot bind
+    throw new RouterError("E_ROUTER_UNAVAILABLE", `the router container ${ctx.spec.name} started but HAProxy does not answer on its admin socket (a listen port taken by another program?). Its last lines:\n${logs.join("\n")}`);
+  }
+}
+
+async function reload(ctx: RouterContext, config: string): Promise<void> {
+  const before = await workerPid(ctx);
+  const previous = readConfig(ctx);
+  await install(ctx, config);
+  await signalReload(ctx.spec);
+  if ((await waitForWorker(ctx, RELOAD_TIMEOUT_MS, (pid) => pid !== before)) === undefined) {
+    // The old worker still serves; the old file goes back so the next ensure() tries again.
+    if (previous !== undefined) writeAtomically(ctx, "haproxy.cfg", previous);
+    const logs = await routerLogs(ctx.spec);
+    throw new RouterError("E_ROUTER_TIMEOUT", `HAProxy did not take the new config (worker ${before} still serves). Its last lines:\n${logs.join("\n")}`);
+  }
+}
+
+async function workerPid(ctx: RouterContext): Promise<number | undefined> {
+  try {
+    return Number(parseInfo(await ctx.command("show info")).Pid);
+  } catch {
+    return undefined; // not up yet, or between workers
+  }
+}
+
+/**
+ * Waits until the socket is answered by a worker that `accept`s, three times in a row: during a
+ * reload the old worker may still take a connection or two until it gets its stop signal.
+ */
+async function waitForWorker(ctx: RouterContext, timeoutMs: number, accept: (pid: number) => boolean): Promise<number | undefined> {
+  const deadline = ctx.clock.now() + timeoutMs;
+  let streak = 0;
+  while (ctx.clock.now() < deadline) {
+    const pid = await workerPid(ctx);
+    streak = pid !== undefined && accept(pid) ? streak + 1 : 0;
+    if (pid !== undefined && streak === 3) return pid;
+    if (streak === 0 && !(await inspectRouter(ctx.spec))?.running) return undefined;
+    await ctx.clock.sleep(POLL_MS);
+  }
+  return undefined;
+}
+
+/** The old worker's servers, to write into the file the new worker reads. */
+async function liveServers(ctx: RouterContext): Promise<Record<string, RouterConfigServer[]>> {
+  const servers: Record<string, RouterConfigServer[]> = {};
+  for (const row of parseServersState(await ctx.command("show servers state"))) {
+    if (row.ip === "-") continue; // no address: nothing to carry
+    const entry = { name: row.name, address: joinAddress(row.ip, row.port), enabled: adminState(row.admin) === "ready" };
+    (servers[row.backend] ??= []).push(entry);
+  }
+  return servers;
+}
