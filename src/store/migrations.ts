@@ -1,0 +1,123 @@
+/**
+ * The store's schema history, in code: one list of named migrations run by Kysely's Migrator.
+ * Written with the schema builder only, so the same list serves SQLite now and Postgres later;
+ * the one thing the two spell differently (a generated integer key) is chosen by `dialect`.
+ * Never edit a migration that has shipped: add the next one.
+ */
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from "kysely";
+import type { Migration, MigrationProvider } from "kysely/migration";
+import { Migrator } from "kysely/migration";
+import { SlipwayError } from "../core/errors.js";
+
+export type DialectKind = "sqlite" | "postgres";
+
+type Table = CreateTableBuilder<string, never>;
+
+function withId(table: Table, dialect: DialectKind): Table {
+  // SQLite: AUTOINCREMENT so that an id (a deployment's, named in logs and output) is never reused.
+  return table.addColumn("id", "integer", (col: ColumnDefinitionBuilder) =>
+    dialect === "postgres" ? col.primaryKey().generatedByDefaultAsIdentity() : col.primaryKey().autoIncrement(),
+  );
+}
+
+// No CHECK constraints on status or kind columns: SQLite cannot alter one without rebuilding the
+// table, and the closed sets live in the repository's types.
+function initial(dialect: DialectKind): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await withId(db.schema.createTable("projects"), dialect)
+        .addColumn("name", "text", (c) => c.notNull().unique())
+        .addColumn("dir", "text", (c) => c.notNull())
+        .execute();
+      await withId(db.schema.createTable("environments"), dialect)
+        .addColumn("project_id", "integer", (c) => c.notNull().references("projects.id").onDelete("cascade"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addUniqueConstraint("environments_project_name", ["project_id", "name"])
+        .execute();
+      await withId(db.schema.createTable("builds"), dialect)
+        .addColumn("project_id", "integer", (c) => c.notNull().references("projects.id").onDelete("cascade"))
+        .addColumn("commit", "text", (c) => c.notNull())
+        .addColumn("tag", "text", (c) => c.notNull())
+        .addColumn("build_key", "text", (c) => c.notNull())
+        .addColumn("images", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("builds_project_build_key", ["project_id", "build_key"])
+        .execute();
+      await withId(db.schema.createTable("releases"), dialect)
+        .addColumn("environment_id", "integer", (c) => c.notNull().references("environments.id").onDelete("cascade"))
+        .addColumn("number", "integer", (c) => c.notNull())
+        .addColumn("build_id", "integer", (c) => c.notNull().references("builds.id"))
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("config", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull().defaultTo("pending"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("releases_environment_number", ["environment_id", "number"])
+        .execute();
+      await withId(db.schema.createTable("deployments"), dialect)
+        .addColumn("environment_id", "integer", (c) => c.notNull().references("environments.id").onDelete("cascade"))
+        .addColumn("release_id", "integer", (c) => c.references("releases.id").onDelete("set null"))
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("ref", "text", (c) => c.notNull())
+        .addColumn("commit", "text")
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("error", "text")
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("pid", "integer")
+        .execute();
+      await db.schema.createIndex("deployments_environment").on("deployments").columns(["environment_id", "id"]).execute();
+      await db.schema.createIndex("deployments_release").on("deployments").column("release_id").execute();
+      await withId(db.schema.createTable("steps"), dialect)
+        .addColumn("deployment_id", "integer", (c) => c.notNull().references("deployments.id").onDelete("cascade"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("error", "text")
+        .execute();
+      await db.schema.createIndex("steps_deployment").on("steps").column("deployment_id").execute();
+      await withId(db.schema.createTable("logs"), dialect)
+        .addColumn("deployment_id", "integer", (c) => c.notNull().references("deployments.id").onDelete("cascade"))
+        .addColumn("step", "text", (c) => c.notNull())
+        .addColumn("stream", "text", (c) => c.notNull())
+        .addColumn("line", "text", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .execute();
+      // (deployment_id, id): a deployment's lines in the order they were written, from the index alone.
+      await db.schema.createIndex("logs_deployment").on("logs").columns(["deployment_id", "id"]).execute();
+      await db.schema
+        .createTable("locks")
+        .addColumn("environment_id", "integer", (c) => c.primaryKey().references("environments.id").onDelete("cascade"))
+        .addColumn("deployment_id", "integer", (c) => c.references("deployments.id").onDelete("set null"))
+        .addColumn("holder", "text", (c) => c.notNull())
+        .addColumn("pid", "integer")
+        .addColumn("hostname", "text")
+        .addColumn("acquired_at", "text", (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      for (const table of ["locks", "logs", "steps", "deployments", "releases", "builds", "environments", "projects"]) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  };
+}
+
+/** Every migration, by name; the Migrator runs them in name order. */
+export function migrations(dialect: DialectKind): Record<string, Migration> {
+  return { "0001_initial": initial(dialect) };
+}
+
+export function migrationProvider(dialect: DialectKind): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(migrations(dialect)) };
+}
+
+/** Brings the schema up to date; throws the failing migration's error. */
+export async function migrateToLatest<T>(db: Kysely<T>, dialect: DialectKind): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new SlipwayError("E_INTERNAL", `the store's migration ${failed} failed: ${(error as Error).message}`, { cause: error });
+  }
+}

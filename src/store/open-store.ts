@@ -1,0 +1,68 @@
+/** Opens the SQLite store, brings its schema up to date, and assembles the repositories behind `Store`. */
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely } from "kysely";
+import { acquireLock } from "./lock.js";
+import { deploymentRepository } from "./deployment-repository.js";
+import { logRepository } from "./log-repository.js";
+import { migrateToLatest } from "./migrations.js";
+import { projectRepository } from "./project-repository.js";
+import { releaseRepository } from "./release-repository.js";
+import type { Database } from "./schema.js";
+import { SlipwaySqliteDialect } from "./sqlite-dialect.js";
+import type { Store } from "./types.js";
+
+export const DATABASE_FILE = "slipway.db";
+
+/** How long a statement waits for another process's write before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** `$SLIPWAY_HOME`, else `~/.slipway`. */
+export function slipwayHome(env: Readonly<Record<string, string | undefined>>): string {
+  const home = env.SLIPWAY_HOME;
+  if (home !== undefined && home !== "") return home;
+  return join(env.HOME !== undefined && env.HOME !== "" ? env.HOME : homedir(), ".slipway");
+}
+
+function openSqlite(path: string): SqliteDatabase.Database {
+  const sqlite = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS });
+  // WAL: readers (the panel, `slipway logs -f`) never block the deploy that writes.
+  // An in-memory database answers "memory" here, which is fine.
+  sqlite.pragma("journal_mode = WAL");
+  // SQLite enforces foreign keys only when asked, per connection.
+  sqlite.pragma("foreign_keys = ON");
+  return sqlite;
+}
+
+export function storeOver(db: Kysely<Database>): Store {
+  return {
+    db,
+    ...projectRepository(db),
+    ...releaseRepository(db),
+    ...deploymentRepository(db),
+    ...logRepository(db),
+    acquireLock: (environmentId, holder, options) => acquireLock(db, environmentId, holder, options),
+    [Symbol.asyncDispose]: () => db.destroy(),
+  };
+}
+
+/** `{ home }` opens `<home>/slipway.db`, creating the directory; `{ database }` a path or ":memory:". */
+export async function openStore(options: { home: string } | { database: string }): Promise<Store> {
+  let path: string;
+  if ("home" in options) {
+    mkdirSync(options.home, { recursive: true });
+    path = join(options.home, DATABASE_FILE);
+  } else {
+    path = options.database;
+  }
+  const db = new Kysely<Database>({ dialect: new SlipwaySqliteDialect({ database: openSqlite(path) }) });
+  try {
+    await migrateToLatest(db, "sqlite");
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return storeOver(db);
+}

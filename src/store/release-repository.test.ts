@@ -1,0 +1,83 @@
+/** Projects, environments, builds and releases, against a real (in-memory) SQLite. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore } from "./store.js";
+import type { Store } from "./store.js";
+
+const images = { web: { image: "shop-web:abc123", id: "sha256:1" }, worker: { image: "shop-worker:abc123", id: "sha256:2" } };
+
+describe("projects, builds and releases", () => {
+  let store: Store;
+  let projectId: number;
+  let environmentId: number;
+  beforeEach(async () => {
+    store = await openStore({ database: ":memory:" });
+    projectId = await store.ensureProject("shop", "/srv/shop");
+    environmentId = await store.ensureEnvironment(projectId, "live");
+  });
+  afterEach(() => store[Symbol.asyncDispose]());
+
+  it("finds a project and environment again by name, and records a moved project's dir", async () => {
+    expect(await store.ensureProject("shop", "/srv/shop2")).toBe(projectId);
+    expect(await store.db.selectFrom("projects").select(["name", "dir"]).execute()).toEqual([{ name: "shop", dir: "/srv/shop2" }]);
+    expect(await store.ensureEnvironment(projectId, "live")).toBe(environmentId);
+    expect(await store.ensureEnvironment(projectId, "test")).not.toBe(environmentId);
+    const other = await store.ensureProject("blog", "/srv/blog");
+    expect(await store.ensureEnvironment(other, "live")).not.toBe(environmentId);
+  });
+
+  it("enforces foreign keys", async () => {
+    await expect(store.ensureEnvironment(9999, "live")).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it("stores a build and finds it by its key, within its project only", async () => {
+    const build = await store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images });
+    expect(build).toMatchObject({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images });
+    expect(build.createdAt).toBeInstanceOf(Date);
+    expect(await store.findBuild(projectId, "key-1")).toEqual(build);
+    expect(await store.findBuild(projectId, "key-2")).toBeUndefined();
+    const other = await store.ensureProject("blog", "/srv/blog");
+    expect(await store.findBuild(other, "key-1")).toBeUndefined();
+    await expect(store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images })).rejects.toThrow(/UNIQUE/);
+  });
+
+  it("numbers releases per environment", async () => {
+    const { id: buildId } = await store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
+    const testId = await store.ensureEnvironment(projectId, "test");
+    expect(await store.nextReleaseNumber(environmentId)).toBe(1);
+    await store.createRelease({ environmentId, number: 1, buildId, kind: "deploy", config: {} });
+    await store.createRelease({ environmentId, number: 2, buildId, kind: "deploy", config: {} });
+    expect(await store.nextReleaseNumber(environmentId)).toBe(3);
+    expect(await store.nextReleaseNumber(testId)).toBe(1);
+    await expect(store.createRelease({ environmentId, number: 2, buildId, kind: "deploy", config: {} })).rejects.toThrow(/UNIQUE/);
+  });
+
+  it("keeps a release's config snapshot as given and tracks its status", async () => {
+    const { id: buildId } = await store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
+    const config = { plan: { services: ["web"], routes: [{ listen: 80 }] }, commit: "abc123" };
+    const release = await store.createRelease({ environmentId, number: 1, buildId, kind: "deploy", config });
+    expect(release).toMatchObject({ environmentId, number: 1, buildId, kind: "deploy", config, status: "pending" });
+    expect(await store.liveRelease(environmentId)).toBeUndefined();
+    await store.setReleaseStatus(release.id, "live");
+    expect(await store.liveRelease(environmentId)).toMatchObject({ id: release.id, status: "live" });
+  });
+
+  it("lists releases newest first with their build and the deployment that made them", async () => {
+    const first = await store.createBuild({ projectId, commit: "aaa111", tag: "aaa111", buildKey: "k1", images });
+    const second = await store.createBuild({ projectId, commit: "bbb222", tag: "bbb222", buildKey: "k2", images });
+    const d1 = await store.createDeployment({ environmentId, kind: "deploy", ref: "main", actor: "ann" });
+    const v1 = await store.createRelease({ environmentId, number: 1, buildId: first.id, kind: "deploy", config: {} });
+    const finishedAt = new Date("2026-03-01T10:00:05.000Z");
+    await store.updateDeployment(d1, { releaseId: v1.id, status: "succeeded", finishedAt });
+    const v2 = await store.createRelease({ environmentId, number: 2, buildId: second.id, kind: "rollback", config: {} });
+
+    const listed = await store.releases(environmentId);
+    expect(listed.map((r) => [r.number, r.commit, r.tag, r.kind])).toEqual([
+      [2, "bbb222", "bbb222", "rollback"],
+      [1, "aaa111", "aaa111", "deploy"],
+    ]);
+    expect(listed[0]).toMatchObject({ id: v2.id });
+    expect(listed[0]?.deployment).toBeUndefined();
+    expect(listed[1]?.deployment).toMatchObject({ id: d1, actor: "ann", status: "succeeded", finishedAt });
+    expect(listed[1]?.deployment?.startedAt).toBeInstanceOf(Date);
+  });
+});

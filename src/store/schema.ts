@@ -1,0 +1,101 @@
+/**
+ * The tables as Kysely sees them: snake_case columns, exactly as stored.
+ *
+ * Timestamps are ISO 8601 text in UTC (`Date.prototype.toISOString`), not integer milliseconds:
+ * milliseconds since 1970 overflow Postgres's `integer`, and its `bigint` comes back from `pg` as
+ * a string, so integers would need a per-dialect type and a per-driver parser. Fixed-width ISO
+ * text is portable as is, sorts in time order, and reads plainly in `sqlite3`.
+ * JSON is text too, for the same reason (SQLite has no JSON type; Postgres accepts text).
+ */
+import type { Generated } from "kysely";
+
+export type Timestamp = string;
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  name: string;
+  dir: string;
+}
+
+export interface EnvironmentsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+}
+
+export interface BuildsTable {
+  id: Generated<number>;
+  project_id: number;
+  commit: string;
+  tag: string;
+  build_key: string;
+  /** JSON: service → { image, id }. */
+  images: string;
+  created_at: Timestamp;
+}
+
+export interface ReleasesTable {
+  id: Generated<number>;
+  environment_id: number;
+  number: number;
+  build_id: number;
+  kind: string;
+  /** JSON: the plan snapshot. */
+  config: string;
+  status: string;
+  created_at: Timestamp;
+}
+
+export interface DeploymentsTable {
+  id: Generated<number>;
+  environment_id: number;
+  release_id: number | null;
+  kind: string;
+  ref: string;
+  commit: string | null;
+  actor: string;
+  status: string;
+  error: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  pid: number | null;
+}
+
+export interface StepsTable {
+  id: Generated<number>;
+  deployment_id: number;
+  name: string;
+  status: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  error: string | null;
+}
+
+export interface LogsTable {
+  id: Generated<number>;
+  deployment_id: number;
+  step: string;
+  stream: string;
+  line: string;
+  at: Timestamp;
+}
+
+export interface LocksTable {
+  environment_id: number;
+  deployment_id: number | null;
+  holder: string;
+  pid: number | null;
+  hostname: string | null;
+  acquired_at: Timestamp;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  environments: EnvironmentsTable;
+  builds: BuildsTable;
+  releases: ReleasesTable;
+  deployments: DeploymentsTable;
+  steps: StepsTable;
+  logs: LogsTable;
+  locks: LocksTable;
+}

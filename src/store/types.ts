@@ -1,0 +1,124 @@
+/** What the rest of Slipway sees of the store: one interface and the plain rows it returns. */
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+export type ReleaseKind = "deploy" | "rollback" | "promotion";
+export type ReleaseStatus = "pending" | "live" | "failed" | "superseded" | "retired";
+export type DeploymentStatus = "running" | "succeeded" | "failed";
+export type StepStatus = "running" | "succeeded" | "failed" | "skipped";
+export type LogStream = "stdout" | "stderr" | "info";
+export type BuildImages = Record<string, { image: string; id: string }>;
+
+export interface BuildRow {
+  id: number;
+  projectId: number;
+  commit: string;
+  tag: string;
+  buildKey: string;
+  images: BuildImages;
+  createdAt: Date;
+}
+
+export interface ReleaseRow {
+  id: number;
+  environmentId: number;
+  number: number;
+  buildId: number;
+  kind: ReleaseKind;
+  config: unknown;
+  status: ReleaseStatus;
+  createdAt: Date;
+}
+
+/** A release with its build's commit and tag, and the deployment that made it (if any still says so). */
+export interface ReleaseWithDeployment extends ReleaseRow {
+  commit: string;
+  tag: string;
+  deployment?: { id: number; actor: string; status: DeploymentStatus; startedAt: Date; finishedAt?: Date };
+}
+
+export interface DeploymentRow {
+  id: number;
+  environmentId: number;
+  releaseId?: number;
+  kind: string;
+  ref: string;
+  commit?: string;
+  actor: string;
+  status: DeploymentStatus;
+  error?: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  /** The process that ran it, so that a server can reap deployments orphaned by a crash. */
+  pid?: number;
+}
+
+export interface StepRow {
+  id: number;
+  deploymentId: number;
+  name: string;
+  status: StepStatus;
+  startedAt: Date;
+  finishedAt?: Date;
+  error?: string;
+}
+
+export interface LogRow {
+  id: number;
+  deploymentId: number;
+  step: string;
+  stream: LogStream;
+  line: string;
+  at: Date;
+}
+
+export interface LockHolder {
+  description: string;
+  /** Defaults to this process. */
+  pid?: number;
+  /** Defaults to this host. */
+  hostname?: string;
+  deploymentId?: number;
+}
+
+export interface LockOptions {
+  /** Wait for a live holder (the default), or throw LockedError at once. */
+  wait?: boolean;
+  pollMs?: number;
+  /** Called once, with the holder's description, when the lock is found taken. */
+  onWait?: (holder: string) => void;
+  signal?: AbortSignal;
+}
+
+export type HeldLock = AsyncDisposable & { release(): Promise<void> };
+
+export interface Store extends AsyncDisposable {
+  readonly db: Kysely<Database>;
+  /** The project's id; records `dir` as its directory. */
+  ensureProject(name: string, dir: string): Promise<number>;
+  ensureEnvironment(projectId: number, name: string): Promise<number>;
+  findBuild(projectId: number, buildKey: string): Promise<BuildRow | undefined>;
+  createBuild(b: { projectId: number; commit: string; tag: string; buildKey: string; images: BuildImages }): Promise<BuildRow>;
+  nextReleaseNumber(environmentId: number): Promise<number>;
+  createRelease(r: { environmentId: number; number: number; buildId: number; kind: ReleaseKind; config: unknown }): Promise<ReleaseRow>;
+  setReleaseStatus(releaseId: number, status: ReleaseStatus): Promise<void>;
+  liveRelease(environmentId: number): Promise<ReleaseRow | undefined>;
+  /** Newest first. */
+  releases(environmentId: number): Promise<ReleaseWithDeployment[]>;
+  createDeployment(d: { environmentId: number; kind: string; ref: string; actor: string }): Promise<number>;
+  updateDeployment(id: number, patch: { releaseId?: number; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;
+  deployment(id: number): Promise<DeploymentRow | undefined>;
+  latestDeployment(environmentId: number): Promise<DeploymentRow | undefined>;
+  startStep(deploymentId: number, name: string): Promise<number>;
+  finishStep(stepId: number, status: "succeeded" | "failed" | "skipped", error?: string): Promise<void>;
+  steps(deploymentId: number): Promise<StepRow[]>;
+  /** One batched insert per call (chunked under the engine's parameter limit). */
+  appendLogs(deploymentId: number, step: string, lines: ReadonlyArray<{ stream: LogStream; line: string }>): Promise<void>;
+  logs(deploymentId: number): Promise<LogRow[]>;
+  /**
+   * Takes the environment's deploy lock. Held by a live process → waits (polling, calling onWait
+   * once with the holder description) or, with wait:false, throws LockedError. Held by a dead
+   * process (same hostname and pid no longer alive) → taken over. Release with `await using`.
+   */
+  acquireLock(environmentId: number, holder: LockHolder, options?: LockOptions): Promise<HeldLock>;
+}
