@@ -32,6 +32,8 @@ export interface Engine {
   ensureVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   removeNetwork(name: string): Promise<void>;
   removeVolume(name: string): Promise<void>;
+  /** Names of the volumes carrying every given label. */
+  volumes(labels: Readonly<Record<string, string>>): Promise<string[]>;
   /** Containers carrying every given label, stopped ones included. */
   containers(labels: Readonly<Record<string, string>>): Promise<ContainerState[]>;
   logsTail(id: string, lines: number): Promise<string[]>;
@@ -136,6 +138,12 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
       }
     },
 
+    async volumes(labels) {
+      const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+      const { Volumes } = await (await get()).listVolumes({ filters: { label } });
+      return (Volumes ?? []).map((v) => v.Name).sort();
+    },
+
     async containers(labels) {
       const api = await get();
       const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
@@ -155,7 +163,7 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
 
     async logsTail(id, lines) {
       const api = await get();
-      const output = (await api.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+      const output = await api.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
       return demux(Buffer.from(output)).split("\n").filter((line) => line !== "");
     },
 

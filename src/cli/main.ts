@@ -92,6 +92,68 @@ async function buildProgram(io: Io, setExit: (code: number) => void): Promise<Co
       setExit(await runInit(await ctx(), flags));
     });
 
+  program
+    .command("deploy")
+    .description("build, release and switch to a new release of the environment, with zero downtime")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("--ref <ref>", "commit, branch or tag to deploy (default: the environment's branch, else HEAD)")
+    .option("--no-cache", "build without Docker's layer cache")
+    .option("--cache", "build with Docker's layer cache (the default)")
+    .option("--allow-dirty", "deploy uncommitted changes (the build is tagged -dirty)")
+    .option("--no-wait", "exit 3 at once when another deployment holds the environment")
+    .option("--json", "print one JSON event per line")
+    .action(async (flags: { env?: string; dir?: string; ref?: string; cache?: boolean; allowDirty?: boolean; wait?: boolean; json?: boolean }) => {
+      const { runDeploy } = await import("./commands/deploy.js");
+      setExit(await runDeploy(await ctx(), flags));
+    });
+
+  program
+    .command("status")
+    .description("the live release, its containers and health, the router's route, and any drift")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("--json", "print JSON")
+    .action(async (flags: { env?: string; dir?: string; json?: boolean }) => {
+      const { runStatus } = await import("./commands/status.js");
+      setExit(await runStatus(await ctx(), flags));
+    });
+
+  program
+    .command("releases")
+    .description("the environment's release history")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("--json", "print JSON")
+    .action(async (flags: { env?: string; dir?: string; json?: boolean }) => {
+      const { runReleases } = await import("./commands/releases.js");
+      setExit(await runReleases(await ctx(), flags));
+    });
+
+  program
+    .command("logs")
+    .description("the live release's container logs, or a deployment's stored log")
+    .argument("[service]", "only this service")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("-f, --follow", "keep printing new lines")
+    .option("--deployment <n>", "the stored log of deployment N (see slipway releases)")
+    .action(async (service: string | undefined, flags: { env?: string; dir?: string; follow?: boolean; deployment?: string }) => {
+      const { runLogs } = await import("./commands/logs.js");
+      setExit(await runLogs(await ctx(), { ...flags, ...(service ? { service } : {}) }));
+    });
+
+  program
+    .command("down")
+    .description("remove the environment's releases, accessories and route (named volumes only with --volumes)")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("--volumes", "also remove the environment's named volumes (its data)")
+    .action(async (flags: { env?: string; dir?: string; volumes?: boolean }) => {
+      const { runDown } = await import("./commands/down.js");
+      setExit(await runDown(await ctx(), flags));
+    });
+
   return program;
 }
 

@@ -76,6 +76,7 @@ export const slipwayConfigSchema = z
     services: z.record(z.string(), serviceSettings).optional(),
     environments: z.record(name, environment).optional(),
     retain: z.number().int().min(1).default(5).describe("Releases whose images are kept for rollback."),
+    drain: duration.optional().describe("How long an old release keeps its in-flight requests after the switch (default 5s)."),
   })
   .describe("Slipway's settings: what compose files cannot say.");
 

@@ -1,0 +1,163 @@
+/**
+ * bench/switch: the seed's deploy flow (`compose run --rm release` then `up -d`) against
+ * `slipway deploy`, on the same example app, each under the same load (20 keep-alive
+ * connections through the app's public port, no retries), measured side by side in one run.
+ * Prints failed requests and deploy wall time for each, and Slipway's overhead on a redeploy
+ * of an already built commit beyond its health-check time. Run: npm run bench:switch
+ */
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import autocannon from "autocannon";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BIN = join(ROOT, "bin/slipway.js");
+const CONNECTIONS = 20;
+
+interface Ran {
+  readonly ms: number;
+  readonly stdout: string;
+}
+
+/** Async, so that the load generator in this process keeps running meanwhile. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const start = process.hrtime.bigint();
+  return new Promise((ok, fail) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code === 0) ok({ ms, stdout });
+      else fail(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const address = server.address();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+/** Runs `work` while autocannon loads the port; failed requests are errors + non-2xx. */
+async function underLoad<T extends Ran>(port: number, work: () => Promise<T>): Promise<T & { failed: number; requests: number }> {
+  let finish: (result: autocannon.Result) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((ok) => (finish = ok));
+  const instance = autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: 300, timeout: 20 }, (_error, result) => finish(result));
+  await new Promise((ok) => setTimeout(ok, 1000));
+  const result = await work();
+  await new Promise((ok) => setTimeout(ok, 1000));
+  instance.stop();
+  const stats = await done;
+  return { ...result, failed: stats.errors + stats.non2xx, requests: stats.requests.total };
+}
+
+async function repoCopy(name: string, port: number, slipwayYml?: string): Promise<string> {
+  const dir = join(mkdtempSync(join(tmpdir(), `slipway-bench-${name}-`)), "hello");
+  cpSync(join(ROOT, "examples/hello"), dir, { recursive: true });
+  const compose = join(dir, "docker-compose.yml");
+  writeFileSync(compose, readFileSync(compose, "utf8").replace('"8080:80"', `"${port}:80"`));
+  if (slipwayYml) writeFileSync(join(dir, "slipway.yml"), slipwayYml);
+  await run("git", ["init", "-q", "-b", "main"], dir);
+  await commit(dir, "v1", false);
+  return dir;
+}
+
+async function commit(dir: string, message: string, change = true): Promise<void> {
+  if (change) writeFileSync(join(dir, "backend/static/app.css"), `${readFileSync(join(dir, "backend/static/app.css"), "utf8")}\n/* ${message} */\n`);
+  await run("git", ["add", "-A"], dir);
+  await run("git", ["-c", "user.email=b@b.invalid", "-c", "user.name=bench", "commit", "-q", "-m", message], dir);
+}
+
+async function seedFlow(): Promise<{ failed: number; requests: number; ms: number }> {
+  const port = await freePort();
+  const dir = await repoCopy("seed", port);
+  const project = `bench-seed-${process.pid}`;
+  const compose = (tag: string, args: string[]): Promise<Ran> =>
+    run("docker", ["compose", "-p", project, "-f", "docker-compose.yml", "-f", "docker-compose.prod.yml", ...args], dir, { TAG: tag });
+  const deploySeed = async (tag: string): Promise<Ran> => {
+    const start = process.hrtime.bigint();
+    await compose(tag, ["build"]);
+    await compose(tag, ["run", "--rm", "release"]);
+    await compose(tag, ["up", "-d"]);
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, stdout: "" };
+  };
+  try {
+    await deploySeed("bench1");
+    await waitFor(port);
+    await commit(dir, "v2");
+    return await underLoad(port, () => deploySeed("bench2"));
+  } finally {
+    await compose("x", ["down", "-v", "--rmi", "local"]).catch(() => undefined);
+    await run("docker", ["rmi", "-f", "hello-backend:bench1", "hello-backend:bench2", "hello-frontend:bench1", "hello-frontend:bench2"], dir).catch(() => undefined);
+    rmSync(resolve(dir, ".."), { recursive: true, force: true });
+  }
+}
+
+async function waitFor(port: number): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  throw new Error(`nothing answers on ${port}`);
+}
+
+interface SlipwayFigures {
+  readonly failed: number;
+  readonly requests: number;
+  readonly ms: number;
+  readonly redeployMs: number;
+  readonly redeployVerifyMs: number;
+  readonly redeployDrainMs: number;
+}
+
+function stepMs(stdout: string, step: string): number {
+  for (const line of stdout.split("\n")) {
+    const event = line ? (JSON.parse(line) as { event?: string; step?: string; status?: string; durationMs?: number }) : {};
+    if (event.event === "step" && event.step === step && event.durationMs !== undefined) return event.durationMs;
+  }
+  return 0;
+}
+
+async function slipwayFlow(): Promise<SlipwayFigures> {
+  const port = await freePort();
+  const project = `bench-slipway-${process.pid}`;
+  const drainMs = 1000;
+  const yml = `project: ${project}\ndrain: ${drainMs}ms\nroutes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
+  const dir = await repoCopy("slipway", port, yml);
+  const home = join(resolve(dir, ".."), "home");
+  const env = { SLIPWAY_HOME: home, SLIPWAY_ROUTER_NAME: `slipway-router-${project}`, SLIPWAY_ROUTER_IMAGE: process.env.SLIPWAY_ROUTER_IMAGE ?? "haproxy:2.6" };
+  const slipway = (args: string[]): Promise<Ran> => run(process.execPath, [BIN, ...args], dir, env);
+  try {
+    await slipway(["deploy", "--json"]);
+    await commit(dir, "v2");
+    const deployed = await underLoad(port, () => slipway(["deploy", "--json"]));
+    const again = await slipway(["deploy", "--json"]);
+    return { failed: deployed.failed, requests: deployed.requests, ms: deployed.ms, redeployMs: again.ms, redeployVerifyMs: stepMs(again.stdout, "verify"), redeployDrainMs: drainMs };
+  } finally {
+    await slipway(["down", "--volumes"]).catch(() => undefined);
+    await run("docker", ["rm", "-f", env.SLIPWAY_ROUTER_NAME], dir).catch(() => undefined);
+    const images = await run("docker", ["images", "-q", "--filter", `reference=${project}/*`], dir);
+    const ids = [...new Set(images.stdout.split("\n").filter(Boolean))];
+    if (ids.length) await run("docker", ["rmi", "-f", ...ids], dir).catch(() => undefined);
+    rmSync(resolve(dir, ".."), { recursive: true, force: true });
+  }
+}
+
+const seed = await seedFlow();
+const mine = await slipwayFlow();
+const overhead = mine.redeployMs - mine.redeployVerifyMs - mine.redeployDrainMs;
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(8);
+console.log(`bench/switch: example app (frontend + backend + db), ${CONNECTIONS} keep-alive connections, no retries`);
+console.log(`  seed flow (run --rm release; up -d)   failed ${String(seed.failed).padStart(6)} of ${seed.requests}   deploy ${s(seed.ms)}`);
+console.log(`  slipway deploy                        failed ${String(mine.failed).padStart(6)} of ${mine.requests}   deploy ${s(mine.ms)}   (target: 0 failed) ${mine.failed === 0 ? "ok" : "MISSED"}`);
+console.log(`  slipway redeploy of a built commit    ${s(mine.redeployMs)} = health checks ${s(mine.redeployVerifyMs)} + drain ${s(mine.redeployDrainMs)} + overhead ${s(overhead)} (target <= 1 s) ${overhead <= 1000 ? "ok" : "MISSED"}`);

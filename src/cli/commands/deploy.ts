@@ -1,0 +1,74 @@
+/** `slipway deploy`: Build → Release → Switch for one environment. */
+import { userInfo } from "node:os";
+import { SlipwayError } from "../../core/errors.js";
+import { commitTag } from "../../plan/naming.js";
+import { deploy } from "../../pipeline/deploy.js";
+import type { DeployEvents } from "../../pipeline/events.js";
+import { problemsError } from "../../project/problem.js";
+import { loadAndResolve } from "../../project/resolve-project.js";
+import type { CommandContext } from "../context.js";
+import { jsonEvents, plainEvents, progressMode, ttyEvents } from "../progress.js";
+import { openRuntime } from "../runtime.js";
+import type { ProjectFlags } from "./load.js";
+
+export interface DeployFlags extends ProjectFlags {
+  readonly ref?: string;
+  readonly cache?: boolean;
+  readonly allowDirty?: boolean;
+  readonly wait?: boolean;
+  readonly json?: boolean;
+}
+
+export function actorOf(env: Readonly<Record<string, string | undefined>>): string {
+  return env.SLIPWAY_ACTOR ?? env.USER ?? userInfo().username;
+}
+
+/** The commit to deploy and its tag; a dirty tree only on request, and then never passing for the commit. */
+async function resolveSource(ctx: CommandContext, dir: string, flags: DeployFlags, branch: string | undefined): Promise<{ ref: string; commit: string; tag: string; snapshot?: string }> {
+  const ref = flags.ref ?? branch ?? "HEAD";
+  const commit = await ctx.git.resolve(dir, ref);
+  const head = await ctx.git.head(dir);
+  if (ref === "HEAD" && head?.dirty) {
+    if (!flags.allowDirty) {
+      throw new SlipwayError("E_DIRTY_TREE", "the working tree has uncommitted changes: commit them, or deploy them anyway with --allow-dirty (the build is then tagged -dirty)");
+    }
+    const snapshot = await ctx.git.snapshot(dir);
+    if (snapshot) return { ref, commit, tag: `${commitTag(commit, true)}-${snapshot.slice(0, 7)}`, snapshot };
+  }
+  return { ref, commit, tag: commitTag(commit) };
+}
+
+function eventsFor(ctx: CommandContext, flags: DeployFlags): DeployEvents & { stop?: () => void } {
+  const mode = progressMode(flags, ctx.io.stdoutIsTTY, ctx.io.env);
+  if (mode === "json") return jsonEvents(ctx.io.stdout);
+  return mode === "tty" ? ttyEvents(ctx.io.stderr) : plainEvents(ctx.io.stderr);
+}
+
+export async function runDeploy(ctx: CommandContext, flags: DeployFlags): Promise<number> {
+  const dir = flags.dir ?? ctx.io.cwd;
+  const first = await loadAndResolve({ dir, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+  if (!first.resolved) throw problemsError(first.loaded.problems);
+  const branch = first.resolved.project.environment.settings?.branch;
+  const source = await resolveSource(ctx, dir, flags, branch);
+  // TAG is part of the model (image: app:${TAG}): read it again with the deployed commit's tag.
+  const { loaded, resolved } =
+    source.tag === first.resolved.project.tag ? first : await loadAndResolve({ dir, processEnv: ctx.io.env, tag: source.tag, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+  if (!resolved) throw problemsError(loaded.problems);
+  if (resolved.lint.errors.length > 0) throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
+
+  const events = eventsFor(ctx, flags);
+  await using runtime = await openRuntime(ctx);
+  try {
+    for (const warning of resolved.lint.warnings) events.message(`warning: ${warning}`);
+    events.message(`deploying ${resolved.project.name} to ${resolved.project.environment.name}: ${source.ref} (${source.commit.slice(0, 12)})`);
+    const outcome = await deploy(
+      { ...runtime.deps, events },
+      { resolved, ref: source.ref, commit: source.commit, tag: source.tag, ...(source.snapshot ? { snapshot: source.snapshot } : {}), cache: flags.cache ?? true, actor: actorOf(ctx.io.env) },
+      { wait: flags.wait ?? true, onWait: (holder) => events.message(`waiting: the environment is locked by ${holder}`) },
+    );
+    events.message(`${outcome.release} is live${outcome.urls.length ? ` at ${outcome.urls.join(" ")}` : ""}`);
+    return 0;
+  } finally {
+    events.stop?.();
+  }
+}

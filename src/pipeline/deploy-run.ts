@@ -1,0 +1,73 @@
+/** What one deployment carries from step to step. */
+import type { ComposeCli, ComposeProject } from "../adapters/compose-cli.js";
+import type { ContainerState, Engine } from "../adapters/docker-engine.js";
+import type { Git } from "../adapters/git.js";
+import type { ReleasePlan } from "../plan/plan-release.js";
+import type { ResolvedProject } from "../project/resolve-project.js";
+import type { Router } from "../router/router.js";
+import type { Store } from "../store/store.js";
+import type { Clock } from "../core/clock.js";
+import type { DeployEvents, LogStream, StepName } from "./events.js";
+import type { HomePaths } from "./paths.js";
+
+export interface DeployDeps {
+  readonly git: Git;
+  readonly compose: ComposeCli;
+  readonly engine: Engine;
+  readonly router: Router;
+  readonly store: Store;
+  readonly events: DeployEvents;
+  readonly clock: Clock;
+  readonly paths: HomePaths;
+}
+
+export interface DeployRequest {
+  /** The project as the working tree describes it, resolved with the deployed commit's TAG. */
+  readonly resolved: ResolvedProject;
+  readonly ref: string;
+  readonly commit: string;
+  readonly tag: string;
+  /** A `git stash create` commit when deploying a dirty tree on purpose. */
+  readonly snapshot?: string;
+  readonly cache: boolean;
+  readonly actor: string;
+}
+
+export interface ReleaseRef {
+  readonly id: number;
+  readonly number: number;
+  readonly name: string;
+}
+
+export interface DeployRun {
+  readonly deps: DeployDeps;
+  readonly request: DeployRequest;
+  readonly projectId: number;
+  readonly environmentId: number;
+  readonly deploymentId: number;
+  release: ReleaseRef;
+  readonly previous?: ReleaseRef;
+  readonly plan: ReleasePlan;
+  /** Where the exported tree sits (filled by `source`). */
+  buildDir?: string;
+  buildId?: number;
+  /** The new release's containers, once started. */
+  containers: ContainerState[];
+  log(step: StepName, stream: LogStream, line: string): void;
+}
+
+export function releaseProject(run: DeployRun, name = run.release.name): ComposeProject {
+  return {
+    projectName: `${run.plan.project}-${run.plan.environment}-${name}`,
+    files: [`${run.deps.paths.release(run.plan.project, run.plan.environment, name)}/release.yml`],
+    projectDirectory: run.request.resolved.project.dir,
+  };
+}
+
+export function accessoriesProject(run: DeployRun): ComposeProject {
+  return {
+    projectName: run.plan.files.accessories.projectName,
+    files: [`${run.deps.paths.release(run.plan.project, run.plan.environment, run.release.name)}/accessories.yml`],
+    projectDirectory: run.request.resolved.project.dir,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * One deployment: preflight → source → build → release → start → verify → switch → retire,
+ * each recorded with its timing and log, under the environment's lock. A failure in any step
+ * takes the new release down and leaves the live one serving, untouched.
+ */
+import { hostname } from "node:os";
+import { SlipwayError } from "../core/errors.js";
+import { planRelease } from "../plan/plan-release.js";
+import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
+import { releaseProject } from "./deploy-run.js";
+import type { LogStream, StepName } from "./events.js";
+import { build } from "./steps/build.js";
+import { preflight } from "./steps/preflight.js";
+import { releaseTask } from "./steps/release.js";
+import { retire } from "./steps/retire.js";
+import { source } from "./steps/source.js";
+import { start } from "./steps/start.js";
+import { switchTraffic } from "./steps/switch.js";
+import { verify } from "./steps/verify.js";
+import { LogBuffer } from "./log-buffer.js";
+
+export interface DeployOutcome {
+  readonly deploymentId: number;
+  readonly release: string;
+  readonly built: boolean;
+  readonly urls: readonly string[];
+}
+
+export interface LockOptions {
+  readonly wait: boolean;
+  readonly onWait?: (holder: string) => void;
+}
+
+async function step<T>(run: DeployRun, logs: LogBuffer, name: StepName, body: () => Promise<T>, detail?: (value: T) => string | undefined): Promise<T> {
+  const { events, store, clock } = run.deps;
+  const id = await store.startStep(run.deploymentId, name);
+  const began = clock.now();
+  events.stepStarted(name);
+  try {
+    const value = await body();
+    const note = detail?.(value);
+    const outcome = note === "skipped" ? "skipped" : "succeeded";
+    await logs.flush();
+    await store.finishStep(id, outcome);
+    events.stepFinished(name, outcome, clock.now() - began, note === "skipped" ? undefined : note);
+    return value;
+  } catch (error) {
+    run.log(name, "info", `failed: ${(error as Error).message}`);
+    await logs.flush();
+    await store.finishStep(id, "failed", (error as Error).message);
+    events.stepFinished(name, "failed", clock.now() - began, (error as Error).message);
+    throw error;
+  }
+}
+
+/** Takes the new release down after a failure; its own failure never hides the first error. */
+async function takeDown(run: DeployRun): Promise<void> {
+  try {
+    await run.deps.compose.exec(releaseProject(run), ["down", "--remove-orphans"], { onLine: (line, stream) => run.log("verify", stream, line) });
+  } catch (error) {
+    run.log("verify", "info", `cleanup of ${run.release.name} failed too: ${(error as Error).message}`);
+  }
+}
+
+export async function deploy(deps: DeployDeps, request: DeployRequest, lock: LockOptions): Promise<DeployOutcome> {
+  const { store } = deps;
+  const { project, classification } = request.resolved;
+  const projectId = await store.ensureProject(project.name, project.dir);
+  const environmentId = await store.ensureEnvironment(projectId, project.environment.name);
+  const deploymentId = await store.createDeployment({ environmentId, kind: "deploy", ref: request.ref, actor: request.actor });
+  await using _lock = await store
+    .acquireLock(environmentId, { description: `deployment ${deploymentId} by ${request.actor}`, pid: process.pid, hostname: hostname(), deploymentId }, { wait: lock.wait, ...(lock.onWait ? { onWait: lock.onWait } : {}) })
+    .catch(async (error: unknown) => {
+      await store.updateDeployment(deploymentId, { status: "failed", error: "the environment was locked", finishedAt: new Date() });
+      throw (error as { code?: string }).code === "E_LOCKED" ? new SlipwayError("E_LOCKED", `${(error as Error).message}; wait for it, or run without --no-wait to queue behind it`, { cause: error }) : error;
+    });
+  await store.updateDeployment(deploymentId, { commit: request.commit });
+
+  const number = await store.nextReleaseNumber(environmentId);
+  const live = await store.liveRelease(environmentId);
+  const name = `v${number}`;
+  const plan = planRelease({ model: request.resolved.model, classification, project: project.name, environment: project.environment.name, release: name, tag: request.tag, commit: request.commit });
+  const logs = new LogBuffer(store, deploymentId);
+  const run: DeployRun = {
+    deps,
+    request,
+    projectId,
+    environmentId,
+    deploymentId,
+    release: { id: 0, number, name },
+    ...(live ? { previous: { id: live.id, number: live.number, name: `v${live.number}` } satisfies ReleaseRef } : {}),
+    plan,
+    containers: [],
+    log(stepName: StepName, stream: LogStream, line: string) {
+      deps.events.log(stepName, stream, line);
+      logs.add(stepName, stream, line);
+    },
+  };
+
+  let releaseId: number | undefined;
+  let started = false;
+  try {
+    await step(run, logs, "preflight", () => preflight(run));
+    const buildFile = await step(run, logs, "source", () => source(run), () => request.commit.slice(0, 12));
+    const built = await step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
+    const release = await store.createRelease({ environmentId, number, buildId: run.buildId ?? 0, kind: "deploy", config: { plan, commit: request.commit, ref: request.ref } });
+    releaseId = release.id;
+    run.release = { id: release.id, number, name };
+    await store.updateDeployment(deploymentId, { releaseId });
+    await step(run, logs, "release", () => releaseTask(run), (how) => (how === "skipped" ? "skipped" : undefined));
+    started = true;
+    await step(run, logs, "start", () => start(run));
+    await step(run, logs, "verify", () => verify(run));
+    const retiring = await step(run, logs, "switch", () => switchTraffic(run));
+    await store.setReleaseStatus(release.id, "live");
+    if (run.previous) await store.setReleaseStatus(run.previous.id, "superseded");
+    await step(run, logs, "retire", () => retire(run, retiring));
+    await store.updateDeployment(deploymentId, { status: "succeeded", finishedAt: new Date() });
+    const urls = plan.routes.map((r) => (r.hosts[0] ? `http://${r.hosts[0]}${r.listen === 80 ? "" : `:${r.listen}`}/` : `http://127.0.0.1:${r.listen}/`));
+    return { deploymentId, release: name, built: built === "built", urls };
+  } catch (error) {
+    if (started) await takeDown(run);
+    if (releaseId !== undefined) await store.setReleaseStatus(releaseId, "failed");
+    await logs.flush();
+    await store.updateDeployment(deploymentId, { status: "failed", error: (error as Error).message, finishedAt: new Date() });
+    throw error;
+  }
+}

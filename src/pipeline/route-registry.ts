@@ -1,0 +1,59 @@
+/**
+ * The router's desired state on this host: every backend of every environment, with the
+ * servers that should be in it. HAProxy forgets servers added at run time when it restarts or
+ * reloads; after either, Slipway puts them back from here.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Route } from "../plan/classify.js";
+
+export interface RegistryServer {
+  readonly name: string;
+  readonly address: string;
+}
+
+export interface RegistryBackend {
+  readonly project: string;
+  readonly environment: string;
+  readonly listen: number;
+  readonly hosts: readonly string[];
+  readonly servers: readonly RegistryServer[];
+}
+
+export type Registry = Readonly<Record<string, RegistryBackend>>;
+
+export function backendName(project: string, environment: string, route: Pick<Route, "service" | "port">): string {
+  return `${project}_${environment}_${route.service}_${route.port}`;
+}
+
+export function readRegistry(dir: string): Registry {
+  const file = join(dir, "routes.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Registry) : {};
+}
+
+/** Written whole to a temporary file and renamed: a crash never leaves half a file. */
+export function writeRegistry(dir: string, registry: Registry): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "routes.json");
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(registry, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+export function updateRegistry(dir: string, change: (registry: Registry) => Registry): Registry {
+  const next = change(readRegistry(dir));
+  writeRegistry(dir, next);
+  return next;
+}
+
+/** The environment's routes as backends (servers kept from the registry when already there). */
+export function withEnvironmentRoutes(registry: Registry, project: string, environment: string, routes: readonly Route[]): Registry {
+  const next: Record<string, RegistryBackend> = {};
+  for (const [name, backend] of Object.entries(registry)) {
+    if (backend.project !== project || backend.environment !== environment) next[name] = backend;
+  }
+  for (const route of routes) {
+    const name = backendName(project, environment, route);
+    next[name] = { project, environment, listen: route.listen ?? 0, hosts: route.hosts, servers: registry[name]?.servers ?? [] };
+  }
+  return next;
+}

@@ -1,0 +1,44 @@
+/** Keeps the router in step with the registry: routes for every environment, servers put back. */
+import { SlipwayError } from "../core/errors.js";
+import type { ReleasePlan } from "../plan/plan-release.js";
+import type { Router, RouterRoute } from "../router/router.js";
+import type { DeployDeps } from "./deploy-run.js";
+import { updateRegistry, withEnvironmentRoutes, type Registry } from "./route-registry.js";
+
+export function routerRoutes(registry: Registry): RouterRoute[] {
+  return Object.entries(registry)
+    .filter(([, backend]) => backend.listen > 0)
+    .map(([backend, b]) => ({ backend, listen: b.listen, hosts: b.hosts }));
+}
+
+export function routerError(error: unknown): SlipwayError {
+  if (error instanceof SlipwayError) return error;
+  return new SlipwayError("E_ROUTER_UNAVAILABLE", `the router (HAProxy) could not be set up: ${(error as Error).message}`, { cause: error });
+}
+
+/** Adds the servers the registry lists that HAProxy does not know (after a restart or reload). */
+export async function restoreServers(router: Router, registry: Registry): Promise<number> {
+  let restored = 0;
+  for (const [backend, entry] of Object.entries(registry)) {
+    if (entry.listen <= 0 || entry.servers.length === 0) continue;
+    const known = new Set((await router.servers(backend)).map((s) => s.name));
+    for (const server of entry.servers.filter((s) => !known.has(s.name))) {
+      await router.addServer(backend, server.name, server.address);
+      restored++;
+    }
+  }
+  return restored;
+}
+
+/** Router running with this environment's routes and every other's; returns what it did. */
+export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">): Promise<string[]> {
+  const registry = updateRegistry(deps.paths.router, (r) => withEnvironmentRoutes(r, plan.project, plan.environment, plan.routes));
+  try {
+    const outcome = await deps.router.ensure(routerRoutes(registry));
+    const notes = [...(outcome.created ? ["created the router"] : []), ...(outcome.reloaded ? ["reloaded its config for new routes"] : [])];
+    const restored = await restoreServers(deps.router, registry);
+    return restored > 0 ? [...notes, `put back ${restored} server${restored === 1 ? "" : "s"}`] : notes;
+  } catch (error) {
+    throw routerError(error);
+  }
+}

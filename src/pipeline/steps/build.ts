@@ -1,0 +1,72 @@
+/**
+ * build: one image per distinct build, tagged <project>/<service>:<commit12>, labelled with
+ * OCI and Slipway labels; reused without building when images for the same build key exist.
+ */
+import { createHash } from "node:crypto";
+import { SlipwayError } from "../../core/errors.js";
+import { LABEL } from "../../plan/naming.js";
+import type { DeployRun } from "../deploy-run.js";
+import { writeBuildFile } from "./source.js";
+
+type Json = Record<string, unknown>;
+export const BUILD_KEY_LABEL = "slipway.build-key";
+
+/** Same commit, same build settings (contexts relative to the tree) → same key. */
+export function buildKey(commit: string, content: Json, tree: string): string {
+  const portable = JSON.stringify(content.services ?? {}).replaceAll(tree, "<tree>");
+  return createHash("sha256").update(commit).update("\0").update(portable).digest("hex").slice(0, 32);
+}
+
+function labelled(content: Json, labels: Record<string, string>): Json {
+  const services = (content.services ?? {}) as Record<string, Json>;
+  return {
+    ...content,
+    services: Object.fromEntries(
+      Object.entries(services).map(([name, service]) => {
+        const build = (service.build ?? {}) as Json;
+        return [name, { ...service, build: { ...build, labels: { ...(build.labels as Json | undefined), ...labels } } }];
+      }),
+    ),
+  };
+}
+
+export async function build(run: DeployRun, content: Json): Promise<"built" | "reused"> {
+  const { engine, store, compose } = run.deps;
+  const tree = run.buildDir ?? "";
+  const key = buildKey(run.request.snapshot ?? run.request.commit, content, tree);
+  const images = [...new Set(Object.values(run.plan.images))];
+  const existing = await store.findBuild(run.projectId, key);
+  const present = await Promise.all(images.map((image) => engine.image(image)));
+  if (existing && present.every((info) => info?.labels[BUILD_KEY_LABEL] === key)) {
+    run.buildId = existing.id;
+    run.log("build", "info", `reusing the images of build ${key.slice(0, 12)}: ${images.join(", ")}`);
+    return "reused";
+  }
+  const source = (await run.deps.git.remoteUrl(run.request.resolved.project.dir)) ?? run.request.resolved.project.dir;
+  const file = writeBuildFile(
+    run,
+    labelled(content, {
+      "org.opencontainers.image.revision": run.request.commit,
+      "org.opencontainers.image.source": source,
+      "org.opencontainers.image.created": new Date(run.deps.clock.now()).toISOString(),
+      [BUILD_KEY_LABEL]: key,
+      [LABEL.managed]: "true",
+    }),
+  );
+  const project = { projectName: run.plan.files.build.projectName, files: [file], projectDirectory: tree };
+  const args = ["build", ...(run.request.cache ? [] : ["--no-cache"])];
+  const result = await compose.exec(project, args, { onLine: (line, stream) => run.log("build", stream, line) });
+  if (result.exitCode !== 0) {
+    const last = result.stderr.trim().split("\n").slice(-3).join(" / ");
+    throw new SlipwayError("E_BUILD_FAILED", `the build failed (docker compose build exited ${result.exitCode}): ${last}`);
+  }
+  const ids: Record<string, { image: string; id: string }> = {};
+  for (const [service, image] of Object.entries(run.plan.images)) {
+    const info = await engine.image(image);
+    if (!info) throw new SlipwayError("E_BUILD_FAILED", `the build finished but image ${image} is missing`);
+    ids[service] = { image, id: info.id };
+  }
+  const row = existing ?? await store.createBuild({ projectId: run.projectId, commit: run.request.commit, tag: run.request.tag, buildKey: key, images: ids });
+  run.buildId = row.id;
+  return "built";
+}

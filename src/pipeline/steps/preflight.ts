@@ -1,0 +1,66 @@
+/**
+ * preflight: compose and the engine answer; the environment's network and volumes exist; its
+ * accessories run (started once as their own project, never recreated) and answer; the router
+ * runs and serves every live route on this host.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { stringify } from "yaml";
+import { SlipwayError } from "../../core/errors.js";
+import { LABEL } from "../../plan/naming.js";
+import { accessoriesProject, type DeployRun } from "../deploy-run.js";
+import { restoreRouter } from "../router-sync.js";
+
+const ACCESSORY_DEADLINE_MS = 120_000;
+
+export function writePlannedFiles(run: DeployRun): void {
+  const dir = run.deps.paths.release(run.plan.project, run.plan.environment, run.release.name);
+  mkdirSync(dir, { recursive: true });
+  for (const kind of ["release", "accessories", "build"] as const) {
+    writeFileSync(`${dir}/${kind}.yml`, stringify(run.plan.files[kind].content, { lineWidth: 0, aliasDuplicateObjects: false }));
+  }
+}
+
+async function ensureAccessories(run: DeployRun): Promise<void> {
+  const { engine, compose, clock } = run.deps;
+  const services = Object.keys((run.plan.files.accessories.content.services as object | undefined) ?? {});
+  if (services.length === 0) return;
+  const project = accessoriesProject(run);
+  const labels = { [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment, [LABEL.release]: "accessories" };
+  const running = (await engine.containers(labels)).filter((c) => c.status === "running").map((c) => c.labels[LABEL.service]);
+  if (services.some((s) => !running.includes(s))) {
+    run.log("preflight", "info", `starting accessories: ${services.join(", ")}`);
+    const result = await compose.exec(project, ["up", "-d", "--no-recreate", "--no-build"], { onLine: (line, stream) => run.log("preflight", stream, line) });
+    if (result.exitCode !== 0) throw new SlipwayError("E_START_FAILED", `the accessories did not start: ${result.stderr.trim().split("\n").pop() ?? ""}`);
+  }
+  // Answering: the accessory's own healthcheck when it has one, else running.
+  const deadline = clock.now() + ACCESSORY_DEADLINE_MS;
+  for (;;) {
+    const states = await engine.containers(labels);
+    const waiting = states.filter((c) => c.status !== "running" || (c.health !== undefined && c.health !== "healthy"));
+    if (waiting.length === 0 && states.length >= services.length) return;
+    if (clock.now() > deadline) {
+      const names = waiting.map((c) => `${c.labels[LABEL.service] ?? c.name} (${c.health ?? c.status})`).join(", ");
+      throw new SlipwayError("E_START_FAILED", `accessories not answering after ${ACCESSORY_DEADLINE_MS / 1000} s: ${names}; see docker logs of those containers`);
+    }
+    await clock.sleep(500);
+  }
+}
+
+export async function preflight(run: DeployRun): Promise<void> {
+  const { compose, engine } = run.deps;
+  const composeVersion = await compose.version();
+  const engineVersion = await engine.ping();
+  run.log("preflight", "info", `compose ${composeVersion}, engine ${engineVersion}`);
+  writePlannedFiles(run);
+  const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
+  await engine.ensureNetwork(run.plan.network, labels);
+  for (const volume of run.plan.volumes) await engine.ensureVolume(volume, labels);
+  await ensureAccessories(run);
+  for (const route of run.plan.routes) {
+    if (!route.listen) {
+      throw new SlipwayError("E_CONFIG_INVALID", `route ${route.service}:${route.port} has no port for the router to listen on: publish it in compose ("8080:${route.port}") or set routes[].listen in slipway.yml`);
+    }
+  }
+  const restored = await restoreRouter(run.deps, run.plan);
+  if (restored.length > 0) run.log("preflight", "info", `router: ${restored.join("; ")}`);
+}

@@ -1,0 +1,28 @@
+/** start: the new release as its own compose project, beside the live one. */
+import { SlipwayError } from "../../core/errors.js";
+import { LABEL } from "../../plan/naming.js";
+import { releaseProject, type DeployRun } from "../deploy-run.js";
+
+/** App services to start now: stop-first ones wait for the switch when a release is live. */
+export function servicesToStart(run: DeployRun): string[] {
+  const all = run.request.resolved.classification.services.filter((s) => s.role === "app").map((s) => s.name);
+  return run.previous ? all.filter((s) => !run.plan.stopFirst.includes(s)) : all;
+}
+
+export async function start(run: DeployRun): Promise<void> {
+  const services = servicesToStart(run);
+  if (services.length === 0) return;
+  const result = await run.deps.compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], {
+    onLine: (line, stream) => run.log("start", stream, line),
+  });
+  if (result.exitCode !== 0) {
+    throw new SlipwayError("E_START_FAILED", `the new release did not start: ${result.stderr.trim().split("\n").slice(-2).join(" / ")}`);
+  }
+  run.containers = await releaseContainers(run);
+  run.log("start", "info", `started ${run.containers.map((c) => c.name).join(", ")}`);
+}
+
+export async function releaseContainers(run: DeployRun, release = run.release.name): Promise<Awaited<ReturnType<DeployRun["deps"]["engine"]["containers"]>>> {
+  const all = await run.deps.engine.containers({ [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment, [LABEL.release]: release });
+  return all.filter((c) => c.labels[LABEL.role] === "app");
+}

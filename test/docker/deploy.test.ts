@@ -1,0 +1,77 @@
+/**
+ * Build → Release → Switch against the real engine, with the example app: a load generator runs
+ * through the router during every deploy, and no request may fail.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../../src/adapters/run-command.js";
+import { connectDocker } from "../../src/adapters/docker-engine.js";
+import { createRouter } from "../../src/router/router.js";
+import { helloRepo, type HelloRepo } from "../support/hello-repo.js";
+import { startLoad } from "../support/load.js";
+
+let repo: HelloRepo;
+let v1: string;
+
+const routerInfo = () => createRouter({ docker: connectDocker, home: join(repo.env.SLIPWAY_HOME ?? "", "router"), containerName: repo.env.SLIPWAY_ROUTER_NAME ?? "" }).info();
+
+async function runningReleases(): Promise<string[]> {
+  const result = await runCommand("docker", ["ps", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.role=app", "--format", '{{.Label "slipway.release"}}']);
+  return [...new Set(result.stdout.split("\n").filter(Boolean))].sort();
+}
+
+async function firstLine(path = "/"): Promise<string> {
+  return (await repo.get(path)).body.split("\n")[0] ?? "";
+}
+
+function deploymentId(stdout: string): number {
+  const match = /deployment (\d+)/.exec(stdout);
+  if (!match) throw new Error(`no deployment id in: ${stdout.slice(0, 500)}`);
+  return Number(match[1]);
+}
+
+function read(file: string): string {
+  return readFileSync(join(repo.dir, file), "utf8");
+}
+
+beforeAll(async () => {
+  repo = await helloRepo("deploy");
+  v1 = (await runCommand("git", ["-C", repo.dir, "rev-parse", "HEAD"])).stdout.trim().slice(0, 12);
+  const first = await repo.slipway(["deploy"]);
+  expect(first.stderr).toMatch(/v1 is live at http:\/\/127\.0\.0\.1:\d+\//);
+  expect(first.exitCode).toBe(0);
+});
+
+afterAll(async () => {
+  await repo?.[Symbol.asyncDispose]();
+});
+
+describe("slipway deploy", () => {
+  it("serves v1 through the router", async () => {
+    expect(await firstLine()).toBe(`hello from ${v1}`);
+    expect((await repo.get("/static/app.css")).body).toContain(v1);
+    expect(await repo.readVolume("data", "migrations.log")).toContain(v1);
+  });
+
+  it("switches to v2 under load with zero failed requests and no router reload", async () => {
+    const v2 = await repo.commit({ "backend/static/app.css": `${read("backend/static/app.css")}\n/* v2 */\n` }, "v2");
+    const before = await routerInfo();
+    const load = startLoad({ port: repo.port, connections: 30 });
+    const result = await repo.slipway(["deploy", "--json"]);
+    const traffic = await load.stop();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(traffic.requests).toBeGreaterThan(100);
+    expect(traffic).toMatchObject({ failed: 0, errors: 0, non2xx: 0 });
+    expect(await firstLine()).toBe(`hello from ${v2}`);
+    expect((await repo.get("/static/app.css")).body).toContain(v2);
+    const migrations = await repo.readVolume("data", "migrations.log");
+    expect(migrations.split("\n").filter((line) => line.includes(v2))).toHaveLength(1);
+    const after = await routerInfo();
+    expect(after.pid).toBe(before.pid);
+    expect(after.uptimeSeconds).toBeGreaterThanOrEqual(before.uptimeSeconds);
+    expect(await runningReleases()).toEqual(["v2"]);
+    const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string; step?: string; status?: string });
+    expect(events.filter((e) => e.event === "step" && e.status === "succeeded").map((e) => e.step)).toEqual(["preflight", "source", "build", "release", "start", "verify", "switch", "retire"]);
+  });
+});
