@@ -68,6 +68,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
   const projectId = await store.ensureProject(project.name, project.dir);
   const environmentId = await store.ensureEnvironment(projectId, project.environment.name);
   const deploymentId = await store.createDeployment({ environmentId, kind: "deploy", ref: request.ref, actor: request.actor });
+  deps.events.message(`deployment ${deploymentId}: ${request.ref} (${request.commit.slice(0, 12)})`);
   await using _lock = await store
     .acquireLock(environmentId, { description: `deployment ${deploymentId} by ${request.actor}`, pid: process.pid, hostname: hostname(), deploymentId }, { wait: lock.wait, ...(lock.onWait ? { onWait: lock.onWait } : {}) })
     .catch(async (error: unknown) => {

@@ -75,3 +75,70 @@ describe("slipway deploy", () => {
     expect(events.filter((e) => e.event === "step" && e.status === "succeeded").map((e) => e.step)).toEqual(["preflight", "source", "build", "release", "start", "verify", "switch", "retire"]);
   });
 });
+
+describe("a failed deployment leaves the live release serving", () => {
+  let live: string;
+  let base: string;
+
+  beforeAll(async () => {
+    base = (await runCommand("git", ["-C", repo.dir, "rev-parse", "HEAD"])).stdout.trim();
+    live = (await firstLine()).replace("hello from ", "");
+  });
+
+  const cases: Array<{ name: string; files: () => Record<string, string>; env?: Record<string, string>; error: RegExp; step: string; log?: RegExp }> = [
+    {
+      name: "a release task that exits 1",
+      files: () => ({ "backend/static/app.css": `${read("backend/static/app.css")}\n/* release fails */\n` }),
+      env: { RELEASE_EXIT_CODE: "1" },
+      error: /the release task release exited with 1/,
+      step: "release",
+    },
+    {
+      name: "a build that fails",
+      files: () => ({ "backend/Dockerfile": `${read("backend/Dockerfile")}\nRUN false\n` }),
+      error: /the build failed/,
+      step: "build",
+    },
+    {
+      name: "a routed service that never becomes healthy",
+      files: () => ({
+        "frontend/Caddyfile": read("frontend/Caddyfile").replace('respond "ok" 200', 'respond "down" 503'),
+        "slipway.yml": read("slipway.yml").replace("deadline: 30s", "deadline: 6s"),
+      }),
+      error: /frontend .* is not ready: not ready within \d+ s \(last probe: GET \/frontend-healthz answered 503\)/,
+      step: "verify",
+    },
+    {
+      name: "a container that crash-loops",
+      files: () => ({ "backend/start.sh": "#!/bin/sh\necho 'cannot connect to the database' >&2\nexit 3\n" }),
+      error: /backend: the container (is restarting|exited with code 3)/,
+      step: "verify",
+      log: /cannot connect to the database/,
+    },
+  ];
+
+  it.each(cases)("$name: exit 1, recorded failed with its log, 0 failed requests, nothing left running", async (c) => {
+    await runCommand("git", ["-C", repo.dir, "reset", "-q", "--hard", base]);
+    await repo.commit(c.files(), c.name);
+    const load = startLoad({ port: repo.port, connections: 30 });
+    const result = await repo.slipway(["deploy"], c.env ?? {});
+    const traffic = await load.stop();
+    expect(result.stderr).toMatch(c.error);
+    expect(result.exitCode).toBe(1);
+    expect(traffic.requests).toBeGreaterThan(20);
+    expect(traffic).toMatchObject({ failed: 0 });
+    expect(await firstLine()).toBe(`hello from ${live}`);
+    expect(await runningReleases()).toEqual([`v${/v(\d+)/.exec(await liveRelease())?.[1] ?? "?"}`]);
+    const id = deploymentId(result.stderr);
+    const logs = await repo.slipway(["logs", "--deployment", String(id)]);
+    expect(logs.stdout).toMatch(new RegExp(`^${c.step} \\| failed: `, "m"));
+    if (c.log) expect(logs.stdout).toMatch(c.log);
+    const releases = JSON.parse((await repo.slipway(["releases", "--json"])).stdout) as Array<{ status: string; deployment?: { id: number; status: string } }>;
+    expect(releases.find((r) => r.deployment?.id === id)?.status ?? "no release").toMatch(/failed|no release/);
+  });
+});
+
+async function liveRelease(): Promise<string> {
+  const releases = JSON.parse((await repo.slipway(["releases", "--json"])).stdout) as Array<{ number: number; status: string }>;
+  return `v${releases.find((r) => r.status === "live")?.number ?? 0}`;
+}

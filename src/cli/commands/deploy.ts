@@ -60,7 +60,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags): Promis
   await using runtime = await openRuntime(ctx);
   try {
     for (const warning of resolved.lint.warnings) events.message(`warning: ${warning}`);
-    events.message(`deploying ${resolved.project.name} to ${resolved.project.environment.name}: ${source.ref} (${source.commit.slice(0, 12)})`);
+    events.message(`deploying ${resolved.project.name} to ${resolved.project.environment.name}`);
     const outcome = await deploy(
       { ...runtime.deps, events },
       { resolved, ref: source.ref, commit: source.commit, tag: source.tag, ...(source.snapshot ? { snapshot: source.snapshot } : {}), cache: flags.cache ?? true, actor: actorOf(ctx.io.env) },
