@@ -32,6 +32,8 @@ export interface Engine {
   ensureVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   removeNetwork(name: string): Promise<void>;
   removeVolume(name: string): Promise<void>;
+  /** Removes the networks carrying every given label (left behind by a project); returns their names. */
+  removeNetworks(labels: Readonly<Record<string, string>>): Promise<string[]>;
   /** Names of the volumes carrying every given label. */
   volumes(labels: Readonly<Record<string, string>>): Promise<string[]>;
   /** Containers carrying every given label, stopped ones included. */
@@ -136,6 +138,20 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
       } catch (error) {
         if (statusCode(error) !== 404) throw error;
       }
+    },
+
+    async removeNetworks(labels) {
+      const api = await get();
+      const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+      const networks = await api.listNetworks({ filters: { label } });
+      for (const network of networks) {
+        try {
+          await api.getNetwork(network.Id).remove();
+        } catch (error) {
+          if (statusCode(error) !== 404) throw error;
+        }
+      }
+      return networks.map((n) => n.Name);
     },
 
     async volumes(labels) {

@@ -142,3 +142,71 @@ async function liveRelease(): Promise<string> {
   const releases = JSON.parse((await repo.slipway(["releases", "--json"])).stdout) as Array<{ number: number; status: string }>;
   return `v${releases.find((r) => r.status === "live")?.number ?? 0}`;
 }
+
+describe("deploying again", () => {
+  let base: string;
+  beforeAll(async () => {
+    base = (await runCommand("git", ["-C", repo.dir, "rev-parse", "HEAD"])).stdout.trim();
+    // Back to the last good commit (the failure cases left failing commits on top).
+    const good = JSON.parse((await repo.slipway(["releases", "--json"])).stdout) as Array<{ status: string; commit: string }>;
+    const commit = good.find((r) => r.status === "live")?.commit ?? base;
+    await runCommand("git", ["-C", repo.dir, "reset", "-q", "--hard", commit]);
+  });
+
+  it("missing variables: exit 2, nothing built, started or changed", async () => {
+    const before = await repo.slipway(["releases", "--json"]);
+    const images = await runCommand("docker", ["images", "-q", "--filter", `reference=${repo.project}/*`]);
+    const compose = read("docker-compose.prod.yml").replace("RELEASE_EXIT_CODE: ${RELEASE_EXIT_CODE:-0}", "RELEASE_EXIT_CODE: ${RELEASE_EXIT_CODE:-0}\n      API_TOKEN: ${API_TOKEN}\n      MAIL_PASSWORD: ${MAIL_PASSWORD:?ask ops for it}");
+    await repo.commit({ "docker-compose.prod.yml": compose }, "needs variables");
+    const result = await repo.slipway(["deploy"], { API_TOKEN: undefined, MAIL_PASSWORD: undefined });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/docker-compose\.prod\.yml:\d+:\d+: variable API_TOKEN is not set/);
+    expect(result.stderr).toMatch(/docker-compose\.prod\.yml:\d+:\d+: variable MAIL_PASSWORD is not set: ask ops for it/);
+    expect((await repo.slipway(["releases", "--json"])).stdout).toBe(before.stdout);
+    expect((await runCommand("docker", ["images", "-q", "--filter", `reference=${repo.project}/*`])).stdout).toBe(images.stdout);
+    await runCommand("git", ["-C", repo.dir, "reset", "-q", "--hard", "HEAD~1"]);
+  });
+
+  it("the same commit again: no build (the image is reused), still a new release", async () => {
+    const before = await liveRelease();
+    const result = await repo.slipway(["deploy", "--json"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const build = result.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { event: string; step?: string; status?: string; detail?: string }).find((e) => e.event === "step" && e.step === "build" && e.status !== "started");
+    expect(build, result.stdout.split("\n").filter((l) => l.includes('"build"')).slice(0, 5).join("\n")).toMatchObject({ status: "succeeded", detail: "image reused" });
+    expect(await liveRelease()).not.toBe(before);
+  });
+
+  it("two deploys at once run one after the other; with --no-wait the second exits 3", async () => {
+    const [a, b] = await Promise.all([repo.slipway(["deploy", "--json"]), repo.slipway(["deploy", "--json"])]);
+    expect(a.exitCode, a.stderr).toBe(0);
+    expect(b.exitCode, b.stderr).toBe(0);
+    type Event = { at: string; event: string; step?: string; status?: string };
+    const spans = [a, b].map((r) => {
+      const steps = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Event).filter((e) => e.event === "step");
+      return { start: steps[0]?.at ?? "", end: steps.at(-1)?.at ?? "" };
+    });
+    const [first, second] = spans.sort((x, y) => x.start.localeCompare(y.start));
+    expect(first && second && first.end <= second.start).toBe(true);
+    const waited = [a, b].some((r) => r.stdout.includes("waiting: the environment is locked by deployment"));
+    expect(waited).toBe(true);
+
+    const slow = repo.slipway(["deploy"]);
+    await new Promise((ok) => setTimeout(ok, 1500));
+    const refused = await repo.slipway(["deploy", "--no-wait"]);
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr).toMatch(/the environment is locked by deployment \d+ by tester/);
+    expect((await slow).exitCode).toBe(0);
+  });
+
+  it("a router removed by hand is recreated by the next deploy, with its route", async () => {
+    await runCommand("docker", ["rm", "-f", repo.env.SLIPWAY_ROUTER_NAME ?? ""]);
+    await expect(repo.get("/")).rejects.toThrow();
+    const status = await repo.slipway(["status"]);
+    expect(status.stdout).toMatch(/drift:\n\s+the router does not answer/);
+    const result = await repo.slipway(["deploy"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/router: created the router/);
+    expect((await repo.get("/")).status).toBe(200);
+    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+  });
+});

@@ -27,6 +27,8 @@ export async function runDown(ctx: CommandContext, flags: ProjectFlags & { volum
     await compose.exec({ projectName, files: [], projectDirectory: env.project.dir }, ["down", "--remove-orphans"]);
     say(`removed ${projectName}`);
   }
+  // Release networks that outlived their containers (a release task's run, a failed start).
+  for (const network of await engine.removeNetworks({ [LABEL.project]: name, [LABEL.environment]: environment.name })) say(`removed network ${network}`);
   await engine.removeNetwork(environmentNetworkName(name, environment.name));
   if (flags.volumes) {
     for (const volume of await engine.volumes({ [LABEL.project]: name, [LABEL.environment]: environment.name })) {

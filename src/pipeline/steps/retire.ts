@@ -33,6 +33,7 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
     // A release whose files are gone is still a compose project by its labels.
     const target = existsSync(project.files[0] ?? "") ? project : { ...project, files: [] };
     await compose.exec(target, args, { onLine });
+    if (!kept) await engine.removeNetworks({ "com.docker.compose.project": project.projectName });
     run.log("retire", "info", `${kept ? "stopped (kept for rollback)" : "removed"} ${name}`);
   }
 }
