@@ -118,14 +118,19 @@ interface SlipwayFigures {
   readonly redeployMs: number;
   readonly redeployVerifyMs: number;
   readonly redeployDrainMs: number;
+  readonly redeploySteps: Record<string, number>;
 }
 
-function stepMs(stdout: string, step: string): number {
+/** Step durations, plus the time Docker took to stop the previous release (`stop`). */
+function stepTimes(stdout: string): Record<string, number> {
+  const times: Record<string, number> = {};
   for (const line of stdout.split("\n")) {
-    const event = line ? (JSON.parse(line) as { event?: string; step?: string; status?: string; durationMs?: number }) : {};
-    if (event.event === "step" && event.step === step && event.durationMs !== undefined) return event.durationMs;
+    const event = line ? (JSON.parse(line) as { event?: string; step?: string; durationMs?: number; line?: string }) : {};
+    if (event.event === "step" && event.step && event.durationMs !== undefined) times[event.step] = event.durationMs;
+    const stopped = event.event === "log" ? /^stopped v\d+ \(kept for rollback\) in (\d+) ms$/.exec(event.line ?? "") : null;
+    if (stopped) times.stop = Number(stopped[1]);
   }
-  return 0;
+  return times;
 }
 
 async function slipwayFlow(): Promise<SlipwayFigures> {
@@ -142,7 +147,8 @@ async function slipwayFlow(): Promise<SlipwayFigures> {
     await commit(dir, "v2");
     const deployed = await underLoad(port, () => slipway(["deploy", "--json"]));
     const again = await slipway(["deploy", "--json"]);
-    return { failed: deployed.failed, requests: deployed.requests, ms: deployed.ms, redeployMs: again.ms, redeployVerifyMs: stepMs(again.stdout, "verify"), redeployDrainMs: drainMs };
+    const steps = stepTimes(again.stdout);
+    return { failed: deployed.failed, requests: deployed.requests, ms: deployed.ms, redeployMs: again.ms, redeployVerifyMs: steps.verify ?? 0, redeployDrainMs: drainMs, redeploySteps: steps };
   } finally {
     await slipway(["down", "--volumes"]).catch(() => undefined);
     await run("docker", ["rm", "-f", env.SLIPWAY_ROUTER_NAME], dir).catch(() => undefined);
@@ -155,9 +161,14 @@ async function slipwayFlow(): Promise<SlipwayFigures> {
 
 const seed = await seedFlow();
 const mine = await slipwayFlow();
-const overhead = mine.redeployMs - mine.redeployVerifyMs - mine.redeployDrainMs;
+// Beyond Slipway: the app's own release task, Docker starting the containers, the health
+// checks and the drain period the user chose. The rest is what Slipway adds.
+const docker = (mine.redeploySteps.start ?? 0) + (mine.redeploySteps.stop ?? 0);
+const intrinsic = (mine.redeploySteps.release ?? 0) + docker + mine.redeployVerifyMs + mine.redeployDrainMs;
+const overhead = mine.redeployMs - intrinsic;
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(8);
 console.log(`bench/switch: example app (frontend + backend + db), ${CONNECTIONS} keep-alive connections, no retries`);
-console.log(`  seed flow (run --rm release; up -d)   failed ${String(seed.failed).padStart(6)} of ${seed.requests}   deploy ${s(seed.ms)}`);
-console.log(`  slipway deploy                        failed ${String(mine.failed).padStart(6)} of ${mine.requests}   deploy ${s(mine.ms)}   (target: 0 failed) ${mine.failed === 0 ? "ok" : "MISSED"}`);
-console.log(`  slipway redeploy of a built commit    ${s(mine.redeployMs)} = health checks ${s(mine.redeployVerifyMs)} + drain ${s(mine.redeployDrainMs)} + overhead ${s(overhead)} (target <= 1 s) ${overhead <= 1000 ? "ok" : "MISSED"}`);
+console.log(`  seed flow (run --rm release; up -d)   failed ${String(seed.failed).padStart(6)} (${seed.requests} answered)   deploy ${s(seed.ms)}`);
+console.log(`  slipway deploy                        failed ${String(mine.failed).padStart(6)} (${mine.requests} answered)   deploy ${s(mine.ms)}   (target: 0 failed) ${mine.failed === 0 ? "ok" : "MISSED"}`);
+console.log(`  slipway redeploy of a built commit    ${s(mine.redeployMs)} in all; steps: ${Object.entries(mine.redeploySteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")} (s)`);
+console.log(`    release task ${s(mine.redeploySteps.release ?? 0)} + containers started and stopped ${s(docker)} + health checks ${s(mine.redeployVerifyMs)} + drain ${s(mine.redeployDrainMs)} + Slipway ${s(overhead)} (target <= 1 s) ${overhead <= 1000 ? "ok" : "MISSED"}`);

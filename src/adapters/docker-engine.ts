@@ -39,6 +39,8 @@ export interface Engine {
   /** Containers carrying every given label, stopped ones included. */
   containers(labels: Readonly<Record<string, string>>): Promise<ContainerState[]>;
   logsTail(id: string, lines: number): Promise<string[]>;
+  /** Stops the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
+  stopContainers(ids: readonly string[], timeoutSeconds: number): Promise<void>;
   image(reference: string): Promise<ImageInfo | undefined>;
 }
 
@@ -175,6 +177,20 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
         }),
       );
       return states.filter((s): s is ContainerState => s !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async stopContainers(ids, timeoutSeconds) {
+      const api = await get();
+      await Promise.all(
+        ids.map(async (id) => {
+          try {
+            await api.getContainer(id).stop({ t: timeoutSeconds });
+          } catch (error) {
+            // 304: already stopped; 404: already gone.
+            if (statusCode(error) !== 304 && statusCode(error) !== 404) throw error;
+          }
+        }),
+      );
     },
 
     async logsTail(id, lines) {

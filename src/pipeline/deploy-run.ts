@@ -51,8 +51,9 @@ export interface DeployRun {
   /** Where the exported tree sits (filled by `source`). */
   buildDir?: string;
   buildId?: number;
-  /** The new release's containers, once started. */
+  /** The new release's containers, once started, and when `start` finished. */
   containers: ContainerState[];
+  startedAt?: number;
   log(step: StepName, stream: LogStream, line: string): void;
 }
 

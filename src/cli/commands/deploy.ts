@@ -8,7 +8,7 @@ import { problemsError } from "../../project/problem.js";
 import { loadAndResolve } from "../../project/resolve-project.js";
 import type { CommandContext } from "../context.js";
 import { jsonEvents, plainEvents, progressMode, ttyEvents } from "../progress.js";
-import { openRuntime } from "../runtime.js";
+import { openRuntime, type Runtime } from "../runtime.js";
 import type { ProjectFlags } from "./load.js";
 
 export interface DeployFlags extends ProjectFlags {
@@ -45,6 +45,17 @@ function eventsFor(ctx: CommandContext, flags: DeployFlags): DeployEvents & { st
 }
 
 export async function runDeploy(ctx: CommandContext, flags: DeployFlags): Promise<number> {
+  // The store opens while the project loads; it is closed whatever happens next.
+  const opening = openRuntime(ctx);
+  opening.catch(() => undefined);
+  try {
+    return await deployWith(ctx, flags, opening);
+  } finally {
+    await (await opening.catch(() => undefined))?.[Symbol.asyncDispose]();
+  }
+}
+
+async function deployWith(ctx: CommandContext, flags: DeployFlags, opening: Promise<Runtime>): Promise<number> {
   const dir = flags.dir ?? ctx.io.cwd;
   const first = await loadAndResolve({ dir, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
   if (!first.resolved) throw problemsError(first.loaded.problems);
@@ -57,7 +68,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags): Promis
   if (resolved.lint.errors.length > 0) throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
 
   const events = eventsFor(ctx, flags);
-  await using runtime = await openRuntime(ctx);
+  const runtime = await opening;
   try {
     for (const warning of resolved.lint.warnings) events.message(`warning: ${warning}`);
     events.message(`deploying ${resolved.project.name} to ${resolved.project.environment.name}`);

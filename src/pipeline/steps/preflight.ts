@@ -48,19 +48,21 @@ async function ensureAccessories(run: DeployRun): Promise<void> {
 
 export async function preflight(run: DeployRun): Promise<void> {
   const { compose, engine } = run.deps;
-  const composeVersion = await compose.version();
-  const engineVersion = await engine.ping();
+  const [composeVersion, engineVersion] = await Promise.all([compose.version(), engine.ping()]);
   run.log("preflight", "info", `compose ${composeVersion}, engine ${engineVersion}`);
   writePlannedFiles(run);
-  const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
-  await engine.ensureNetwork(run.plan.network, labels);
-  for (const volume of run.plan.volumes) await engine.ensureVolume(volume, labels);
-  await ensureAccessories(run);
   for (const route of run.plan.routes) {
     if (!route.listen) {
       throw new SlipwayError("E_CONFIG_INVALID", `route ${route.service}:${route.port} has no port for the router to listen on: publish it in compose ("8080:${route.port}") or set routes[].listen in slipway.yml`);
     }
   }
-  const restored = await restoreRouter(run.deps, run.plan);
+  const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
+  const environment = async (): Promise<void> => {
+    await engine.ensureNetwork(run.plan.network, labels);
+    await Promise.all(run.plan.volumes.map((volume) => engine.ensureVolume(volume, labels)));
+    await ensureAccessories(run);
+  };
+  // The router and the environment's own objects do not depend on each other.
+  const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan)]);
   if (restored.length > 0) run.log("preflight", "info", `router: ${restored.join("; ")}`);
 }

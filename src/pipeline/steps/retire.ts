@@ -10,6 +10,7 @@ import type { Retiring } from "./switch.js";
 
 export const DEFAULT_DRAIN_MS = 5000;
 const REMOVE_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_S = 10;
 
 export async function retire(run: DeployRun, retiring: Retiring): Promise<void> {
   const { router, clock, compose, engine } = run.deps;
@@ -24,16 +25,28 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
   }
   const onLine = (line: string, stream: "stdout" | "stderr"): void => run.log("retire", stream, line);
   const labels = { [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
-  const releases = new Set((await engine.containers(labels)).map((c) => c.labels[LABEL.release] ?? ""));
+  const containers = await engine.containers(labels);
+  const releases = new Set(containers.map((c) => c.labels[LABEL.release] ?? ""));
+  const work: Array<Promise<void>> = [];
   for (const name of releases) {
     if (name === "" || name === "accessories" || name === run.release.name) continue;
+    if (name === run.previous?.name) {
+      // Kept for a rollback: stopped all at once (compose would stop them one after another).
+      const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running").map((c) => c.id);
+      const began = clock.now();
+      work.push(engine.stopContainers(ids, STOP_TIMEOUT_S).then(() => run.log("retire", "info", `stopped ${name} (kept for rollback) in ${clock.now() - began} ms`)));
+      continue;
+    }
     const project = releaseProject(run, name);
-    const kept = name === run.previous?.name;
-    const args = kept ? ["stop"] : ["down", "--remove-orphans"];
     // A release whose files are gone is still a compose project by its labels.
     const target = existsSync(project.files[0] ?? "") ? project : { ...project, files: [] };
-    await compose.exec(target, args, { onLine });
-    if (!kept) await engine.removeNetworks({ "com.docker.compose.project": project.projectName });
-    run.log("retire", "info", `${kept ? "stopped (kept for rollback)" : "removed"} ${name}`);
+    work.push(
+      (async () => {
+        await compose.exec(target, ["down", "--remove-orphans"], { onLine });
+        await engine.removeNetworks({ "com.docker.compose.project": project.projectName });
+        run.log("retire", "info", `removed ${name}`);
+      })(),
+    );
   }
+  await Promise.all(work);
 }

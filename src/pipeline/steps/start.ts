@@ -19,6 +19,7 @@ export async function start(run: DeployRun): Promise<void> {
     throw new SlipwayError("E_START_FAILED", `the new release did not start: ${result.stderr.trim().split("\n").slice(-2).join(" / ")}`);
   }
   run.containers = await releaseContainers(run);
+  run.startedAt = run.deps.clock.now();
   run.log("start", "info", `started ${run.containers.map((c) => c.name).join(", ")}`);
 }
 

@@ -11,6 +11,8 @@ import { NotReadyError, probeFor, waitReady } from "../readiness.js";
 import { releaseContainers } from "./start.js";
 
 const LOG_LINES = 30;
+/** Every new container must stay up this long after the start, routed or not. */
+export const STABLE_MS = 1000;
 
 function crashed(state: ContainerState | undefined): string | undefined {
   if (!state) return "the container disappeared";
@@ -43,8 +45,10 @@ export async function verify(run: DeployRun): Promise<void> {
       }
     }
   }
-  // Services that are not routed must at least stay up.
-  await run.deps.clock.sleep(1000);
+  // Services that are not routed must at least stay up (the probes above already took a while).
+  const { clock } = run.deps;
+  const up = clock.now() - (run.startedAt ?? clock.now());
+  if (up < STABLE_MS) await clock.sleep(STABLE_MS - up);
   for (const container of await releaseContainers(run)) {
     const problem = crashed(container);
     if (problem) {
