@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { SlipwayError } from "../core/errors.js";
-import { planRelease } from "../plan/plan-release.js";
+import { planProject } from "../project/resolve-project.js";
 import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
 import { releaseProject } from "./deploy-run.js";
 import type { LogStream, StepName } from "./events.js";
@@ -64,7 +64,7 @@ async function takeDown(run: DeployRun): Promise<void> {
 
 export async function deploy(deps: DeployDeps, request: DeployRequest, lock: LockOptions): Promise<DeployOutcome> {
   const { store } = deps;
-  const { project, classification } = request.resolved;
+  const { project } = request.resolved;
   const projectId = await store.ensureProject(project.name, project.dir);
   const environmentId = await store.ensureEnvironment(projectId, project.environment.name);
   const deploymentId = await store.createDeployment({ environmentId, kind: "deploy", ref: request.ref, actor: request.actor });
@@ -80,7 +80,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
   const number = await store.nextReleaseNumber(environmentId);
   const live = await store.liveRelease(environmentId);
   const name = `v${number}`;
-  const plan = planRelease({ model: request.resolved.model, classification, project: project.name, environment: project.environment.name, release: name, tag: request.tag, commit: request.commit });
+  const plan = planProject(request.resolved, name, { tag: request.tag, commit: request.commit });
   const logs = new LogBuffer(store, deploymentId);
   const run: DeployRun = {
     deps,

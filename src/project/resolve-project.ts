@@ -7,6 +7,7 @@ import type { ComposeCli, ComposeTarget } from "../adapters/compose-cli.js";
 import { classify, type Classification, type Route } from "../plan/classify.js";
 import type { ComposeModel } from "../plan/compose-model.js";
 import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
+import { planRelease, type ReleasePlan } from "../plan/plan-release.js";
 import type { EnvironmentConfig } from "../config/slipway-schema.js";
 import type { Git } from "../adapters/git.js";
 import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
@@ -70,4 +71,19 @@ export async function loadAndResolve(options: LoadOptions, deps: { readonly git:
   const target = composeTarget(project);
   const model = early?.key === JSON.stringify(target) ? await early.model : await deps.compose.config(target);
   return { loaded, resolved: resolveModel(project, model) };
+}
+
+/** The plan of one release of a resolved project; the tag and commit default to the project's. */
+export function planProject(resolved: ResolvedProject, release: string, build: { tag?: string; commit?: string } = {}): ReleasePlan {
+  const { project } = resolved;
+  const commit = build.commit ?? project.head?.commit;
+  return planRelease({
+    model: resolved.model,
+    classification: resolved.classification,
+    project: project.name,
+    environment: project.environment.name,
+    release,
+    tag: build.tag ?? project.tag,
+    ...(commit ? { commit } : {}),
+  });
 }

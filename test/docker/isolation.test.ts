@@ -12,8 +12,8 @@ import { createComposeCli, type ComposeProject } from "../../src/adapters/compos
 import { createEngine } from "../../src/adapters/docker-engine.js";
 import { createGit } from "../../src/adapters/git.js";
 import { runCommand } from "../../src/adapters/run-command.js";
-import { planRelease, type ReleasePlan } from "../../src/plan/plan-release.js";
-import { loadAndResolve } from "../../src/project/resolve-project.js";
+import type { ReleasePlan } from "../../src/plan/plan-release.js";
+import { loadAndResolve, planProject } from "../../src/project/resolve-project.js";
 
 const project = `iso-${Math.random().toString(36).slice(2, 8)}`;
 const root = mkdtempSync(join(tmpdir(), "slipway-isolation-"));
@@ -62,7 +62,7 @@ beforeAll(async () => {
   for (const release of ["v1", "v2"]) {
     const { resolved } = await loadAndResolve({ dir, processEnv: { RELEASE: release }, tag: "isolation" }, { git: createGit(), compose });
     if (!resolved) throw new Error("the isolation project did not load");
-    plans.push(planRelease({ model: resolved.model, classification: resolved.classification, project, environment: "production", release, tag: "isolation" }));
+    plans.push(planProject(resolved, release, { tag: "isolation" }));
   }
   const [first] = plans;
   if (!first) throw new Error("no plan");

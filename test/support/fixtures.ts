@@ -5,9 +5,9 @@ import { join, resolve } from "node:path";
 import { createComposeCli } from "../../src/adapters/compose-cli.js";
 import { createGit, type Git } from "../../src/adapters/git.js";
 import { runCommand } from "../../src/adapters/run-command.js";
-import { planRelease, type ReleasePlan } from "../../src/plan/plan-release.js";
+import type { ReleasePlan } from "../../src/plan/plan-release.js";
 import { loadProject, type LoadResult } from "../../src/project/load-project.js";
-import { resolveProject, type ResolvedProject } from "../../src/project/resolve-project.js";
+import { planProject, resolveProject, type ResolvedProject } from "../../src/project/resolve-project.js";
 
 export const FIXTURES = resolve(import.meta.dirname, "../fixtures");
 export const TAG = "0123456789ab";
@@ -36,15 +36,7 @@ export async function resolveFixture(name: string, options: { environment?: stri
 }
 
 export function planFor(resolved: ResolvedProject, release = "v7"): ReleasePlan {
-  return planRelease({
-    model: resolved.model,
-    classification: resolved.classification,
-    project: resolved.project.name,
-    environment: resolved.project.environment.name,
-    release,
-    tag: resolved.project.tag,
-    ...(resolved.project.head ? { commit: resolved.project.head.commit } : {}),
-  });
+  return planProject(resolved, release);
 }
 
 /** Replaces the machine-specific fixture path so expectations read the same everywhere. */

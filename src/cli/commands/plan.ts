@@ -3,10 +3,11 @@ import { stringify } from "yaml";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SlipwayError } from "../../core/errors.js";
-import { planRelease, type ReleasePlan } from "../../plan/plan-release.js";
+import type { ReleasePlan } from "../../plan/plan-release.js";
 import { problemsError } from "../../project/problem.js";
 import type { CommandContext } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
+import { planProject } from "../../project/resolve-project.js";
 import { resolveOrThrow, type ProjectFlags } from "./load.js";
 
 export interface PlanFlags extends ProjectFlags {
@@ -37,15 +38,7 @@ export async function runPlan(ctx: CommandContext, flags: PlanFlags): Promise<nu
   if (resolved.lint.errors.length > 0) {
     throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
   }
-  const plan = planRelease({
-    model: resolved.model,
-    classification: resolved.classification,
-    project: resolved.project.name,
-    environment: resolved.project.environment.name,
-    release,
-    tag: resolved.project.tag,
-    ...(resolved.project.head ? { commit: resolved.project.head.commit } : {}),
-  });
+  const plan = planProject(resolved, release);
   if (flags.out) {
     const dir = resolve(ctx.io.cwd, flags.out);
     mkdirSync(dir, { recursive: true });
