@@ -154,17 +154,20 @@ describe("deploying again", () => {
   });
 
   it("missing variables: exit 2, nothing built, started or changed", async () => {
-    const before = await repo.slipway(["releases", "--json"]);
-    const images = await runCommand("docker", ["images", "-q", "--filter", `reference=${repo.project}/*`]);
+    const images = async (): Promise<string[]> => (await runCommand("docker", ["images", "-q", "--filter", `reference=${repo.project}/*`])).stdout.split("\n").filter(Boolean).sort();
+    const before = { releases: (await repo.slipway(["releases", "--json"])).stdout, images: await images() };
     const compose = read("docker-compose.prod.yml").replace("RELEASE_EXIT_CODE: ${RELEASE_EXIT_CODE:-0}", "RELEASE_EXIT_CODE: ${RELEASE_EXIT_CODE:-0}\n      API_TOKEN: ${API_TOKEN}\n      MAIL_PASSWORD: ${MAIL_PASSWORD:?ask ops for it}");
     await repo.commit({ "docker-compose.prod.yml": compose }, "needs variables");
-    const result = await repo.slipway(["deploy"], { API_TOKEN: undefined, MAIL_PASSWORD: undefined });
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/docker-compose\.prod\.yml:\d+:\d+: variable API_TOKEN is not set/);
-    expect(result.stderr).toMatch(/docker-compose\.prod\.yml:\d+:\d+: variable MAIL_PASSWORD is not set: ask ops for it/);
-    expect((await repo.slipway(["releases", "--json"])).stdout).toBe(before.stdout);
-    expect((await runCommand("docker", ["images", "-q", "--filter", `reference=${repo.project}/*`])).stdout).toBe(images.stdout);
-    await runCommand("git", ["-C", repo.dir, "reset", "-q", "--hard", "HEAD~1"]);
+    try {
+      const result = await repo.slipway(["deploy"], { API_TOKEN: undefined, MAIL_PASSWORD: undefined });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/docker-compose\.prod\.yml:\d+:\d+: variable API_TOKEN is not set/);
+      expect(result.stderr).toMatch(/docker-compose\.prod\.yml:\d+:\d+: variable MAIL_PASSWORD is not set: ask ops for it/);
+      expect((await repo.slipway(["releases", "--json"])).stdout).toBe(before.releases);
+      expect(await images()).toEqual(before.images);
+    } finally {
+      await runCommand("git", ["-C", repo.dir, "reset", "-q", "--hard", "HEAD~1"]);
+    }
   });
 
   it("the same commit again: no build (the image is reused), still a new release", async () => {
