@@ -109,6 +109,20 @@ async function buildProgram(io: Io, setExit: (code: number) => void): Promise<Co
     });
 
   program
+    .command("rollback")
+    .description("make an earlier release live again (default: the one before the live one), without rebuilding")
+    .argument("[release]", "the release to return to, such as v5")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("--with-release", "also run the release task of that release (it is skipped by default)")
+    .option("--no-wait", "exit 3 at once when another deployment holds the environment")
+    .option("--json", "print one JSON event per line")
+    .action(async (target: string | undefined, flags: { env?: string; dir?: string; withRelease?: boolean; wait?: boolean; json?: boolean }) => {
+      const { runRollback } = await import("./commands/rollback.js");
+      setExit(await runRollback(await ctx(), { ...flags, ...(target ? { target } : {}) }));
+    });
+
+  program
     .command("status")
     .description("the live release, its containers and health, the router's route, and any drift")
     .addOption(envOption())

@@ -31,6 +31,11 @@ export interface DeployRequest {
   readonly snapshot?: string;
   readonly cache: boolean;
   readonly actor: string;
+  /** A rollback re-uses an earlier release's build: no source, no build. */
+  readonly kind?: "deploy" | "rollback";
+  readonly build?: { readonly id: number; readonly of: string };
+  /** false: the release task is skipped (a rollback's default). */
+  readonly releaseTask?: boolean;
 }
 
 export interface ReleaseRef {

@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { SlipwayError } from "../core/errors.js";
-import { planProject } from "../project/resolve-project.js";
+import { planProject, type ResolvedProject } from "../project/resolve-project.js";
 import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
 import { releaseProject } from "./deploy-run.js";
 import type { LogStream, StepName } from "./events.js";
@@ -18,6 +18,17 @@ import { start } from "./steps/start.js";
 import { switchTraffic } from "./steps/switch.js";
 import { verify } from "./steps/verify.js";
 import { LogBuffer } from "./log-buffer.js";
+
+/** What a release remembers, so that a rollback can start it again without the project's files. */
+export interface ReleaseSnapshot {
+  readonly model: ResolvedProject["model"];
+  readonly classification: ResolvedProject["classification"];
+  readonly commit: string;
+  readonly tag: string;
+  readonly ref: string;
+  /** For a rollback: the release whose build it runs. */
+  readonly of?: string;
+}
 
 export interface DeployOutcome {
   readonly deploymentId: number;
@@ -38,11 +49,13 @@ async function step<T>(run: DeployRun, logs: LogBuffer, name: StepName, body: ()
   events.stepStarted(name);
   try {
     const value = await body();
+    // A detail "skipped" or "skipped: why" marks the step skipped.
     const note = detail?.(value);
-    const outcome = note === "skipped" ? "skipped" : "succeeded";
+    const outcome = note?.startsWith("skipped") ? "skipped" : "succeeded";
+    const shown = outcome === "skipped" ? note?.replace(/^skipped:?\s*/, "") || undefined : note;
     await logs.flush();
     await store.finishStep(id, outcome);
-    events.stepFinished(name, outcome, clock.now() - began, note === "skipped" ? undefined : note);
+    events.stepFinished(name, outcome, clock.now() - began, shown);
     return value;
   } catch (error) {
     run.log(name, "info", `failed: ${(error as Error).message}`);
@@ -67,7 +80,8 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
   const { project } = request.resolved;
   const projectId = await store.ensureProject(project.name, project.dir);
   const environmentId = await store.ensureEnvironment(projectId, project.environment.name);
-  const deploymentId = await store.createDeployment({ environmentId, kind: "deploy", ref: request.ref, actor: request.actor });
+  const kind = request.kind ?? "deploy";
+  const deploymentId = await store.createDeployment({ environmentId, kind, ref: request.ref, actor: request.actor });
   deps.events.message(`deployment ${deploymentId}: ${request.ref} (${request.commit.slice(0, 12)})`);
   await using _lock = await store
     .acquireLock(environmentId, { description: `deployment ${deploymentId} by ${request.actor}`, pid: process.pid, hostname: hostname(), deploymentId }, { wait: lock.wait, ...(lock.onWait ? { onWait: lock.onWait } : {}) })
@@ -102,13 +116,26 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
   let started = false;
   try {
     await step(run, logs, "preflight", () => preflight(run));
-    const buildFile = await step(run, logs, "source", () => source(run), () => request.commit.slice(0, 12));
-    const built = await step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
-    const release = await store.createRelease({ environmentId, number, buildId: run.buildId ?? 0, kind: "deploy", config: { plan, commit: request.commit, ref: request.ref } });
+    let built: "built" | "reused" = "reused";
+    const reuse = request.build;
+    if (reuse) {
+      run.buildId = reuse.id;
+      await step(run, logs, "source", () => Promise.resolve(), () => `skipped: ${reuse.of}'s build (${request.commit.slice(0, 12)}) is reused`);
+      await step(run, logs, "build", () => Promise.resolve(), () => `skipped: no rebuild`);
+    } else {
+      const buildFile = await step(run, logs, "source", () => source(run), () => request.commit.slice(0, 12));
+      built = await step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
+    }
+    const snapshot: ReleaseSnapshot = { model: request.resolved.model, classification: request.resolved.classification, commit: request.commit, tag: request.tag, ref: request.ref, ...(reuse ? { of: reuse.of } : {}) };
+    const release = await store.createRelease({ environmentId, number, buildId: run.buildId ?? 0, kind, config: snapshot });
     releaseId = release.id;
     run.release = { id: release.id, number, name };
     await store.updateDeployment(deploymentId, { releaseId });
-    await step(run, logs, "release", () => releaseTask(run), (how) => (how === "skipped" ? "skipped" : undefined));
+    const task = request.releaseTask === false
+      ? () => Promise.resolve<"ran" | "skipped">("skipped")
+      : () => releaseTask(run);
+    const why = request.releaseTask === false ? "skipped: the release task does not run on a rollback, so the database is not rolled back (--with-release runs it)" : "skipped";
+    await step(run, logs, "release", task, (how) => (how === "skipped" ? why : undefined));
     started = true;
     await step(run, logs, "start", () => start(run));
     await step(run, logs, "verify", () => verify(run));

@@ -76,6 +76,34 @@ describe("slipway deploy", () => {
   });
 });
 
+describe("slipway rollback", () => {
+  it("returns to v1 under load with zero failed requests, without running the release task", async () => {
+    const ranBefore = (await repo.readVolume("data", "migrations.log")).split("\n").filter(Boolean).length;
+    const load = startLoad({ port: repo.port, connections: 30 });
+    const result = await repo.slipway(["rollback"]);
+    const traffic = await load.stop();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/rolling back production to v1 \(\w+\): the database is not rolled back/);
+    expect(result.stderr).toMatch(/v3 \(rollback to v1\) is live/);
+    expect(traffic).toMatchObject({ failed: 0 });
+    expect(traffic.requests).toBeGreaterThan(50);
+    expect(await firstLine()).toBe(`hello from ${v1}`);
+    expect((await repo.readVolume("data", "migrations.log")).split("\n").filter(Boolean)).toHaveLength(ranBefore);
+    expect((await repo.slipway(["releases"])).stdout).toMatch(/^v3\s+\w+\s+rollback to v1\s/m);
+  });
+
+  it("runs the release task with --with-release, and refuses a release that never went live", async () => {
+    const ranBefore = (await repo.readVolume("data", "migrations.log")).split("\n").filter(Boolean).length;
+    const result = await repo.slipway(["rollback", "v2", "--with-release"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((await repo.readVolume("data", "migrations.log")).split("\n").filter(Boolean)).toHaveLength(ranBefore + 1);
+    expect(await firstLine()).not.toBe(`hello from ${v1}`);
+    const refused = await repo.slipway(["rollback", "v99"]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/production has no release v99: see slipway releases/);
+  });
+});
+
 describe("a failed deployment leaves the live release serving", () => {
   let live: string;
   let base: string;

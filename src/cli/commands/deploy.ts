@@ -38,7 +38,7 @@ async function resolveSource(ctx: CommandContext, dir: string, flags: DeployFlag
   return { ref, commit, tag: commitTag(commit) };
 }
 
-function eventsFor(ctx: CommandContext, flags: DeployFlags): DeployEvents & { stop?: () => void } {
+export function eventsFor(ctx: CommandContext, flags: DeployFlags): DeployEvents & { stop?: () => void } {
   const mode = progressMode(flags, ctx.io.stdoutIsTTY, ctx.io.env);
   if (mode === "json") return jsonEvents(ctx.io.stdout);
   return mode === "tty" ? ttyEvents(ctx.io.stderr) : plainEvents(ctx.io.stderr);

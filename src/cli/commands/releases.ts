@@ -16,7 +16,9 @@ export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { j
   }
   const rows = releases.map((r) => {
     const duration = r.deployment?.finishedAt ? `${((r.deployment.finishedAt.getTime() - r.deployment.startedAt.getTime()) / 1000).toFixed(1)}s` : "-";
-    return [`v${r.number}`, r.commit.slice(0, 12), r.kind, r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status];
+    const of = (r.config as { of?: string } | undefined)?.of;
+    const kind = r.kind === "rollback" && of ? `rollback to ${of}` : r.kind;
+    return [`v${r.number}`, r.commit.slice(0, 12), kind, r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status];
   });
   ctx.io.stdout(table([["RELEASE", "COMMIT", "KIND", "BY", "WHEN", "TOOK", "STATUS"], ...rows]));
   return 0;

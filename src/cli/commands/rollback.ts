@@ -1,0 +1,72 @@
+/**
+ * `slipway rollback [vN]`: a new release that runs an earlier release's build and configuration
+ * snapshot: no rebuild, the release task skipped unless --with-release, then start, verify,
+ * switch and retire exactly as a deploy, under the same lock.
+ */
+import { SlipwayError } from "../../core/errors.js";
+import { deploy, type ReleaseSnapshot } from "../../pipeline/deploy.js";
+import { planProject, type ResolvedProject } from "../../project/resolve-project.js";
+import type { ReleaseWithDeployment } from "../../store/store.js";
+import type { CommandContext } from "../context.js";
+import { actorOf, eventsFor } from "./deploy.js";
+import { openEnvironment } from "./environment.js";
+import type { ProjectFlags } from "./load.js";
+
+export interface RollbackFlags extends ProjectFlags {
+  readonly target?: string;
+  readonly withRelease?: boolean;
+  readonly wait?: boolean;
+  readonly json?: boolean;
+}
+
+/** The release to go back to: the one named, else the last one before the live one that was live. */
+export function chooseTarget(releases: readonly ReleaseWithDeployment[], requested: string | undefined, environment: string): ReleaseWithDeployment {
+  const live = releases.find((r) => r.status === "live");
+  if (!live) throw new SlipwayError("E_NOT_FOUND", `nothing is live in ${environment}, so there is nothing to roll back`);
+  if (requested === undefined) {
+    const previous = releases.find((r) => r.number < live.number && (r.status === "superseded" || r.status === "retired"));
+    if (!previous) throw new SlipwayError("E_NOT_FOUND", `v${live.number} is the first release of ${environment} that went live: there is no earlier one to roll back to`);
+    return previous;
+  }
+  const number = /^v?(\d+)$/.exec(requested)?.[1];
+  const target = number === undefined ? undefined : releases.find((r) => r.number === Number(number));
+  if (!target) throw new SlipwayError("E_NOT_FOUND", `${environment} has no release ${requested}: see slipway releases`);
+  if (target.id === live.id) throw new SlipwayError("E_USAGE", `v${target.number} is already live`);
+  if (target.status === "failed" || target.status === "pending") throw new SlipwayError("E_NOT_FOUND", `v${target.number} never went live (its deployment ${target.status === "failed" ? "failed" : "did not finish"}): pick another with slipway releases`);
+  return target;
+}
+
+function snapshotOf(release: ReleaseWithDeployment): ReleaseSnapshot {
+  const snapshot = release.config as Partial<ReleaseSnapshot> | undefined;
+  if (!snapshot?.model || !snapshot.classification || !snapshot.commit || !snapshot.tag) {
+    throw new SlipwayError("E_NOT_FOUND", `v${release.number} keeps no configuration snapshot, so it cannot be started again: deploy its commit with slipway deploy --ref ${release.commit}`);
+  }
+  return snapshot as ReleaseSnapshot;
+}
+
+export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Promise<number> {
+  await using env = await openEnvironment(ctx, flags);
+  const deps = env.runtime.deps;
+  const target = chooseTarget(await deps.store.releases(env.environmentId), flags.target, env.project.environment.name);
+  const snapshot = snapshotOf(target);
+  const resolved: ResolvedProject = { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
+  const images = [...new Set(Object.values(planProject(resolved, "check", { tag: snapshot.tag, commit: snapshot.commit }).images))];
+  const gone = (await Promise.all(images.map(async (image) => ((await deps.engine.image(image)) ? undefined : image)))).filter((i): i is string => i !== undefined);
+  if (gone.length > 0) {
+    throw new SlipwayError("E_NOT_FOUND", `cannot roll back to v${target.number}: its images are gone (pruned): ${gone.join(", ")}. Deploy its commit again instead: slipway deploy --ref ${snapshot.commit}`);
+  }
+  const events = eventsFor(ctx, flags);
+  try {
+    const of = `v${target.number}`;
+    events.message(`rolling back ${env.project.environment.name} to ${of} (${snapshot.commit.slice(0, 12)})${flags.withRelease ? ", with its release task" : ": the database is not rolled back"}`);
+    const outcome = await deploy(
+      { ...deps, events },
+      { resolved, ref: of, commit: snapshot.commit, tag: snapshot.tag, cache: true, actor: actorOf(ctx.io.env), kind: "rollback", build: { id: target.buildId, of }, releaseTask: flags.withRelease ?? false },
+      { wait: flags.wait ?? true, onWait: (holder) => events.message(`waiting: the environment is locked by ${holder}`) },
+    );
+    events.message(`${outcome.release} (rollback to ${of}) is live${outcome.urls.length ? ` at ${outcome.urls.join(" ")}` : ""}`);
+    return 0;
+  } finally {
+    events.stop?.();
+  }
+}
