@@ -65,7 +65,9 @@ export function createGit(options: { readonly git?: string } = {}): Git {
       rmSync(dest, { recursive: true, force: true });
       mkdirSync(dest, { recursive: true });
       const archive = join(dest, ".slipway-export.tar");
-      await must(dir, ["archive", "--format=tar", "-o", archive, commit], `could not export ${commit}`);
+      // From a subdirectory, git archive would export that subdirectory only: run it at the top.
+      const top = await must(dir, ["rev-parse", "--show-toplevel"], "not a git repository");
+      await must(top, ["archive", "--format=tar", "-o", archive, commit], `could not export ${commit}`);
       const untar = await runCommand("tar", ["-xf", archive, "-C", dest]);
       rmSync(archive, { force: true });
       if (untar.exitCode !== 0) throw new SlipwayError("E_INTERNAL", `could not unpack ${commit}: ${untar.stderr.trim()}`);
