@@ -55,12 +55,14 @@ export function slipwayYml(project: string, port: number, extra = ""): string {
 
 export async function helloRepo(name: string): Promise<HelloRepo> {
   const root = mkdtempSync(join(tmpdir(), "slipway-e2e-"));
-  const dir = join(root, "hello");
+  // The app sits in a subdirectory of its repository, like examples/hello in Slipway's own.
+  const top = join(root, "repo");
+  const dir = join(top, "apps", "hello");
   cpSync(EXAMPLE, dir, { recursive: true });
   const project = `${name}-${Math.random().toString(36).slice(2, 8)}`;
   const port = await freePort();
   writeFileSync(join(dir, "slipway.yml"), slipwayYml(project, port));
-  await git(root, ["init", "-q", "-b", "main", dir]);
+  await git(root, ["init", "-q", "-b", "main", top]);
   await git(dir, ["-c", "user.email=test@slipway.invalid", "-c", "user.name=test", "add", "-A"]);
   await git(dir, ["-c", "user.email=test@slipway.invalid", "-c", "user.name=test", "commit", "-q", "-m", "v1"]);
   const env = {
