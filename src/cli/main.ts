@@ -101,11 +101,25 @@ async function buildProgram(io: Io, setExit: (code: number) => void): Promise<Co
     .option("--no-cache", "build without Docker's layer cache")
     .option("--cache", "build with Docker's layer cache (the default)")
     .option("--allow-dirty", "deploy uncommitted changes (the build is tagged -dirty)")
+    .addOption(new Option("--build-mode <mode>", "auto: re-use a build of the same commit from any environment; reuse: fail without one; force: always build, without cache").choices(["auto", "reuse", "force"]).default("auto"))
     .option("--no-wait", "exit 3 at once when another deployment holds the environment")
     .option("--json", "print one JSON event per line")
-    .action(async (flags: { env?: string; dir?: string; ref?: string; cache?: boolean; allowDirty?: boolean; wait?: boolean; json?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; ref?: string; cache?: boolean; allowDirty?: boolean; buildMode?: string; wait?: boolean; json?: boolean }) => {
       const { runDeploy } = await import("./commands/deploy.js");
       setExit(await runDeploy(await ctx(), flags));
+    });
+
+  program
+    .command("promote")
+    .description("deploy to <to-env> the build <from-env> runs now, with <to-env>'s own variables, accessories and routes: never a rebuild")
+    .argument("<from-env>", "the environment whose live build is promoted, such as test")
+    .argument("<to-env>", "the environment it goes to, such as live")
+    .addOption(dirOption())
+    .option("--no-wait", "exit 3 at once when another deployment holds the environment")
+    .option("--json", "print one JSON event per line")
+    .action(async (from: string, to: string, flags: { dir?: string; wait?: boolean; json?: boolean }) => {
+      const { runPromote } = await import("./commands/promote.js");
+      setExit(await runPromote(await ctx(), { ...flags, from, to }));
     });
 
   program

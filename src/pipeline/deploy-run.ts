@@ -21,6 +21,8 @@ export interface DeployDeps {
   readonly paths: HomePaths;
 }
 
+export type BuildMode = "auto" | "reuse" | "force";
+
 export interface DeployRequest {
   /** The project as the working tree describes it, resolved with the deployed commit's TAG. */
   readonly resolved: ResolvedProject;
@@ -32,7 +34,9 @@ export interface DeployRequest {
   readonly cache: boolean;
   readonly actor: string;
   /** A rollback re-uses an earlier release's build: no source, no build. */
-  readonly kind?: "deploy" | "rollback";
+  readonly kind?: "deploy" | "rollback" | "promotion";
+  /** auto: re-use a build of the same commit and build settings; reuse: only that; force: always build. */
+  readonly buildMode?: BuildMode;
   readonly build?: { readonly id: number; readonly of: string };
   /** false: the release task is skipped (a rollback's default). */
   readonly releaseTask?: boolean;

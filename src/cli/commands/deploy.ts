@@ -3,6 +3,7 @@ import { userInfo } from "node:os";
 import { SlipwayError } from "../../core/errors.js";
 import { commitTag } from "../../plan/naming.js";
 import { deploy } from "../../pipeline/deploy.js";
+import type { BuildMode } from "../../pipeline/deploy-run.js";
 import type { DeployEvents } from "../../pipeline/events.js";
 import { problemsError } from "../../project/problem.js";
 import { loadAndResolve } from "../../project/resolve-project.js";
@@ -17,6 +18,12 @@ export interface DeployFlags extends ProjectFlags {
   readonly allowDirty?: boolean;
   readonly wait?: boolean;
   readonly json?: boolean;
+  readonly buildMode?: string;
+}
+
+export function parseBuildMode(value: string | undefined): BuildMode {
+  if (value === undefined || value === "auto" || value === "reuse" || value === "force") return value ?? "auto";
+  throw new SlipwayError("E_USAGE", `--build-mode ${value}: choose auto, reuse or force`);
 }
 
 export function actorOf(env: Readonly<Record<string, string | undefined>>): string {
@@ -74,7 +81,7 @@ async function deployWith(ctx: CommandContext, flags: DeployFlags, opening: Prom
     events.message(`deploying ${resolved.project.name} to ${resolved.project.environment.name}`);
     const outcome = await deploy(
       { ...runtime.deps, events },
-      { resolved, ref: source.ref, commit: source.commit, tag: source.tag, ...(source.snapshot ? { snapshot: source.snapshot } : {}), cache: flags.cache ?? true, actor: actorOf(ctx.io.env) },
+      { resolved, ref: source.ref, commit: source.commit, tag: source.tag, ...(source.snapshot ? { snapshot: source.snapshot } : {}), cache: flags.cache ?? true, buildMode: parseBuildMode(flags.buildMode), actor: actorOf(ctx.io.env) },
       { wait: flags.wait ?? true, onWait: (holder) => events.message(`waiting: the environment is locked by ${holder}`) },
     );
     events.message(`${outcome.release} is live${outcome.urls.length ? ` at ${outcome.urls.join(" ")}` : ""}`);

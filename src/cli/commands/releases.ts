@@ -17,7 +17,7 @@ export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { j
   const rows = releases.map((r) => {
     const duration = r.deployment?.finishedAt ? `${((r.deployment.finishedAt.getTime() - r.deployment.startedAt.getTime()) / 1000).toFixed(1)}s` : "-";
     const of = (r.config as { of?: string } | undefined)?.of;
-    const kind = r.kind === "rollback" && of ? `rollback to ${of}` : r.kind;
+    const kind = of ? (r.kind === "rollback" ? `rollback to ${of}` : `${r.kind} of ${of}`) : r.kind;
     return [`v${r.number}`, r.commit.slice(0, 12), kind, r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status];
   });
   ctx.io.stdout(table([["RELEASE", "COMMIT", "KIND", "BY", "WHEN", "TOOK", "STATUS"], ...rows]));

@@ -3,6 +3,7 @@
  * snapshot: no rebuild, the release task skipped unless --with-release, then start, verify,
  * switch and retire exactly as a deploy, under the same lock.
  */
+import type { Engine } from "../../adapters/docker-engine.js";
 import { SlipwayError } from "../../core/errors.js";
 import { deploy, type ReleaseSnapshot } from "../../pipeline/deploy.js";
 import { planProject, type ResolvedProject } from "../../project/resolve-project.js";
@@ -36,12 +37,19 @@ export function chooseTarget(releases: readonly ReleaseWithDeployment[], request
   return target;
 }
 
-function snapshotOf(release: ReleaseWithDeployment): ReleaseSnapshot {
+export function snapshotOf(release: Pick<ReleaseWithDeployment, "config" | "number" | "commit">): ReleaseSnapshot {
   const snapshot = release.config as Partial<ReleaseSnapshot> | undefined;
   if (!snapshot?.model || !snapshot.classification || !snapshot.commit || !snapshot.tag) {
     throw new SlipwayError("E_NOT_FOUND", `v${release.number} keeps no configuration snapshot, so it cannot be started again: deploy its commit with slipway deploy --ref ${release.commit}`);
   }
   return snapshot as ReleaseSnapshot;
+}
+
+/** The images a release of this build would run that the engine no longer has. */
+export async function missingImages(engine: Engine, resolved: ResolvedProject, snapshot: Pick<ReleaseSnapshot, "tag" | "commit">): Promise<string[]> {
+  const images = [...new Set(Object.values(planProject(resolved, "check", { tag: snapshot.tag, commit: snapshot.commit }).images))];
+  const present = await Promise.all(images.map((image) => engine.image(image)));
+  return images.filter((_, i) => present[i] === undefined);
 }
 
 export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Promise<number> {
@@ -50,8 +58,7 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   const target = chooseTarget(await deps.store.releases(env.environmentId), flags.target, env.project.environment.name);
   const snapshot = snapshotOf(target);
   const resolved: ResolvedProject = { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
-  const images = [...new Set(Object.values(planProject(resolved, "check", { tag: snapshot.tag, commit: snapshot.commit }).images))];
-  const gone = (await Promise.all(images.map(async (image) => ((await deps.engine.image(image)) ? undefined : image)))).filter((i): i is string => i !== undefined);
+  const gone = await missingImages(deps.engine, resolved, snapshot);
   if (gone.length > 0) {
     throw new SlipwayError("E_NOT_FOUND", `cannot roll back to v${target.number}: its images are gone (pruned): ${gone.join(", ")}. Deploy its commit again instead: slipway deploy --ref ${snapshot.commit}`);
   }

@@ -35,12 +35,17 @@ export async function build(run: DeployRun, content: Json): Promise<"built" | "r
   const tree = run.buildDir ?? "";
   const key = buildKey(run.request.snapshot ?? run.request.commit, content, tree);
   const images = [...new Set(Object.values(run.plan.images))];
+  const mode = run.request.buildMode ?? "auto";
   const existing = await store.findBuild(run.projectId, key);
   const present = await Promise.all(images.map((image) => engine.image(image)));
-  if (existing && present.every((info) => info?.labels[BUILD_KEY_LABEL] === key)) {
+  const reusable = existing !== undefined && present.every((info) => info?.labels[BUILD_KEY_LABEL] === key);
+  if (reusable && mode !== "force") {
     run.buildId = existing.id;
     run.log("build", "info", `reusing the images of build ${key.slice(0, 12)}: ${images.join(", ")}`);
     return "reused";
+  }
+  if (mode === "reuse") {
+    throw new SlipwayError("E_NOT_FOUND", `no build of ${run.request.commit.slice(0, 12)} with these build settings exists (--build-mode reuse): deploy it to another environment first, or use --build-mode auto`);
   }
   const source = (await run.deps.git.remoteUrl(run.request.resolved.project.dir)) ?? run.request.resolved.project.dir;
   const file = writeBuildFile(
@@ -54,7 +59,7 @@ export async function build(run: DeployRun, content: Json): Promise<"built" | "r
     }),
   );
   const project = { projectName: run.plan.files.build.projectName, files: [file], projectDirectory: tree };
-  const args = ["build", ...(run.request.cache ? [] : ["--no-cache"])];
+  const args = ["build", ...(run.request.cache && mode !== "force" ? [] : ["--no-cache"])];
   const result = await compose.exec(project, args, { onLine: (line, stream) => run.log("build", stream, line) });
   if (result.exitCode !== 0) {
     const last = result.stderr.trim().split("\n").slice(-3).join(" / ");

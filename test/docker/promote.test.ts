@@ -1,0 +1,70 @@
+/**
+ * Test → Live: the build staging runs goes to production with production's own variables,
+ * volumes and route, never rebuilt (identical image ids); --build-mode reuse and force.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../../src/adapters/run-command.js";
+import { freePort, helloRepo, slipwayYml, type HelloRepo } from "../support/hello-repo.js";
+
+let repo: HelloRepo;
+let stagingPort: number;
+
+async function imageIds(environment: string): Promise<string[]> {
+  const ps = await runCommand("docker", ["ps", "-q", "--filter", `label=slipway.project=${repo.project}`, "--filter", `label=slipway.environment=${environment}`, "--filter", "label=slipway.role=app"]);
+  const ids = ps.stdout.split("\n").filter(Boolean);
+  const images = await runCommand("docker", ["inspect", "--format", '{{index .Config.Labels "slipway.service"}}={{.Image}}', ...ids]);
+  return images.stdout.split("\n").filter(Boolean).sort();
+}
+
+async function get(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/`)).text();
+}
+
+function events(stdout: string): Array<{ event: string; step?: string; status?: string; detail?: string }> {
+  return stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as { event: string; step?: string; status?: string; detail?: string });
+}
+
+beforeAll(async () => {
+  repo = await helloRepo("promote");
+  stagingPort = await freePort();
+  const environments = `environments:\n  production: { default: true }\n  staging: { listen: ${stagingPort} }\n`;
+  await repo.commit({ "slipway.yml": slipwayYml(repo.project, repo.port, environments) }, "two environments");
+  const staged = await repo.slipway(["deploy", "--env", "staging"], { GREETING: "hello staging" });
+  expect(staged.exitCode, staged.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await repo?.slipway(["down", "--env", "staging", "--volumes"]);
+  await repo?.[Symbol.asyncDispose]();
+});
+
+describe("slipway promote", () => {
+  it("deploys staging's build to production without building, with production's variables", async () => {
+    const result = await repo.slipway(["promote", "staging", "production", "--json"], { GREETING: "hello production" });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const steps = events(result.stdout).filter((e) => e.event === "step" && e.status !== "started");
+    expect(steps.filter((e) => e.step === "source" || e.step === "build").map((e) => e.status)).toEqual(["skipped", "skipped"]);
+    expect(steps.find((e) => e.step === "release")?.status).toBe("succeeded");
+    expect(await imageIds("production")).toEqual(await imageIds("staging"));
+    expect(await get(repo.port)).toContain("greeting: hello production");
+    expect(await get(stagingPort)).toContain("greeting: hello staging");
+    expect((await repo.slipway(["releases"])).stdout).toMatch(/^v1\s+\w+\s+promotion of staging v1\s/m);
+  });
+
+  it("--build-mode reuse re-uses the build of the same commit, force builds again", async () => {
+    const reused = await repo.slipway(["deploy", "--build-mode", "reuse", "--json"]);
+    expect(reused.exitCode, reused.stderr).toBe(0);
+    expect(events(reused.stdout).find((e) => e.event === "step" && e.step === "build" && e.status !== "started")).toMatchObject({ status: "succeeded", detail: "image reused" });
+    const forced = await repo.slipway(["deploy", "--build-mode", "force", "--json"]);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(events(forced.stdout).find((e) => e.event === "step" && e.step === "build" && e.status !== "started")).toMatchObject({ status: "succeeded", detail: "built" });
+  });
+
+  it("--build-mode reuse refuses a commit never built, and nothing is left running of it", async () => {
+    await repo.commit({ "backend/static/app.css": "/* never built */\n" }, "unbuilt");
+    const result = await repo.slipway(["deploy", "--build-mode", "reuse"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/no build of \w+ with these build settings exists \(--build-mode reuse\)/);
+    expect(await get(repo.port)).toContain("greeting:");
+  });
+});
