@@ -25,6 +25,12 @@ export interface ImageInfo {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+export interface ImageSummary {
+  readonly id: string;
+  readonly tags: readonly string[];
+  readonly size: number;
+}
+
 export interface Engine {
   /** Resolves with the engine's version; throws E_ENGINE_UNREACHABLE with the fix to apply. */
   ping(): Promise<string>;
@@ -42,6 +48,10 @@ export interface Engine {
   /** Stops the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
   stopContainers(ids: readonly string[], timeoutSeconds: number): Promise<void>;
   image(reference: string): Promise<ImageInfo | undefined>;
+  /** Images carrying every given label. */
+  images(labels: Readonly<Record<string, string>>): Promise<ImageSummary[]>;
+  /** Removes one tag (and the image, once no tag and no container holds it). */
+  removeImage(reference: string): Promise<void>;
 }
 
 export async function connectDocker(): Promise<Docker> {
@@ -197,6 +207,20 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
       const api = await get();
       const output = await api.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
       return demux(Buffer.from(output)).split("\n").filter((line) => line !== "");
+    },
+
+    async images(labels) {
+      const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+      const list = await (await get()).listImages({ filters: { label } });
+      return list.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== "<none>:<none>"), size: i.Size }));
+    },
+
+    async removeImage(reference) {
+      try {
+        await (await get()).getImage(reference).remove({ noprune: false });
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+      }
     },
 
     async image(reference) {

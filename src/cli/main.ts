@@ -172,6 +172,17 @@ async function buildProgram(io: Io, setExit: (code: number) => void): Promise<Co
     });
 
   program
+    .command("prune")
+    .description("remove the project's images, stopped releases and build directories that retention no longer keeps")
+    .addOption(dirOption())
+    .option("--dry-run", "only list what would go")
+    .option("--json", "print JSON")
+    .action(async (flags: { dir?: string; dryRun?: boolean; json?: boolean }) => {
+      const { runPrune } = await import("./commands/prune.js");
+      setExit(await runPrune(await ctx(), flags));
+    });
+
+  program
     .command("down")
     .description("remove the environment's releases, accessories and route (named volumes only with --volumes)")
     .addOption(envOption())

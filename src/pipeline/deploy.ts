@@ -18,6 +18,7 @@ import { start } from "./steps/start.js";
 import { switchTraffic } from "./steps/switch.js";
 import { verify } from "./steps/verify.js";
 import { LogBuffer } from "./log-buffer.js";
+import { describePrune, prune } from "./prune.js";
 
 /** What a release remembers, so that a rollback can start it again without the project's files. */
 export interface ReleaseSnapshot {
@@ -63,6 +64,17 @@ async function step<T>(run: DeployRun, logs: LogBuffer, name: StepName, body: ()
     await store.finishStep(id, "failed", (error as Error).message);
     events.stepFinished(name, "failed", clock.now() - began, (error as Error).message);
     throw error;
+  }
+}
+
+/** Retention after a success; a failure to prune is reported, never a failed deployment. */
+async function pruneAfter(run: DeployRun): Promise<void> {
+  const { project } = run.request.resolved;
+  try {
+    const report = await prune(run.deps, { projectId: run.projectId, project: project.name, dir: project.dir, retain: project.config.retain });
+    run.log("retire", "info", `retention (keep ${project.config.retain}): ${describePrune(report)}`);
+  } catch (error) {
+    run.log("retire", "info", `retention: could not prune (${(error as Error).message}); run slipway prune`);
   }
 }
 
@@ -142,7 +154,14 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     const retiring = await step(run, logs, "switch", () => switchTraffic(run));
     await store.setReleaseStatus(release.id, "live");
     if (run.previous) await store.setReleaseStatus(run.previous.id, "superseded");
-    await step(run, logs, "retire", () => retire(run, retiring));
+    await step(run, logs, "retire", async () => {
+      await retire(run, retiring);
+      // Only the previous release is kept (stopped, for a fast rollback); older ones were removed.
+      for (const r of await store.releases(environmentId)) {
+        if (r.status === "superseded" && r.id !== run.previous?.id) await store.setReleaseStatus(r.id, "retired");
+      }
+      await pruneAfter(run);
+    });
     await store.updateDeployment(deploymentId, { status: "succeeded", finishedAt: new Date() });
     const urls = plan.routes.map((r) => (r.hosts[0] ? `http://${r.hosts[0]}${r.listen === 80 ? "" : `:${r.listen}`}/` : `http://127.0.0.1:${r.listen}/`));
     return { deploymentId, release: name, built: built === "built", urls };

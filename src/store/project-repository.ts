@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import type { Store } from "./types.js";
 
-export function projectRepository(db: Kysely<Database>): Pick<Store, "ensureProject" | "ensureEnvironment"> {
+export function projectRepository(db: Kysely<Database>): Pick<Store, "ensureProject" | "ensureEnvironment" | "environments"> {
   return {
     async ensureProject(name, dir) {
       // One upsert, so that two processes naming the same project at once both get its one row.
@@ -25,6 +25,10 @@ export function projectRepository(db: Kysely<Database>): Pick<Store, "ensureProj
         .returning("id")
         .executeTakeFirstOrThrow();
       return row.id;
+    },
+
+    async environments(projectId) {
+      return db.selectFrom("environments").select(["id", "name"]).where("project_id", "=", projectId).orderBy("name").execute();
     },
   };
 }

@@ -97,6 +97,8 @@ export interface Store extends AsyncDisposable {
   /** The project's id; records `dir` as its directory. */
   ensureProject(name: string, dir: string): Promise<number>;
   ensureEnvironment(projectId: number, name: string): Promise<number>;
+  /** Every environment of a project, by name. */
+  environments(projectId: number): Promise<Array<{ id: number; name: string }>>;
   findBuild(projectId: number, buildKey: string): Promise<BuildRow | undefined>;
   createBuild(b: { projectId: number; commit: string; tag: string; buildKey: string; images: BuildImages }): Promise<BuildRow>;
   nextReleaseNumber(environmentId: number): Promise<number>;

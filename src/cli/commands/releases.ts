@@ -1,6 +1,9 @@
 /** `slipway releases`: number, commit, who, when, duration, outcome. */
 import type { CommandContext } from "../context.js";
-import { ago, openEnvironment, table } from "./environment.js";
+import type { ReleaseSnapshot } from "../../pipeline/deploy.js";
+import type { ReleaseWithDeployment } from "../../store/store.js";
+import { ago, openEnvironment, table, type OpenEnvironment } from "./environment.js";
+import { missingImages } from "./rollback.js";
 import type { ProjectFlags } from "./load.js";
 
 export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { json?: boolean }): Promise<number> {
@@ -14,12 +17,24 @@ export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { j
     ctx.io.stdout(`no releases of ${env.project.name} in ${env.project.environment.name} yet: run slipway deploy\n`);
     return 0;
   }
-  const rows = releases.map((r) => {
+  const rollbackable = await Promise.all(releases.map((r) => canRollBackTo(env, r)));
+  const rows = releases.map((r, i) => {
     const duration = r.deployment?.finishedAt ? `${((r.deployment.finishedAt.getTime() - r.deployment.startedAt.getTime()) / 1000).toFixed(1)}s` : "-";
     const of = (r.config as { of?: string } | undefined)?.of;
     const kind = of ? (r.kind === "rollback" ? `rollback to ${of}` : `${r.kind} of ${of}`) : r.kind;
-    return [`v${r.number}`, r.commit.slice(0, 12), kind, r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status];
+    return [`v${r.number}`, r.commit.slice(0, 12), kind, r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status, rollbackable[i] ?? "-"];
   });
-  ctx.io.stdout(table([["RELEASE", "COMMIT", "KIND", "BY", "WHEN", "TOOK", "STATUS"], ...rows]));
+  ctx.io.stdout(table([["RELEASE", "COMMIT", "KIND", "BY", "WHEN", "TOOK", "STATUS", "ROLLBACK"], ...rows]));
   return 0;
+}
+
+/** "yes" when a rollback to it can run now (it went live and its images are all here), "-" for the live one. */
+async function canRollBackTo(env: OpenEnvironment, release: ReleaseWithDeployment): Promise<string> {
+  if (release.status === "live") return "-";
+  if (release.status === "failed" || release.status === "pending") return "no";
+  const snapshot = release.config as Partial<ReleaseSnapshot> | undefined;
+  if (!snapshot?.model || !snapshot.classification || !snapshot.tag || !snapshot.commit) return "no";
+  const resolved = { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
+  const gone = await missingImages(env.runtime.deps.engine, resolved, { tag: snapshot.tag, commit: snapshot.commit });
+  return gone.length === 0 ? "yes" : "no (pruned)";
 }

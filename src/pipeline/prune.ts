@@ -1,0 +1,93 @@
+/**
+ * Retention: the images of the last `retain` releases of every environment, and whatever a
+ * live or kept release runs, stay; the rest of what Slipway built for the project goes (its
+ * images, stopped release projects, build directories). Never touches what Slipway did not
+ * create: only images labelled slipway.managed and slipway.project, tagged <project>/….
+ */
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ComposeCli } from "../adapters/compose-cli.js";
+import type { Engine } from "../adapters/docker-engine.js";
+import { LABEL } from "../plan/naming.js";
+import type { Store } from "../store/store.js";
+import type { HomePaths } from "./paths.js";
+
+export interface PruneReport {
+  readonly images: ReadonlyArray<{ readonly tag: string; readonly size: number }>;
+  readonly projects: readonly string[];
+  readonly buildDirs: readonly string[];
+  readonly keptTags: readonly string[];
+}
+
+export interface PruneDeps {
+  readonly store: Pick<Store, "environments" | "releases">;
+  readonly engine: Engine;
+  readonly compose: ComposeCli;
+  readonly paths: HomePaths;
+}
+
+export interface PruneOptions {
+  readonly projectId: number;
+  readonly project: string;
+  readonly dir: string;
+  readonly retain: number;
+  readonly dryRun?: boolean;
+}
+
+/** Tags to keep, and the release projects (by compose project name) that may keep containers. */
+async function keepSet(deps: PruneDeps, options: PruneOptions): Promise<{ tags: Set<string>; projects: Set<string> }> {
+  const tags = new Set<string>();
+  const projects = new Set<string>();
+  for (const environment of await deps.store.environments(options.projectId)) {
+    const releases = await deps.store.releases(environment.id);
+    const wentLive = releases.filter((r) => r.status !== "failed" && r.status !== "pending");
+    for (const r of wentLive.slice(0, options.retain)) tags.add(r.tag);
+    for (const r of releases.filter((r) => r.status === "live" || r.status === "superseded")) {
+      tags.add(r.tag);
+      projects.add(`${options.project}-${environment.name}-v${r.number}`);
+    }
+    // A deployment under way owns its pending release.
+    for (const r of releases.filter((r) => r.status === "pending")) projects.add(`${options.project}-${environment.name}-v${r.number}`);
+  }
+  return { tags, projects };
+}
+
+export async function prune(deps: PruneDeps, options: PruneOptions): Promise<PruneReport> {
+  const { engine, compose, paths } = deps;
+  const { tags: keep, projects: keepProjects } = await keepSet(deps, options);
+
+  // Release projects that are neither live nor kept: containers left by an interrupted run.
+  const containers = await engine.containers({ [LABEL.project]: options.project });
+  const inUse = new Set<string>();
+  const projects = new Set<string>();
+  for (const c of containers) {
+    const name = c.labels["com.docker.compose.project"];
+    if (c.labels[LABEL.release] === "accessories" || !name || keepProjects.has(name)) inUse.add(c.labels["com.docker.compose.image"] ?? "");
+    else projects.add(name);
+  }
+
+  const images: Array<{ tag: string; size: number }> = [];
+  for (const image of await engine.images({ [LABEL.managed]: "true", [LABEL.project]: options.project })) {
+    for (const tag of image.tags.filter((t) => t.startsWith(`${options.project}/`))) {
+      const version = tag.slice(tag.lastIndexOf(":") + 1);
+      if (!keep.has(version) && !inUse.has(image.id)) images.push({ tag, size: image.size });
+    }
+  }
+  const root = dirname(paths.build(options.project, "x"));
+  const buildDirs = existsSync(root) ? readdirSync(root).filter((tag) => !keep.has(tag)).map((tag) => paths.build(options.project, tag)) : [];
+
+  if (!options.dryRun) {
+    for (const name of projects) await compose.exec({ projectName: name, files: [], projectDirectory: options.dir }, ["down", "--remove-orphans"]);
+    for (const image of images) await engine.removeImage(image.tag);
+    for (const dir of buildDirs) rmSync(dir, { recursive: true, force: true });
+  }
+  return { images, projects: [...projects], buildDirs, keptTags: [...keep].sort() };
+}
+
+export function describePrune(report: PruneReport, dryRun = false): string {
+  const bytes = new Map(report.images.map((i) => [i.tag.slice(i.tag.lastIndexOf(":") + 1), i.size]));
+  const megabytes = ([...bytes.values()].reduce((a, b) => a + b, 0) / 1e6).toFixed(1);
+  const verb = dryRun ? "would remove" : "removed";
+  if (report.images.length + report.projects.length + report.buildDirs.length === 0) return "nothing to prune";
+  return `${verb} ${report.images.length} image tag${report.images.length === 1 ? "" : "s"} (about ${megabytes} MB), ${report.projects.length} stopped release project${report.projects.length === 1 ? "" : "s"}, ${report.buildDirs.length} build director${report.buildDirs.length === 1 ? "y" : "ies"}`;
+}
