@@ -45,6 +45,8 @@ export interface Engine {
   /** Containers carrying every given label, stopped ones included. */
   containers(labels: Readonly<Record<string, string>>): Promise<ContainerState[]>;
   logsTail(id: string, lines: number): Promise<string[]>;
+  /** Starts stopped containers, all at once. */
+  startContainers(ids: readonly string[]): Promise<void>;
   /** Stops the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
   stopContainers(ids: readonly string[], timeoutSeconds: number): Promise<void>;
   image(reference: string): Promise<ImageInfo | undefined>;
@@ -187,6 +189,19 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
         }),
       );
       return states.filter((s): s is ContainerState => s !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async startContainers(ids) {
+      const api = await get();
+      await Promise.all(
+        ids.map(async (id) => {
+          try {
+            await api.getContainer(id).start();
+          } catch (error) {
+            if (statusCode(error) !== 304) throw error; // 304: already running
+          }
+        }),
+      );
     },
 
     async stopContainers(ids, timeoutSeconds) {

@@ -40,12 +40,16 @@ export interface DeployRequest {
   readonly build?: { readonly id: number; readonly of: string };
   /** false: the release task is skipped (a rollback's default). */
   readonly releaseTask?: boolean;
+  /** A fast rollback: start this kept release's stopped containers again instead of creating new ones. */
+  readonly resume?: string;
 }
 
 export interface ReleaseRef {
   readonly id: number;
   readonly number: number;
   readonly name: string;
+  /** The compose project (and container labels) it runs as: its own name, or for a fast rollback the release it restarted. */
+  readonly runsAs: string;
 }
 
 export interface DeployRun {
@@ -66,7 +70,7 @@ export interface DeployRun {
   log(step: StepName, stream: LogStream, line: string): void;
 }
 
-export function releaseProject(run: DeployRun, name = run.release.name): ComposeProject {
+export function releaseProject(run: DeployRun, name = run.release.runsAs): ComposeProject {
   return {
     projectName: `${run.plan.project}-${run.plan.environment}-${name}`,
     files: [`${run.deps.paths.release(run.plan.project, run.plan.environment, name)}/release.yml`],
@@ -77,7 +81,7 @@ export function releaseProject(run: DeployRun, name = run.release.name): Compose
 export function accessoriesProject(run: DeployRun): ComposeProject {
   return {
     projectName: run.plan.files.accessories.projectName,
-    files: [`${run.deps.paths.release(run.plan.project, run.plan.environment, run.release.name)}/accessories.yml`],
+    files: [`${run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs)}/accessories.yml`],
     projectDirectory: run.request.resolved.project.dir,
   };
 }

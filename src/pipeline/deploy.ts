@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { SlipwayError } from "../core/errors.js";
-import { planProject, type ResolvedProject } from "../project/resolve-project.js";
+import { planProject } from "../project/resolve-project.js";
 import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
 import { releaseProject } from "./deploy-run.js";
 import type { LogStream, StepName } from "./events.js";
@@ -14,22 +14,15 @@ import { preflight } from "./steps/preflight.js";
 import { releaseTask } from "./steps/release.js";
 import { retire } from "./steps/retire.js";
 import { source } from "./steps/source.js";
-import { start } from "./steps/start.js";
+import { releaseContainers, start } from "./steps/start.js";
 import { switchTraffic } from "./steps/switch.js";
 import { verify } from "./steps/verify.js";
 import { LogBuffer } from "./log-buffer.js";
+import { runsAsOf, type ReleaseSnapshot } from "./release-snapshot.js";
 import { describePrune, prune } from "./prune.js";
 
-/** What a release remembers, so that a rollback can start it again without the project's files. */
-export interface ReleaseSnapshot {
-  readonly model: ResolvedProject["model"];
-  readonly classification: ResolvedProject["classification"];
-  readonly commit: string;
-  readonly tag: string;
-  readonly ref: string;
-  /** For a rollback: the release whose build it runs. */
-  readonly of?: string;
-}
+export type { ReleaseSnapshot } from "./release-snapshot.js";
+export { runsAsOf } from "./release-snapshot.js";
 
 export interface DeployOutcome {
   readonly deploymentId: number;
@@ -81,6 +74,11 @@ async function pruneAfter(run: DeployRun): Promise<void> {
 /** Takes the new release down after a failure; its own failure never hides the first error. */
 async function takeDown(run: DeployRun): Promise<void> {
   try {
+    if (run.request.resume) {
+      // A kept release that failed to come back is stopped again, still kept.
+      await run.deps.engine.stopContainers((await releaseContainers(run)).map((c) => c.id), 10);
+      return;
+    }
     await run.deps.compose.exec(releaseProject(run), ["down", "--remove-orphans"], { onLine: (line, stream) => run.log("verify", stream, line) });
   } catch (error) {
     run.log("verify", "info", `cleanup of ${run.release.name} failed too: ${(error as Error).message}`);
@@ -106,7 +104,8 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
   const number = await store.nextReleaseNumber(environmentId);
   const live = await store.liveRelease(environmentId);
   const name = `v${number}`;
-  const plan = planProject(request.resolved, name, { tag: request.tag, commit: request.commit });
+  const runsAs = request.resume ?? name;
+  const plan = planProject(request.resolved, runsAs, { tag: request.tag, commit: request.commit });
   const logs = new LogBuffer(store, deploymentId);
   const run: DeployRun = {
     deps,
@@ -114,8 +113,8 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     projectId,
     environmentId,
     deploymentId,
-    release: { id: 0, number, name },
-    ...(live ? { previous: { id: live.id, number: live.number, name: `v${live.number}` } satisfies ReleaseRef } : {}),
+    release: { id: 0, number, name, runsAs },
+    ...(live ? { previous: { id: live.id, number: live.number, name: `v${live.number}`, runsAs: runsAsOf(live) } satisfies ReleaseRef } : {}),
     plan,
     containers: [],
     log(stepName: StepName, stream: LogStream, line: string) {
@@ -138,10 +137,10 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
       const buildFile = await step(run, logs, "source", () => source(run), () => request.commit.slice(0, 12));
       built = await step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
     }
-    const snapshot: ReleaseSnapshot = { model: request.resolved.model, classification: request.resolved.classification, commit: request.commit, tag: request.tag, ref: request.ref, ...(reuse ? { of: reuse.of } : {}) };
+    const snapshot: ReleaseSnapshot = { model: request.resolved.model, classification: request.resolved.classification, commit: request.commit, tag: request.tag, ref: request.ref, runsAs, ...(reuse ? { of: reuse.of } : {}) };
     const release = await store.createRelease({ environmentId, number, buildId: run.buildId ?? 0, kind, config: snapshot });
     releaseId = release.id;
-    run.release = { id: release.id, number, name };
+    run.release = { id: release.id, number, name, runsAs };
     await store.updateDeployment(deploymentId, { releaseId });
     const task = request.releaseTask === false
       ? () => Promise.resolve<"ran" | "skipped">("skipped")

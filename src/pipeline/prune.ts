@@ -10,6 +10,7 @@ import type { ComposeCli } from "../adapters/compose-cli.js";
 import type { Engine } from "../adapters/docker-engine.js";
 import { LABEL } from "../plan/naming.js";
 import type { Store } from "../store/store.js";
+import { runsAsOf } from "./release-snapshot.js";
 import type { HomePaths } from "./paths.js";
 
 export interface PruneReport {
@@ -44,7 +45,7 @@ async function keepSet(deps: PruneDeps, options: PruneOptions): Promise<{ tags: 
     for (const r of wentLive.slice(0, options.retain)) tags.add(r.tag);
     for (const r of releases.filter((r) => r.status === "live" || r.status === "superseded")) {
       tags.add(r.tag);
-      projects.add(`${options.project}-${environment.name}-v${r.number}`);
+      projects.add(`${options.project}-${environment.name}-${runsAsOf(r)}`);
     }
     // A deployment under way owns its pending release.
     for (const r of releases.filter((r) => r.status === "pending")) projects.add(`${options.project}-${environment.name}-v${r.number}`);

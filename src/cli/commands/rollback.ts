@@ -5,7 +5,8 @@
  */
 import type { Engine } from "../../adapters/docker-engine.js";
 import { SlipwayError } from "../../core/errors.js";
-import { deploy, type ReleaseSnapshot } from "../../pipeline/deploy.js";
+import { LABEL } from "../../plan/naming.js";
+import { deploy, runsAsOf, type ReleaseSnapshot } from "../../pipeline/deploy.js";
 import { planProject, type ResolvedProject } from "../../project/resolve-project.js";
 import type { ReleaseWithDeployment } from "../../store/store.js";
 import type { CommandContext } from "../context.js";
@@ -62,13 +63,16 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   if (gone.length > 0) {
     throw new SlipwayError("E_NOT_FOUND", `cannot roll back to v${target.number}: its images are gone (pruned): ${gone.join(", ")}. Deploy its commit again instead: slipway deploy --ref ${snapshot.commit}`);
   }
+  // Fast path: the kept (stopped) previous release starts again rather than being created anew.
+  const kept = target.status === "superseded" ? runsAsOf(target) : undefined;
+  const resume = kept && (await deps.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" })).length > 0 ? kept : undefined;
   const events = eventsFor(ctx, flags);
   try {
     const of = `v${target.number}`;
     events.message(`rolling back ${env.project.environment.name} to ${of} (${snapshot.commit.slice(0, 12)})${flags.withRelease ? ", with its release task" : ": the database is not rolled back"}`);
     const outcome = await deploy(
       { ...deps, events },
-      { resolved, ref: of, commit: snapshot.commit, tag: snapshot.tag, cache: true, actor: actorOf(ctx.io.env), kind: "rollback", build: { id: target.buildId, of }, releaseTask: flags.withRelease ?? false },
+      { resolved, ref: of, commit: snapshot.commit, tag: snapshot.tag, cache: true, actor: actorOf(ctx.io.env), kind: "rollback", build: { id: target.buildId, of }, releaseTask: flags.withRelease ?? false, ...(resume ? { resume } : {}) },
       { wait: flags.wait ?? true, onWait: (holder) => events.message(`waiting: the environment is locked by ${holder}`) },
     );
     events.message(`${outcome.release} (rollback to ${of}) is live${outcome.urls.length ? ` at ${outcome.urls.join(" ")}` : ""}`);

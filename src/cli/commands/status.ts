@@ -1,5 +1,6 @@
 /** `slipway status`: what the store says is live, what the engine runs, what the router serves, and where they differ. */
 import { LABEL } from "../../plan/naming.js";
+import { runsAsOf } from "../../pipeline/deploy.js";
 import { readRegistry } from "../../pipeline/route-registry.js";
 import type { CommandContext } from "../context.js";
 import { ago, openEnvironment } from "./environment.js";
@@ -22,7 +23,7 @@ export async function runStatus(ctx: CommandContext, flags: ProjectFlags & { jso
     })),
   );
   const drift: string[] = [];
-  const liveName = live ? `v${live.number}` : undefined;
+  const liveName = live ? runsAsOf(live) : undefined;
   const running = containers.filter((c) => c.status === "running" && c.labels[LABEL.role] === "app");
   if (liveName && !running.some((c) => c.labels[LABEL.release] === liveName)) drift.push(`the store says ${liveName} is live, but none of its containers runs`);
   for (const other of new Set(running.map((c) => c.labels[LABEL.release]).filter((r) => r !== liveName))) drift.push(`${other} runs but is not the live release`);
@@ -35,7 +36,8 @@ export async function runStatus(ctx: CommandContext, flags: ProjectFlags & { jso
     ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
-  const lines = [`${name}, environment ${environment.name}`, `live: ${live ? `${liveName}, released ${ago(live.createdAt)}` : "nothing deployed yet"}`];
+  const shown = live ? `v${live.number}${liveName === `v${live.number}` ? "" : ` (running as ${liveName})`}` : undefined;
+  const lines = [`${name}, environment ${environment.name}`, `live: ${live ? `${shown}, released ${ago(live.createdAt)}` : "nothing deployed yet"}`];
   lines.push("containers:");
   for (const c of containers) lines.push(`  ${c.name}  ${c.labels[LABEL.role] ?? "?"}  ${c.status}${c.health && c.status === "running" ? ` (${c.health})` : ""}`);
   if (containers.length === 0) lines.push("  none");

@@ -13,7 +13,7 @@ import { restoreRouter } from "../router-sync.js";
 const ACCESSORY_DEADLINE_MS = 120_000;
 
 export function writePlannedFiles(run: DeployRun): void {
-  const dir = run.deps.paths.release(run.plan.project, run.plan.environment, run.release.name);
+  const dir = run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs);
   mkdirSync(dir, { recursive: true });
   for (const kind of ["release", "accessories", "build"] as const) {
     writeFileSync(`${dir}/${kind}.yml`, stringify(run.plan.files[kind].content, { lineWidth: 0, aliasDuplicateObjects: false }));

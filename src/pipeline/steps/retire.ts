@@ -29,8 +29,8 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
   const releases = new Set(containers.map((c) => c.labels[LABEL.release] ?? ""));
   const work: Array<Promise<void>> = [];
   for (const name of releases) {
-    if (name === "" || name === "accessories" || name === run.release.name) continue;
-    if (name === run.previous?.name) {
+    if (name === "" || name === "accessories" || name === run.release.runsAs) continue;
+    if (name === run.previous?.runsAs) {
       // Kept for a rollback: stopped all at once (compose would stop them one after another).
       const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running").map((c) => c.id);
       const began = clock.now();

@@ -47,7 +47,7 @@ export async function source(run: DeployRun): Promise<Json> {
 }
 
 export function writeBuildFile(run: DeployRun, content: Json): string {
-  const file = join(run.deps.paths.release(run.plan.project, run.plan.environment, run.release.name), "build.yml");
+  const file = join(run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs), "build.yml");
   writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }));
   return file;
 }

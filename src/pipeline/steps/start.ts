@@ -12,6 +12,15 @@ export function servicesToStart(run: DeployRun): string[] {
 export async function start(run: DeployRun): Promise<void> {
   const services = servicesToStart(run);
   if (services.length === 0) return;
+  if (run.request.resume) {
+    // Fast path: the kept release's containers exist, stopped; starting them skips creating them.
+    const stopped = (await releaseContainers(run)).filter((c) => services.includes(c.labels[LABEL.service] ?? ""));
+    await run.deps.engine.startContainers(stopped.map((c) => c.id));
+    run.containers = await releaseContainers(run);
+    run.startedAt = run.deps.clock.now();
+    run.log("start", "info", `started the kept containers of ${run.release.runsAs} again: ${run.containers.map((c) => c.name).join(", ")}`);
+    return;
+  }
   const result = await run.deps.compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], {
     onLine: (line, stream) => run.log("start", stream, line),
   });
@@ -23,7 +32,7 @@ export async function start(run: DeployRun): Promise<void> {
   run.log("start", "info", `started ${run.containers.map((c) => c.name).join(", ")}`);
 }
 
-export async function releaseContainers(run: DeployRun, release = run.release.name): Promise<Awaited<ReturnType<DeployRun["deps"]["engine"]["containers"]>>> {
+export async function releaseContainers(run: DeployRun, release = run.release.runsAs): Promise<Awaited<ReturnType<DeployRun["deps"]["engine"]["containers"]>>> {
   const all = await run.deps.engine.containers({ [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment, [LABEL.release]: release });
   return all.filter((c) => c.labels[LABEL.role] === "app");
 }

@@ -28,7 +28,7 @@ async function swapStopFirst(run: DeployRun): Promise<void> {
   if (services.length === 0 || !run.previous) return;
   const { compose } = run.deps;
   const onLine = (line: string, stream: "stdout" | "stderr"): void => run.log("switch", stream, line);
-  await compose.exec(releaseProject(run, run.previous.name), ["stop", ...services], { onLine });
+  await compose.exec(releaseProject(run, run.previous.runsAs), ["stop", ...services], { onLine });
   const result = await compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], { onLine });
   if (result.exitCode !== 0) throw new SlipwayError("E_SWITCH_FAILED", `the stop-first services ${services.join(", ")} did not start`);
   run.log("switch", "info", `swapped stop-first ${services.join(", ")}`);

@@ -1,0 +1,139 @@
+/**
+ * bench/rollback: on the example app, under the same load (20 keep-alive connections), side by
+ * side in one run: `slipway rollback` to the previous release (its containers kept stopped),
+ * a fresh `slipway deploy` of that same, already built commit, and the seed flow's rollback
+ * (`TAG=<old> docker compose … up -d`). Prints wall time and failed requests of each, and the
+ * rollback's time beyond the health-check passes it waits for. Run: npm run bench:rollback
+ */
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import autocannon from "autocannon";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BIN = join(ROOT, "bin/slipway.js");
+const CONNECTIONS = 20;
+
+interface Ran {
+  readonly ms: number;
+  readonly stdout: string;
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const start = process.hrtime.bigint();
+  return new Promise((ok, fail) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => (code === 0 ? ok({ ms: Number(process.hrtime.bigint() - start) / 1e6, stdout }) : fail(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`))));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const address = server.address();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+async function underLoad(port: number, work: () => Promise<Ran>): Promise<Ran & { failed: number; requests: number }> {
+  let finish: (result: autocannon.Result) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((ok) => (finish = ok));
+  const instance = autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: 300, timeout: 20 }, (_e, result) => finish(result));
+  await new Promise((ok) => setTimeout(ok, 1000));
+  const result = await work();
+  await new Promise((ok) => setTimeout(ok, 1000));
+  instance.stop();
+  const stats = await done;
+  return { ...result, failed: stats.errors + stats.non2xx, requests: stats.requests.total };
+}
+
+async function repoCopy(name: string, port: number, slipwayYml?: string): Promise<string> {
+  const dir = join(mkdtempSync(join(tmpdir(), `slipway-bench-${name}-`)), "hello");
+  cpSync(join(ROOT, "examples/hello"), dir, { recursive: true });
+  const compose = join(dir, "docker-compose.yml");
+  writeFileSync(compose, readFileSync(compose, "utf8").replace('"8080:80"', `"${port}:80"`));
+  if (slipwayYml) writeFileSync(join(dir, "slipway.yml"), slipwayYml);
+  await run("git", ["init", "-q", "-b", "main"], dir);
+  await commit(dir, "v1", false);
+  return dir;
+}
+
+async function commit(dir: string, message: string, change = true): Promise<string> {
+  if (change) writeFileSync(join(dir, "backend/static/app.css"), `${readFileSync(join(dir, "backend/static/app.css"), "utf8")}\n/* ${message} */\n`);
+  await run("git", ["add", "-A"], dir);
+  await run("git", ["-c", "user.email=b@b.invalid", "-c", "user.name=bench", "commit", "-q", "-m", message], dir);
+  return (await run("git", ["rev-parse", "HEAD"], dir)).stdout.trim();
+}
+
+async function seedRollback(): Promise<Ran & { failed: number; requests: number }> {
+  const port = await freePort();
+  const dir = await repoCopy("seed-rollback", port);
+  const project = `bench-seedrb-${process.pid}`;
+  const compose = (tag: string, args: string[]): Promise<Ran> => run("docker", ["compose", "-p", project, "-f", "docker-compose.yml", "-f", "docker-compose.prod.yml", ...args], dir, { TAG: tag });
+  try {
+    for (const tag of ["old", "new"]) {
+      if (tag === "new") await commit(dir, "v2");
+      await compose(tag, ["build"]);
+      await compose(tag, ["run", "--rm", "release"]);
+      await compose(tag, ["up", "-d"]);
+    }
+    for (let i = 0; i < 60 && !(await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)); i++) await new Promise((ok) => setTimeout(ok, 500));
+    return await underLoad(port, () => compose("old", ["up", "-d"]));
+  } finally {
+    await compose("x", ["down", "-v"]).catch(() => undefined);
+    await run("docker", ["rmi", "-f", "hello-backend:old", "hello-backend:new", "hello-frontend:old", "hello-frontend:new"], dir).catch(() => undefined);
+    rmSync(resolve(dir, ".."), { recursive: true, force: true });
+  }
+}
+
+function verifyMs(stdout: string): number {
+  for (const line of stdout.split("\n").filter(Boolean)) {
+    const event = JSON.parse(line) as { event?: string; step?: string; durationMs?: number };
+    if (event.event === "step" && event.step === "verify" && event.durationMs !== undefined) return event.durationMs;
+  }
+  return 0;
+}
+
+async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; requests: number }; redeploy: Ran & { failed: number; requests: number } }> {
+  const port = await freePort();
+  const project = `bench-rollback-${process.pid}`;
+  const yml = `project: ${project}\ndrain: 1s\nroutes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
+  const dir = await repoCopy("slipway-rollback", port, yml);
+  const home = join(resolve(dir, ".."), "home");
+  const env = { SLIPWAY_HOME: home, SLIPWAY_ROUTER_NAME: `slipway-router-${project}`, SLIPWAY_ROUTER_IMAGE: process.env.SLIPWAY_ROUTER_IMAGE ?? "haproxy:2.6" };
+  const slipway = (args: string[]): Promise<Ran> => run(process.execPath, [BIN, ...args], dir, env);
+  try {
+    const v1 = (await run("git", ["rev-parse", "HEAD"], dir)).stdout.trim();
+    await slipway(["deploy", "--json"]);
+    await commit(dir, "v2");
+    await slipway(["deploy", "--json"]);
+    const rollback = await underLoad(port, () => slipway(["rollback", "--json"]));
+    await slipway(["deploy", "--json"]); // v2 live again, v1's build still kept
+    const redeploy = await underLoad(port, () => slipway(["deploy", "--ref", v1, "--json"]));
+    return { rollback, redeploy };
+  } finally {
+    await slipway(["down", "--volumes"]).catch(() => undefined);
+    await run("docker", ["rm", "-f", env.SLIPWAY_ROUTER_NAME], dir).catch(() => undefined);
+    const images = await run("docker", ["images", "-q", "--filter", `reference=${project}/*`], dir);
+    const ids = [...new Set(images.stdout.split("\n").filter(Boolean))];
+    if (ids.length) await run("docker", ["rmi", "-f", ...ids], dir).catch(() => undefined);
+    rmSync(resolve(dir, ".."), { recursive: true, force: true });
+  }
+}
+
+const seed = await seedRollback();
+const { rollback, redeploy } = await slipwayRollbacks();
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(7);
+const beyond = rollback.ms - verifyMs(rollback.stdout);
+console.log(`bench/rollback: example app, ${CONNECTIONS} keep-alive connections, no retries`);
+console.log(`  seed flow rollback (TAG=old up -d)         ${s(seed.ms)}   failed ${String(seed.failed).padStart(6)} (${seed.requests} answered)`);
+console.log(`  slipway deploy of the old, built commit    ${s(redeploy.ms)}   failed ${String(redeploy.failed).padStart(6)} (${redeploy.requests} answered)`);
+console.log(`  slipway rollback (kept containers)         ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
+console.log(`  rollback beyond its health checks          ${s(beyond)}   (target <= 2 s) ${beyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${rollback.failed === 0 ? "ok" : "MISSED"}`);
