@@ -93,12 +93,13 @@ async function seedRollback(): Promise<Ran & { failed: number; requests: number 
   }
 }
 
-function verifyMs(stdout: string): number {
+function stepTimes(stdout: string): Record<string, number> {
+  const times: Record<string, number> = {};
   for (const line of stdout.split("\n").filter(Boolean)) {
     const event = JSON.parse(line) as { event?: string; step?: string; durationMs?: number };
-    if (event.event === "step" && event.step === "verify" && event.durationMs !== undefined) return event.durationMs;
+    if (event.event === "step" && event.step && event.durationMs !== undefined) times[event.step] = event.durationMs;
   }
-  return 0;
+  return times;
 }
 
 async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; requests: number }; redeploy: Ran & { failed: number; requests: number } }> {
@@ -131,9 +132,11 @@ async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; r
 const seed = await seedRollback();
 const { rollback, redeploy } = await slipwayRollbacks();
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(7);
-const beyond = rollback.ms - verifyMs(rollback.stdout);
+const steps = stepTimes(rollback.stdout);
+const beyond = rollback.ms - (steps.verify ?? 0);
 console.log(`bench/rollback: example app, ${CONNECTIONS} keep-alive connections, no retries`);
 console.log(`  seed flow rollback (TAG=old up -d)         ${s(seed.ms)}   failed ${String(seed.failed).padStart(6)} (${seed.requests} answered)`);
 console.log(`  slipway deploy of the old, built commit    ${s(redeploy.ms)}   failed ${String(redeploy.failed).padStart(6)} (${redeploy.requests} answered)`);
 console.log(`  slipway rollback (kept containers)         ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
+console.log(`  rollback steps (s): ${Object.entries(steps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
 console.log(`  rollback beyond its health checks          ${s(beyond)}   (target <= 2 s) ${beyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${rollback.failed === 0 ? "ok" : "MISSED"}`);
