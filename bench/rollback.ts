@@ -5,72 +5,9 @@
  * (`TAG=<old> docker compose … up -d`). Prints wall time and failed requests of each, and the
  * rollback's time beyond the health-check passes it waits for. Run: npm run bench:rollback
  */
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import autocannon from "autocannon";
-
-const ROOT = resolve(import.meta.dirname, "..");
-const BIN = join(ROOT, "bin/slipway.js");
-const CONNECTIONS = 20;
-
-interface Ran {
-  readonly ms: number;
-  readonly stdout: string;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  const start = process.hrtime.bigint();
-  return new Promise((ok, fail) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", fail);
-    child.on("close", (code) => (code === 0 ? ok({ ms: Number(process.hrtime.bigint() - start) / 1e6, stdout }) : fail(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`))));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const address = server.address();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return typeof address === "object" && address ? address.port : 0;
-}
-
-async function underLoad(port: number, work: () => Promise<Ran>): Promise<Ran & { failed: number; requests: number }> {
-  let finish: (result: autocannon.Result) => void = () => undefined;
-  const done = new Promise<autocannon.Result>((ok) => (finish = ok));
-  const instance = autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: 300, timeout: 20 }, (_e, result) => finish(result));
-  await new Promise((ok) => setTimeout(ok, 1000));
-  const result = await work();
-  await new Promise((ok) => setTimeout(ok, 1000));
-  instance.stop();
-  const stats = await done;
-  return { ...result, failed: stats.errors + stats.non2xx, requests: stats.requests.total };
-}
-
-async function repoCopy(name: string, port: number, slipwayYml?: string): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), `slipway-bench-${name}-`)), "hello");
-  cpSync(join(ROOT, "examples/hello"), dir, { recursive: true });
-  const compose = join(dir, "docker-compose.yml");
-  writeFileSync(compose, readFileSync(compose, "utf8").replace('"8080:80"', `"${port}:80"`));
-  if (slipwayYml) writeFileSync(join(dir, "slipway.yml"), slipwayYml);
-  await run("git", ["init", "-q", "-b", "main"], dir);
-  await commit(dir, "v1", false);
-  return dir;
-}
-
-async function commit(dir: string, message: string, change = true): Promise<string> {
-  if (change) writeFileSync(join(dir, "backend/static/app.css"), `${readFileSync(join(dir, "backend/static/app.css"), "utf8")}\n/* ${message} */\n`);
-  await run("git", ["add", "-A"], dir);
-  await run("git", ["-c", "user.email=b@b.invalid", "-c", "user.name=bench", "commit", "-q", "-m", message], dir);
-  return (await run("git", ["rev-parse", "HEAD"], dir)).stdout.trim();
-}
+import { BIN, CONNECTIONS, commit, freePort, repoCopy, run, underLoad, type Ran } from "./support.ts";
 
 async function seedRollback(): Promise<Ran & { failed: number; requests: number }> {
   const port = await freePort();
