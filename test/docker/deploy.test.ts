@@ -2,7 +2,7 @@
  * Build → Release → Switch against the real engine, with the example app: a load generator runs
  * through the router during every deploy, and no request may fail.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
@@ -198,6 +198,22 @@ describe("deploying again", () => {
       expect(await images()).toEqual(before.images);
     } finally {
       await runCommand("git", ["-C", repo.dir, "reset", "-q", "--hard", "HEAD~1"]);
+    }
+  });
+
+  it("a dirty working tree: refused (exit 2) unless --allow-dirty, which tags the build -dirty", async () => {
+    const css = read("backend/static/app.css");
+    writeFileSync(join(repo.dir, "backend/static/app.css"), `${css}\n/* uncommitted */\n`);
+    try {
+      const refused = await repo.slipway(["deploy"]);
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toMatch(/the working tree has uncommitted changes: commit them, or deploy them anyway with --allow-dirty/);
+      const dirty = await repo.slipway(["deploy", "--allow-dirty"]);
+      expect(dirty.exitCode, dirty.stderr).toBe(0);
+      expect(await firstLine()).toMatch(/^hello from [0-9a-f]{12}-dirty-[0-9a-f]{7}$/);
+      expect((await repo.get("/static/app.css")).body).toContain("uncommitted");
+    } finally {
+      writeFileSync(join(repo.dir, "backend/static/app.css"), css);
     }
   });
 
