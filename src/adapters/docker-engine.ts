@@ -52,6 +52,8 @@ export interface Engine {
   image(reference: string): Promise<ImageInfo | undefined>;
   /** Images carrying every given label. */
   images(labels: Readonly<Record<string, string>>): Promise<ImageSummary[]>;
+  /** Gives an image another name (repository:tag). */
+  tagImage(id: string, reference: string): Promise<void>;
   /** Removes one tag (and the image, once no tag and no container holds it). */
   removeImage(reference: string): Promise<void>;
 }
@@ -228,6 +230,11 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
       const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
       const list = await (await get()).listImages({ filters: { label } });
       return list.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== "<none>:<none>"), size: i.Size }));
+    },
+
+    async tagImage(id, reference) {
+      const at = reference.lastIndexOf(":");
+      await (await get()).getImage(id).tag({ repo: reference.slice(0, at), tag: reference.slice(at + 1) });
     },
 
     async removeImage(reference) {

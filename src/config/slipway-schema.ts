@@ -75,6 +75,7 @@ export const slipwayConfigSchema = z
     routes: z.array(route).optional().describe("Routed services (default: app services that publish a port)."),
     services: z.record(z.string(), serviceSettings).optional(),
     environments: z.record(name, environment).optional(),
+    mirror_of: name.optional().describe("Another Slipway project of the same repository whose builds of the same commit this one re-uses."),
     retain: z.number().int().min(1).default(5).describe("Releases whose images are kept for rollback."),
     drain: duration.optional().describe("How long an old release keeps its in-flight requests after the switch (default 5s)."),
   })

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import type { Store } from "./types.js";
 
-export function projectRepository(db: Kysely<Database>): Pick<Store, "ensureProject" | "ensureEnvironment" | "environments"> {
+export function projectRepository(db: Kysely<Database>): Pick<Store, "ensureProject" | "ensureEnvironment" | "environments" | "projectId"> {
   return {
     async ensureProject(name, dir) {
       // One upsert, so that two processes naming the same project at once both get its one row.
@@ -25,6 +25,11 @@ export function projectRepository(db: Kysely<Database>): Pick<Store, "ensureProj
         .returning("id")
         .executeTakeFirstOrThrow();
       return row.id;
+    },
+
+    async projectId(name) {
+      const row = await db.selectFrom("projects").select("id").where("name", "=", name).executeTakeFirst();
+      return row?.id;
     },
 
     async environments(projectId) {

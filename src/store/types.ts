@@ -97,6 +97,8 @@ export interface Store extends AsyncDisposable {
   /** The project's id; records `dir` as its directory. */
   ensureProject(name: string, dir: string): Promise<number>;
   ensureEnvironment(projectId: number, name: string): Promise<number>;
+  /** A project's id by name, without creating it. */
+  projectId(name: string): Promise<number | undefined>;
   /** Every environment of a project, by name. */
   environments(projectId: number): Promise<Array<{ id: number; name: string }>>;
   findBuild(projectId: number, buildKey: string): Promise<BuildRow | undefined>;

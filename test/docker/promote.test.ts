@@ -2,8 +2,12 @@
  * Test → Live: the build staging runs goes to production with production's own variables,
  * volumes and route, never rebuilt (identical image ids); --build-mode reuse and force.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
+import { slipway } from "../support/cli.js";
 import { freePort, helloRepo, slipwayYml, type HelloRepo } from "../support/hello-repo.js";
 
 let repo: HelloRepo;
@@ -58,6 +62,35 @@ describe("slipway promote", () => {
     const forced = await repo.slipway(["deploy", "--build-mode", "force", "--json"]);
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(events(forced.stdout).find((e) => e.event === "step" && e.step === "build" && e.status !== "started")).toMatchObject({ status: "succeeded", detail: "built" });
+  });
+
+  it("a mirror project (mirror_of, same repository) re-uses the original's build of the same commit", async () => {
+    const top = (await runCommand("git", ["-C", repo.dir, "rev-parse", "--show-toplevel"])).stdout.trim();
+    const clone = join(mkdtempSync(join(tmpdir(), "slipway-mirror-")), "repo");
+    await runCommand("git", ["clone", "-q", top, clone]);
+    const dir = join(clone, "apps", "hello");
+    const mirror = `${repo.project}-mirror`;
+    const port = await freePort();
+    writeFileSync(join(dir, "slipway.yml"), slipwayYml(mirror, port, `mirror_of: ${repo.project}\n`));
+    // The mirror's own settings are not part of the commit it deploys.
+    await runCommand("git", ["-C", dir, "update-index", "--skip-worktree", "slipway.yml"]);
+    const env = { ...repo.env };
+    try {
+      const result = await slipway(["deploy", "--json"], { cwd: dir, env, timeoutMs: 300_000 });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const build = events(result.stdout).find((e) => e.event === "step" && e.step === "build" && e.status !== "started");
+      expect(build).toMatchObject({ status: "succeeded", detail: "image reused" });
+      expect(result.stdout).toContain(`mirror of ${repo.project}: re-using its build`);
+      const ids = async (name: string): Promise<string[]> => (await runCommand("docker", ["images", "--no-trunc", "--format", "{{.ID}}", "--filter", `reference=${name}/*`])).stdout.split("\n").filter(Boolean).sort();
+      expect(await ids(mirror)).toEqual(await ids(repo.project));
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toMatch(/^hello from /);
+    } finally {
+      await slipway(["down", "--volumes"], { cwd: dir, env });
+      const tags = await runCommand("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=${mirror}/*`]);
+      const names = tags.stdout.split("\n").filter(Boolean);
+      if (names.length > 0) await runCommand("docker", ["rmi", ...names]);
+      rmSync(join(clone, ".."), { recursive: true, force: true });
+    }
   });
 
   it("--build-mode reuse refuses a commit never built, and nothing is left running of it", async () => {

@@ -11,10 +11,42 @@ import { writeBuildFile } from "./source.js";
 type Json = Record<string, unknown>;
 export const BUILD_KEY_LABEL = "slipway.build-key";
 
-/** Same commit, same build settings (contexts relative to the tree) → same key. */
+/**
+ * Same commit, same build settings (contexts relative to the tree) → same key. Image names and
+ * labels are left out, so that a mirror project's build of a commit has the original's key.
+ */
 export function buildKey(commit: string, content: Json, tree: string): string {
-  const portable = JSON.stringify(content.services ?? {}).replaceAll(tree, "<tree>");
+  const services = Object.entries((content.services ?? {}) as Record<string, Json>).map(([name, service]) => {
+    const { labels: _labels, ...build } = (service.build ?? {}) as Json;
+    return [name, build];
+  });
+  const portable = JSON.stringify(services).replaceAll(tree, "<tree>");
   return createHash("sha256").update(commit).update("\0").update(portable).digest("hex").slice(0, 32);
+}
+
+/** A mirror project takes the original's images of the same build key: tagged, not rebuilt. */
+async function fromMirror(run: DeployRun, key: string, images: readonly string[]): Promise<boolean> {
+  const original = run.request.resolved.project.config.mirror_of;
+  if (!original) return false;
+  const { store, engine } = run.deps;
+  const originalId = await store.projectId(original);
+  const build = originalId === undefined ? undefined : await store.findBuild(originalId, key);
+  if (!build) return false;
+  const ids: Record<string, { image: string; id: string }> = {};
+  for (const [service, image] of Object.entries(run.plan.images)) {
+    const owner = run.request.resolved.classification.services.find((s) => s.name === service)?.buildOf ?? service;
+    const source = build.images[service] ?? build.images[owner];
+    // The original's image under its own name now: its latest build of this key.
+    const info = source ? await engine.image(source.image) : undefined;
+    if (!info || info.labels[BUILD_KEY_LABEL] !== key) return false;
+    ids[service] = { image, id: info.id };
+  }
+  for (const { image, id } of Object.values(ids)) await engine.tagImage(id, image);
+  const existing = await store.findBuild(run.projectId, key);
+  const row = existing ?? (await store.createBuild({ projectId: run.projectId, commit: run.request.commit, tag: run.request.tag, buildKey: key, images: ids }));
+  run.buildId = row.id;
+  run.log("build", "info", `mirror of ${original}: re-using its build ${key.slice(0, 12)} (${images.join(", ")})`);
+  return true;
 }
 
 function labelled(content: Json, labels: Record<string, string>): Json {
@@ -44,6 +76,7 @@ export async function build(run: DeployRun, content: Json): Promise<"built" | "r
     run.log("build", "info", `reusing the images of build ${key.slice(0, 12)}: ${images.join(", ")}`);
     return "reused";
   }
+  if (mode !== "force" && (await fromMirror(run, key, images))) return "reused";
   if (mode === "reuse") {
     throw new SlipwayError("E_NOT_FOUND", `no build of ${run.request.commit.slice(0, 12)} with these build settings exists (--build-mode reuse): deploy it to another environment first, or use --build-mode auto`);
   }
