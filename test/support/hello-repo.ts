@@ -94,8 +94,10 @@ export async function helloRepo(name: string): Promise<HelloRepo> {
     async [Symbol.asyncDispose]() {
       await run(["down", "--volumes"]);
       await runCommand("docker", ["rm", "-f", `slipway-router-${project}`]);
-      const images = await runCommand("docker", ["images", "-q", "--filter", `reference=${project}/*`]);
-      const ids = [...new Set(images.stdout.split("\n").filter(Boolean))];
+      // By name, and by label: a forced rebuild leaves the previous image untagged.
+      const named = await runCommand("docker", ["images", "-q", "--filter", `reference=${project}/*`]);
+      const labelled = await runCommand("docker", ["images", "-q", "--filter", `label=slipway.project=${project}`]);
+      const ids = [...new Set(`${named.stdout}\n${labelled.stdout}`.split("\n").filter(Boolean))];
       if (ids.length > 0) await runCommand("docker", ["rmi", "-f", ...ids]);
       rmSync(root, { recursive: true, force: true });
     },
