@@ -248,6 +248,19 @@ describe("deploying again", () => {
     expect((await slow).exitCode).toBe(0);
   });
 
+  it("a rollback and a deploy racing on one environment run one after the other", async () => {
+    const [a, b] = await Promise.all([repo.slipway(["rollback", "--json"]), repo.slipway(["deploy", "--json"])]);
+    expect(a.exitCode, a.stderr).toBe(0);
+    expect(b.exitCode, b.stderr).toBe(0);
+    type Event = { at: string; event: string };
+    const spans = [a, b].map((r) => {
+      const steps = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Event).filter((e) => e.event === "step");
+      return { start: steps[0]?.at ?? "", end: steps.at(-1)?.at ?? "" };
+    });
+    const [first, second] = spans.sort((x, y) => x.start.localeCompare(y.start));
+    expect(first && second && first.end <= second.start).toBe(true);
+  });
+
   it("a router removed by hand is recreated by the next deploy, with its route", async () => {
     await runCommand("docker", ["rm", "-f", repo.env.SLIPWAY_ROUTER_NAME ?? ""]);
     await expect(repo.get("/")).rejects.toThrow();
