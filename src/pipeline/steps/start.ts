@@ -12,9 +12,10 @@ export function servicesToStart(run: DeployRun): string[] {
 export async function start(run: DeployRun): Promise<void> {
   const services = servicesToStart(run);
   if (services.length === 0) return;
-  if (run.request.resume) {
-    // Fast path: the kept release's containers exist, stopped; starting them skips creating them.
-    const stopped = (await releaseContainers(run)).filter((c) => services.includes(c.labels[LABEL.service] ?? ""));
+  // Fast path: the kept release's containers exist, stopped; starting them skips creating them.
+  // (Another deployment may have removed them since the rollback chose them: then create them.)
+  const stopped = run.request.resume ? (await releaseContainers(run)).filter((c) => services.includes(c.labels[LABEL.service] ?? "")) : [];
+  if (stopped.length > 0) {
     await run.deps.engine.startContainers(stopped.map((c) => c.id));
     run.containers = await releaseContainers(run);
     run.startedAt = run.deps.clock.now();
