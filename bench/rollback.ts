@@ -6,8 +6,8 @@
  * rollback's time beyond the health-check passes it waits for. Run: npm run bench:rollback
  */
 import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { BIN, CONNECTIONS, commit, freePort, repoCopy, run, underLoad, type Ran } from "./support.ts";
+import { resolve } from "node:path";
+import { CONNECTIONS, commit, freePort, repoCopy, run, slipwayCopy, stepTimes, underLoad, type Ran } from "./support.ts";
 
 async function seedRollback(): Promise<Ran & { failed: number; requests: number }> {
   const port = await freePort();
@@ -30,40 +30,16 @@ async function seedRollback(): Promise<Ran & { failed: number; requests: number 
   }
 }
 
-function stepTimes(stdout: string): Record<string, number> {
-  const times: Record<string, number> = {};
-  for (const line of stdout.split("\n").filter(Boolean)) {
-    const event = JSON.parse(line) as { event?: string; step?: string; durationMs?: number };
-    if (event.event === "step" && event.step && event.durationMs !== undefined) times[event.step] = event.durationMs;
-  }
-  return times;
-}
-
 async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; requests: number }; redeploy: Ran & { failed: number; requests: number } }> {
-  const port = await freePort();
-  const project = `bench-rollback-${process.pid}`;
-  const yml = `project: ${project}\ndrain: 1s\nroutes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
-  const dir = await repoCopy("slipway-rollback", port, yml);
-  const home = join(resolve(dir, ".."), "home");
-  const env = { SLIPWAY_HOME: home, SLIPWAY_ROUTER_NAME: `slipway-router-${project}`, SLIPWAY_ROUTER_IMAGE: process.env.SLIPWAY_ROUTER_IMAGE ?? "haproxy:2.6" };
-  const slipway = (args: string[]): Promise<Ran> => run(process.execPath, [BIN, ...args], dir, env);
-  try {
-    const v1 = (await run("git", ["rev-parse", "HEAD"], dir)).stdout.trim();
-    await slipway(["deploy", "--json"]);
-    await commit(dir, "v2");
-    await slipway(["deploy", "--json"]);
-    const rollback = await underLoad(port, () => slipway(["rollback", "--json"]));
-    await slipway(["deploy", "--json"]); // v2 live again, v1's build still kept
-    const redeploy = await underLoad(port, () => slipway(["deploy", "--ref", v1, "--json"]));
-    return { rollback, redeploy };
-  } finally {
-    await slipway(["down", "--volumes"]).catch(() => undefined);
-    await run("docker", ["rm", "-f", env.SLIPWAY_ROUTER_NAME], dir).catch(() => undefined);
-    const images = await run("docker", ["images", "-q", "--filter", `reference=${project}/*`], dir);
-    const ids = [...new Set(images.stdout.split("\n").filter(Boolean))];
-    if (ids.length) await run("docker", ["rmi", "-f", ...ids], dir).catch(() => undefined);
-    rmSync(resolve(dir, ".."), { recursive: true, force: true });
-  }
+  await using app = await slipwayCopy("rollback");
+  const v1 = (await run("git", ["rev-parse", "HEAD"], app.dir)).stdout.trim();
+  await app.slipway(["deploy", "--json"]);
+  await commit(app.dir, "v2");
+  await app.slipway(["deploy", "--json"]);
+  const rollback = await underLoad(app.port, () => app.slipway(["rollback", "--json"]));
+  await app.slipway(["deploy", "--json"]); // v2 live again, v1's build still kept
+  const redeploy = await underLoad(app.port, () => app.slipway(["deploy", "--ref", v1, "--json"]));
+  return { rollback, redeploy };
 }
 
 const seed = await seedRollback();

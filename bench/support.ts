@@ -4,7 +4,7 @@
  * its own git repository.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -74,4 +74,45 @@ export async function commit(dir: string, message: string, change = true): Promi
   await run("git", ["add", "-A"], dir);
   await run("git", ["-c", "user.email=b@b.invalid", "-c", "user.name=bench", "commit", "-q", "-m", message], dir);
   return (await run("git", ["rev-parse", "HEAD"], dir)).stdout.trim();
+}
+
+/** Step durations, plus the time Docker took to stop the previous release (`stop`). */
+export function stepTimes(stdout: string): Record<string, number> {
+  const times: Record<string, number> = {};
+  for (const line of stdout.split("\n")) {
+    const event = line ? (JSON.parse(line) as { event?: string; step?: string; durationMs?: number; line?: string }) : {};
+    if (event.event === "step" && event.step && event.durationMs !== undefined) times[event.step] = event.durationMs;
+    const stopped = event.event === "log" ? /^stopped v\d+ \(kept for rollback\) in (\d+) ms$/.exec(event.line ?? "") : null;
+    if (stopped) times.stop = Number(stopped[1]);
+  }
+  return times;
+}
+
+export interface SlipwayCopy extends AsyncDisposable {
+  readonly dir: string;
+  readonly port: number;
+  slipway(args: string[]): Promise<Ran>;
+}
+
+/** The example app with its own Slipway home, router and port, removed whole when disposed. */
+export async function slipwayCopy(name: string, drainMs = 1000): Promise<SlipwayCopy> {
+  const port = await freePort();
+  const project = `bench-${name}-${process.pid}`;
+  const yml = `project: ${project}\ndrain: ${drainMs}ms\nroutes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
+  const dir = await repoCopy(name, port, yml);
+  const env = { SLIPWAY_HOME: join(resolve(dir, ".."), "home"), SLIPWAY_ROUTER_NAME: `slipway-router-${project}`, SLIPWAY_ROUTER_IMAGE: process.env.SLIPWAY_ROUTER_IMAGE ?? "haproxy:2.6" };
+  const slipway = (args: string[]): Promise<Ran> => run(process.execPath, [BIN, ...args], dir, env);
+  return {
+    dir,
+    port,
+    slipway,
+    async [Symbol.asyncDispose]() {
+      await slipway(["down", "--volumes"]).catch(() => undefined);
+      await run("docker", ["rm", "-f", env.SLIPWAY_ROUTER_NAME], dir).catch(() => undefined);
+      const images = await run("docker", ["images", "-q", "--filter", `reference=${project}/*`], dir);
+      const ids = [...new Set(images.stdout.split("\n").filter(Boolean))];
+      if (ids.length) await run("docker", ["rmi", "-f", ...ids], dir).catch(() => undefined);
+      rmSync(resolve(dir, ".."), { recursive: true, force: true });
+    },
+  };
 }

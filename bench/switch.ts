@@ -6,8 +6,8 @@
  * of an already built commit beyond its health-check time. Run: npm run bench:switch
  */
 import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { BIN, CONNECTIONS, commit, freePort, repoCopy, run, underLoad, type Ran } from "./support.ts";
+import { resolve } from "node:path";
+import { CONNECTIONS, commit, freePort, repoCopy, run, slipwayCopy, stepTimes, underLoad, type Ran } from "./support.ts";
 
 async function seedFlow(): Promise<{ failed: number; requests: number; ms: number }> {
   const port = await freePort();
@@ -53,42 +53,15 @@ interface SlipwayFigures {
   readonly redeploySteps: Record<string, number>;
 }
 
-/** Step durations, plus the time Docker took to stop the previous release (`stop`). */
-function stepTimes(stdout: string): Record<string, number> {
-  const times: Record<string, number> = {};
-  for (const line of stdout.split("\n")) {
-    const event = line ? (JSON.parse(line) as { event?: string; step?: string; durationMs?: number; line?: string }) : {};
-    if (event.event === "step" && event.step && event.durationMs !== undefined) times[event.step] = event.durationMs;
-    const stopped = event.event === "log" ? /^stopped v\d+ \(kept for rollback\) in (\d+) ms$/.exec(event.line ?? "") : null;
-    if (stopped) times.stop = Number(stopped[1]);
-  }
-  return times;
-}
-
 async function slipwayFlow(): Promise<SlipwayFigures> {
-  const port = await freePort();
-  const project = `bench-slipway-${process.pid}`;
   const drainMs = 1000;
-  const yml = `project: ${project}\ndrain: ${drainMs}ms\nroutes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
-  const dir = await repoCopy("slipway", port, yml);
-  const home = join(resolve(dir, ".."), "home");
-  const env = { SLIPWAY_HOME: home, SLIPWAY_ROUTER_NAME: `slipway-router-${project}`, SLIPWAY_ROUTER_IMAGE: process.env.SLIPWAY_ROUTER_IMAGE ?? "haproxy:2.6" };
-  const slipway = (args: string[]): Promise<Ran> => run(process.execPath, [BIN, ...args], dir, env);
-  try {
-    await slipway(["deploy", "--json"]);
-    await commit(dir, "v2");
-    const deployed = await underLoad(port, () => slipway(["deploy", "--json"]));
-    const again = await slipway(["deploy", "--json"]);
-    const steps = stepTimes(again.stdout);
-    return { failed: deployed.failed, requests: deployed.requests, ms: deployed.ms, redeployMs: again.ms, redeployVerifyMs: steps.verify ?? 0, redeployDrainMs: drainMs, redeploySteps: steps };
-  } finally {
-    await slipway(["down", "--volumes"]).catch(() => undefined);
-    await run("docker", ["rm", "-f", env.SLIPWAY_ROUTER_NAME], dir).catch(() => undefined);
-    const images = await run("docker", ["images", "-q", "--filter", `reference=${project}/*`], dir);
-    const ids = [...new Set(images.stdout.split("\n").filter(Boolean))];
-    if (ids.length) await run("docker", ["rmi", "-f", ...ids], dir).catch(() => undefined);
-    rmSync(resolve(dir, ".."), { recursive: true, force: true });
-  }
+  await using app = await slipwayCopy("slipway", drainMs);
+  await app.slipway(["deploy", "--json"]);
+  await commit(app.dir, "v2");
+  const deployed = await underLoad(app.port, () => app.slipway(["deploy", "--json"]));
+  const again = await app.slipway(["deploy", "--json"]);
+  const steps = stepTimes(again.stdout);
+  return { failed: deployed.failed, requests: deployed.requests, ms: deployed.ms, redeployMs: again.ms, redeployVerifyMs: steps.verify ?? 0, redeployDrainMs: drainMs, redeploySteps: steps };
 }
 
 const seed = await seedFlow();

@@ -31,6 +31,16 @@ function deploymentId(stdout: string): number {
   return Number(match[1]);
 }
 
+/** Two runs' --json events: all the steps of one end before the first step of the other. */
+function expectOneAfterTheOther(a: string, b: string): void {
+  const spans = [a, b].map((stdout) => {
+    const steps = stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { at: string; event: string }).filter((e) => e.event === "step");
+    return { start: steps[0]?.at ?? "", end: steps.at(-1)?.at ?? "" };
+  });
+  const [first, second] = spans.sort((x, y) => x.start.localeCompare(y.start));
+  expect(first && second && first.end <= second.start).toBe(true);
+}
+
 function read(file: string): string {
   return readFileSync(join(repo.dir, file), "utf8");
 }
@@ -230,13 +240,7 @@ describe("deploying again", () => {
     const [a, b] = await Promise.all([repo.slipway(["deploy", "--json"]), repo.slipway(["deploy", "--json"])]);
     expect(a.exitCode, a.stderr).toBe(0);
     expect(b.exitCode, b.stderr).toBe(0);
-    type Event = { at: string; event: string; step?: string; status?: string };
-    const spans = [a, b].map((r) => {
-      const steps = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Event).filter((e) => e.event === "step");
-      return { start: steps[0]?.at ?? "", end: steps.at(-1)?.at ?? "" };
-    });
-    const [first, second] = spans.sort((x, y) => x.start.localeCompare(y.start));
-    expect(first && second && first.end <= second.start).toBe(true);
+    expectOneAfterTheOther(a.stdout, b.stdout);
     const waited = [a, b].some((r) => r.stdout.includes("waiting: the environment is locked by deployment"));
     expect(waited).toBe(true);
 
@@ -252,13 +256,7 @@ describe("deploying again", () => {
     const [a, b] = await Promise.all([repo.slipway(["rollback", "--json"]), repo.slipway(["deploy", "--json"])]);
     expect(a.exitCode, a.stderr).toBe(0);
     expect(b.exitCode, b.stderr).toBe(0);
-    type Event = { at: string; event: string };
-    const spans = [a, b].map((r) => {
-      const steps = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Event).filter((e) => e.event === "step");
-      return { start: steps[0]?.at ?? "", end: steps.at(-1)?.at ?? "" };
-    });
-    const [first, second] = spans.sort((x, y) => x.start.localeCompare(y.start));
-    expect(first && second && first.end <= second.start).toBe(true);
+    expectOneAfterTheOther(a.stdout, b.stdout);
   });
 
   it("a router removed by hand is recreated by the next deploy, with its route", async () => {
