@@ -2,6 +2,10 @@
 import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
 import { createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createGit, type Git } from "../adapters/git.js";
+import type { VariableSourcesFn } from "../project/load-project.js";
+import { Redactor } from "../secrets/redact.js";
+import { variableSources } from "../secrets/variable-sources.js";
+import { slipwayHome } from "../store/home.js";
 import type { Io } from "./io.js";
 
 export interface CommandContext {
@@ -9,9 +13,16 @@ export interface CommandContext {
   readonly git: Git;
   readonly compose: ComposeCli;
   readonly engine: Engine;
+  /** `$SLIPWAY_HOME`. */
+  readonly home: string;
+  /** Learns every secret value as it is loaded; what `io` prints passes through it. */
+  readonly redactor: Redactor;
+  /** The store's and the provider's variables of an environment, for loading a project. */
+  readonly variableSources: VariableSourcesFn;
 }
 
-export function createContext(io: Io): CommandContext {
+export function createContext(io: Io, redactor = new Redactor()): CommandContext {
   const env = io.env as NodeJS.ProcessEnv;
-  return { io, git: createGit(), compose: createComposeCli({ env }), engine: createEngine() };
+  const home = slipwayHome(io.env);
+  return { io, git: createGit(), compose: createComposeCli({ env }), engine: createEngine(), home, redactor, variableSources: variableSources({ home, env: io.env, redactor }) };
 }

@@ -3,7 +3,11 @@ export interface Io {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
+  /** Standard output without redaction, for what the user asked to see in clear (--reveal). */
+  readonly stdoutRaw?: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
+  /** All of standard input (for `slipway env set KEY=-`). */
+  readonly readStdin?: () => Promise<string>;
 }

@@ -7,6 +7,7 @@ import type { Command as CommanderCommand } from "commander";
 import { ExitCodes, SlipwayError, exitCodeFor } from "../core/errors.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
+import { Redactor } from "../secrets/redact.js";
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -26,12 +27,17 @@ export function renderError(error: unknown): string {
   return `slipway: unexpected error, please report it with the command you ran:\n${message}\n`;
 }
 
-async function buildProgram(io: Io, setExit: (code: number) => void): Promise<CommanderCommand> {
+/** Everything printed passes the redactor, which learns the secret values as commands load them. */
+function redacting(io: Io, redactor: Redactor): Io {
+  return { ...io, stdout: (text) => io.stdout(redactor.apply(text)), stdoutRaw: io.stdout, stderr: (text) => io.stderr(redactor.apply(text)) };
+}
+
+async function buildProgram(io: Io, redactor: Redactor, setExit: (code: number) => void): Promise<CommanderCommand> {
   const { Command, Option } = await import("commander");
   let context: CommandContext | undefined;
   const ctx = async (): Promise<CommandContext> => {
     const { createContext } = await import("./context.js");
-    context ??= createContext(io);
+    context ??= createContext(io, redactor);
     return context;
   };
   const program = new Command("slipway")
@@ -182,6 +188,73 @@ async function buildProgram(io: Io, setExit: (code: number) => void): Promise<Co
       setExit(await runPrune(await ctx(), flags));
     });
 
+  const env = program.command("env").description("the environment's variables in Slipway's encrypted store (values reach containers at the next deploy)");
+  env
+    .command("list")
+    .description("the environment's variables, masked unless --reveal")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("--reveal", "print the values in clear")
+    .option("--json", "print JSON")
+    .action(async (flags: { env?: string; dir?: string; reveal?: boolean; json?: boolean }) => {
+      const { runEnvList } = await import("./commands/env.js");
+      setExit(await runEnvList(await ctx(), flags));
+    });
+  env
+    .command("set")
+    .description("set variables: KEY=VALUE, KEY=@file (the file's content) or KEY=- (standard input)")
+    .argument("<assignments...>", "KEY=VALUE, KEY=@file or KEY=-")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .action(async (assignments: string[], flags: { env?: string; dir?: string }) => {
+      const { runEnvSet } = await import("./commands/env.js");
+      setExit(await runEnvSet(await ctx(), assignments, flags));
+    });
+  env
+    .command("unset")
+    .description("remove variables")
+    .argument("<names...>", "variable names")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .action(async (names: string[], flags: { env?: string; dir?: string }) => {
+      const { runEnvUnset } = await import("./commands/env.js");
+      setExit(await runEnvUnset(await ctx(), names, flags));
+    });
+  env
+    .command("import")
+    .description("set every variable of a dotenv file (- for standard input)")
+    .argument("<file>", "a dotenv file")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .action(async (file: string, flags: { env?: string; dir?: string }) => {
+      const { runEnvImport } = await import("./commands/env.js");
+      setExit(await runEnvImport(await ctx(), file, flags));
+    });
+  env
+    .command("export")
+    .description("print every variable as a dotenv file (for a backup; needs --reveal)")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("--reveal", "agree to print the values in clear")
+    .action(async (flags: { env?: string; dir?: string; reveal?: boolean }) => {
+      const { runEnvExport } = await import("./commands/env.js");
+      setExit(await runEnvExport(await ctx(), flags));
+    });
+  env
+    .command("rotate-key")
+    .description("re-encrypt every stored value under a new master key")
+    .action(async () => {
+      const { runEnvRotateKey } = await import("./commands/env.js");
+      setExit(await runEnvRotateKey(await ctx(), {}));
+    });
+  env
+    .command("generate-key")
+    .description("print a new random master key (for SLIPWAY_MASTER_KEY)")
+    .action(async () => {
+      const { runEnvGenerateKey } = await import("./commands/env.js");
+      setExit(runEnvGenerateKey(await ctx()));
+    });
+
   program
     .command("down")
     .description("remove the environment's releases, accessories and route (named volumes only with --volumes)")
@@ -197,15 +270,17 @@ async function buildProgram(io: Io, setExit: (code: number) => void): Promise<Co
 }
 
 /** Runs one CLI call. `argv` excludes the node binary and script path. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   // The fastest path: `slipway --version` loads nothing else.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
-    io.stdout(`${version()}\n`);
+    rawIo.stdout(`${version()}\n`);
     return ExitCodes.ok;
   }
+  const redactor = new Redactor();
+  const io = redacting(rawIo, redactor);
   let exitCode: number = ExitCodes.ok;
   try {
-    const program = await buildProgram(io, (code) => (exitCode = code));
+    const program = await buildProgram(io, redactor, (code) => (exitCode = code));
     if (argv.length === 0) {
       io.stdout(program.helpInformation());
       return ExitCodes.ok;
@@ -231,6 +306,11 @@ export async function runFromProcess(): Promise<void> {
     stderr: (text) => void process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
   };
   process.exitCode = await run(process.argv.slice(2), io);
 }

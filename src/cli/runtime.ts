@@ -6,6 +6,8 @@ import { silentEvents } from "../pipeline/events.js";
 import { homePaths } from "../pipeline/paths.js";
 import { createRouter } from "../router/router.js";
 import { openStore, slipwayHome } from "../store/store.js";
+import type { Sealer } from "../secrets/cipher.js";
+import { masterSealer } from "../secrets/master-key.js";
 import type { CommandContext } from "./context.js";
 
 export interface Runtime extends AsyncDisposable {
@@ -21,8 +23,20 @@ export async function openRuntime(ctx: CommandContext): Promise<Runtime> {
     ...(ctx.io.env.SLIPWAY_ROUTER_IMAGE ? { image: ctx.io.env.SLIPWAY_ROUTER_IMAGE } : {}),
     ...(ctx.io.env.SLIPWAY_ROUTER_NAME ? { containerName: ctx.io.env.SLIPWAY_ROUTER_NAME } : {}),
   });
+  let sealer: Sealer | undefined;
   return {
-    deps: { git: ctx.git, compose: ctx.compose, engine: ctx.engine, router, store, events: silentEvents, clock: systemClock, paths },
+    deps: {
+      git: ctx.git,
+      compose: ctx.compose,
+      engine: ctx.engine,
+      router,
+      store,
+      events: silentEvents,
+      clock: systemClock,
+      paths,
+      redact: (text) => ctx.redactor.apply(text),
+      sealer: () => (sealer ??= masterSealer(paths.home, ctx.io.env, { create: true }) as Sealer),
+    },
     [Symbol.asyncDispose]: () => store[Symbol.asyncDispose](),
   };
 }

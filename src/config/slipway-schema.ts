@@ -48,6 +48,14 @@ const serviceSettings = z
   })
   .describe("Per-service settings.");
 
+const secrets = z
+  .strictObject({
+    provider: z.literal("doppler").describe("Where the secrets come from (Doppler, through its CLI; DOPPLER_TOKEN is honoured)."),
+    project: z.string().min(1).optional().describe("The provider's project (default: the CLI's own setting)."),
+    config: z.string().min(1).optional().describe("The provider's config, such as prd (default: the CLI's own setting)."),
+  })
+  .describe("A secrets provider whose values win over every other source.");
+
 const environment = z
   .strictObject({
     default: z.boolean().optional().describe("The environment used when --env is not given."),
@@ -55,6 +63,7 @@ const environment = z
     branch: z.string().optional().describe("The git branch deployed by default."),
     hosts: z.array(z.string()).optional().describe("Host names for this environment's routes."),
     listen: z.number().int().min(1).max(65535).optional().describe("Router port for this environment's first route."),
+    secrets: secrets.optional(),
   })
   .describe("A named target of the project.");
 
@@ -77,6 +86,7 @@ export const slipwayConfigSchema = z
     environments: z.record(name, environment).optional(),
     mirror_of: name.optional().describe("Another Slipway project of the same repository whose builds of the same commit this one re-uses."),
     retain: z.number().int().min(1).default(5).describe("Releases whose images are kept for rollback."),
+    secrets: secrets.optional(),
     drain: duration.optional().describe("How long an old release keeps its in-flight requests after the switch (default 5s)."),
   })
   .describe("Slipway's settings: what compose files cannot say.");
@@ -87,5 +97,6 @@ export type RouteConfig = z.output<typeof route>;
 export type HealthcheckConfig = z.output<typeof healthcheck>;
 export type EnvironmentConfig = z.output<typeof environment>;
 export type ServiceSettings = z.output<typeof serviceSettings>;
+export type SecretsConfig = z.output<typeof secrets>;
 
 export { healthcheck as healthcheckSchema };

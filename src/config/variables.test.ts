@@ -34,13 +34,57 @@ describe("layerVariables", () => {
       origin: { A: "process environment" },
     },
   ])("$name", ({ sources, values, origin }) => {
-    expect(layerVariables(sources)).toEqual({ values, origin });
+    const layered = layerVariables(sources);
+    expect({ values: layered.values, origin: layered.origin }).toEqual({ values, origin });
   });
 
   it("does not change its sources", () => {
     const first = source(".env", { A: "1" });
     layerVariables([first, source("slipway", { A: "2" })]);
     expect(first.values).toEqual({ A: "1" });
+  });
+});
+
+/**
+ * The documented order, later wins: the compose project's .env, the process environment,
+ * Slipway's store, the provider. Every pair of sources, both ways round: the later one wins,
+ * whichever order they are listed in the table's case.
+ */
+describe("precedence of the variable sources", () => {
+  const SOURCES = {
+    dotenv: (v: string): VariableSource => ({ name: ".env", values: { X: v } }),
+    process: (v: string): VariableSource => ({ name: "process environment", values: { X: v } }),
+    store: (v: string): VariableSource => ({ name: "slipway env (version 1)", values: { X: v }, secret: true, version: 1 }),
+    provider: (v: string): VariableSource => ({ name: "doppler (p/c)", values: { X: v }, secret: true }),
+  } as const;
+  const ORDER = ["dotenv", "process", "store", "provider"] as const;
+  type Name = (typeof ORDER)[number];
+  const pairs: Array<{ name: string; lower: Name; higher: Name }> = [
+    { name: ".env < process environment", lower: "dotenv", higher: "process" },
+    { name: ".env < store", lower: "dotenv", higher: "store" },
+    { name: ".env < provider", lower: "dotenv", higher: "provider" },
+    { name: "process environment < store", lower: "process", higher: "store" },
+    { name: "process environment < provider", lower: "process", higher: "provider" },
+    { name: "store < provider", lower: "store", higher: "provider" },
+  ];
+
+  it.each(pairs)("$name", ({ lower, higher }) => {
+    const layered = layerVariables(ORDER.filter((n) => n === lower || n === higher).map((n) => SOURCES[n](n)));
+    expect(layered.values.X).toBe(higher);
+    expect(layered.origin.X).toBe(SOURCES[higher]("").name);
+    // A secret source's winning value also overrides the containers' own values; a plain one does not.
+    expect(layered.overrides).toEqual(higher === "store" || higher === "provider" ? { X: higher } : {});
+    expect(layered.secretNames).toEqual(higher === "store" || higher === "provider" ? ["X"] : []);
+  });
+
+  it.each(pairs)("$name, and the lower one alone still applies", ({ lower }) => {
+    expect(layerVariables([SOURCES[lower](lower)]).values.X).toBe(lower);
+  });
+
+  it("names that look secret are secret from any source", () => {
+    const layered = layerVariables([{ name: ".env", values: { DB_PASSWORD: "x", API_TOKEN: "y", GREETING: "hi", SECRET_KEY: "k" } }]);
+    expect([...layered.secretNames].sort()).toEqual(["API_TOKEN", "DB_PASSWORD", "SECRET_KEY"]);
+    expect(layered.overrides).toEqual({});
   });
 });
 

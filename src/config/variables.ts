@@ -6,28 +6,56 @@ import { missingReferences, type Lookup } from "./interpolation.js";
 import type { LocatedReference, SourcePosition } from "./compose-source.js";
 
 export interface VariableSource {
-  /** Shown to the user: ".env", "process environment", "slipway". */
+  /** Shown to the user: ".env", "process environment", "slipway env (v3)", "doppler". */
   readonly name: string;
   readonly values: Readonly<Record<string, string | undefined>>;
+  /**
+   * Slipway's store and a provider: every value is a secret, and a value set here also wins over
+   * a service's own `environment:` and `env_file:` values of the same name.
+   */
+  readonly secret?: boolean;
+  /** For the store: which version of the environment's variables these are. */
+  readonly version?: number;
 }
 
 export interface ResolvedVariables {
   readonly values: Readonly<Record<string, string>>;
   readonly origin: Readonly<Record<string, string>>;
+  /** Names whose value is a secret: from a secret source, or named like one. */
+  readonly secretNames: readonly string[];
+  /** The winning values from secret sources, which also override the containers' own. */
+  readonly overrides: Readonly<Record<string, string>>;
+}
+
+/** Names that mark a value secret whatever its source. */
+const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|_KEY$|^KEY$|_PASS$|_PWD$|DSN$|DATABASE_URL$|_AUTH$)/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+function record(): Record<string, string> {
+  // Null-prototype records: a variable may be named `constructor` or `__proto__`.
+  return Object.create(null) as Record<string, string>;
 }
 
 export function layerVariables(sources: readonly VariableSource[]): ResolvedVariables {
-  // Null-prototype records: a variable may be named `constructor` or `__proto__`.
-  const values: Record<string, string> = Object.create(null) as Record<string, string>;
-  const origin: Record<string, string> = Object.create(null) as Record<string, string>;
+  const values = record();
+  const origin = record();
+  const fromSecret = new Set<string>();
   for (const source of sources) {
     for (const [key, value] of Object.entries(source.values)) {
       if (value === undefined) continue;
       values[key] = value;
       origin[key] = source.name;
+      if (source.secret) fromSecret.add(key);
+      else fromSecret.delete(key);
     }
   }
-  return { values, origin };
+  const overrides = record();
+  for (const key of fromSecret) overrides[key] = values[key] ?? "";
+  const secretNames = Object.keys(values).filter((key) => fromSecret.has(key) || isSecretName(key));
+  return { values, origin, secretNames, overrides };
 }
 
 export function lookupIn(variables: ResolvedVariables): Lookup {

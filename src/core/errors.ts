@@ -24,6 +24,8 @@ export const ErrorCodes = {
   E_START_FAILED: "E_START_FAILED",
   E_HEALTH_TIMEOUT: "E_HEALTH_TIMEOUT",
   E_SWITCH_FAILED: "E_SWITCH_FAILED",
+  E_SECRET_KEY: "E_SECRET_KEY",
+  E_SECRETS_PROVIDER: "E_SECRETS_PROVIDER",
   E_INTERNAL: "E_INTERNAL",
 } as const;
 
@@ -60,6 +62,8 @@ const exitByCode: Record<ErrorCode, number> = {
   E_COMPOSE_MISSING: ExitCodes.unavailable,
   E_COMPOSE_TOO_OLD: ExitCodes.unavailable,
   E_ENGINE_UNREACHABLE: ExitCodes.unavailable,
+  E_SECRET_KEY: ExitCodes.badInput,
+  E_SECRETS_PROVIDER: ExitCodes.unavailable,
   E_INTERNAL: ExitCodes.failed,
 };
 

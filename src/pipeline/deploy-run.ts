@@ -9,6 +9,7 @@ import type { Store } from "../store/store.js";
 import type { Clock } from "../core/clock.js";
 import type { DeployEvents, LogStream, StepName } from "./events.js";
 import type { HomePaths } from "./paths.js";
+import type { Sealer } from "../secrets/cipher.js";
 
 export interface DeployDeps {
   readonly git: Git;
@@ -19,6 +20,10 @@ export interface DeployDeps {
   readonly events: DeployEvents;
   readonly clock: Clock;
   readonly paths: HomePaths;
+  /** Masks every known secret value in a line that is printed or stored. */
+  readonly redact: (text: string) => string;
+  /** The master key's sealer, created (with its key file) on first use. */
+  readonly sealer: () => Sealer;
 }
 
 export type BuildMode = "auto" | "reuse" | "force";
@@ -42,6 +47,8 @@ export interface DeployRequest {
   readonly releaseTask?: boolean;
   /** A fast rollback: start this kept release's stopped containers again instead of creating new ones. */
   readonly resume?: string;
+  /** Secret values beyond those the redactor knows from loading (a rollback's, from its snapshot). */
+  readonly secrets?: readonly string[];
 }
 
 export interface ReleaseRef {

@@ -18,7 +18,8 @@ import { releaseContainers, start } from "./steps/start.js";
 import { switchTraffic } from "./steps/switch.js";
 import { verify } from "./steps/verify.js";
 import { LogBuffer } from "./log-buffer.js";
-import { runsAsOf, type ReleaseSnapshot } from "./release-snapshot.js";
+import { runsAsOf, sealSnapshot, variablesDigest, type ReleaseSnapshot } from "./release-snapshot.js";
+import { removeEnvFiles } from "./steps/preflight.js";
 import { describePrune, prune } from "./prune.js";
 
 export type { ReleaseSnapshot } from "./release-snapshot.js";
@@ -52,10 +53,11 @@ async function step<T>(run: DeployRun, logs: LogBuffer, name: StepName, body: ()
     events.stepFinished(name, outcome, clock.now() - began, shown);
     return value;
   } catch (error) {
-    run.log(name, "info", `failed: ${(error as Error).message}`);
+    const message = run.deps.redact((error as Error).message);
+    run.log(name, "info", `failed: ${message}`);
     await logs.flush();
-    await store.finishStep(id, "failed", (error as Error).message);
-    events.stepFinished(name, "failed", clock.now() - began, (error as Error).message);
+    await store.finishStep(id, "failed", message);
+    events.stepFinished(name, "failed", clock.now() - began, message);
     throw error;
   }
 }
@@ -105,7 +107,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
   const live = await store.liveRelease(environmentId);
   const name = `v${number}`;
   const runsAs = request.resume ?? name;
-  const plan = planProject(request.resolved, runsAs, { tag: request.tag, commit: request.commit });
+  const plan = planProject(request.resolved, runsAs, { tag: request.tag, commit: request.commit, envDir: deps.paths.release(project.name, project.environment.name, runsAs) });
   const logs = new LogBuffer(store, deploymentId);
   const run: DeployRun = {
     deps,
@@ -118,8 +120,9 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     plan,
     containers: [],
     log(stepName: StepName, stream: LogStream, line: string) {
-      deps.events.log(stepName, stream, line);
-      logs.add(stepName, stream, line);
+      const shown = deps.redact(line);
+      deps.events.log(stepName, stream, shown);
+      logs.add(stepName, stream, shown);
     },
   };
 
@@ -138,7 +141,10 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
       built = await step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
     }
     const snapshot: ReleaseSnapshot = { model: request.resolved.model, classification: request.resolved.classification, commit: request.commit, tag: request.tag, ref: request.ref, runsAs, ...(reuse ? { of: reuse.of } : {}) };
-    const release = await store.createRelease({ environmentId, number, buildId: run.buildId ?? 0, kind, config: snapshot });
+    const sealer = deps.sealer();
+    const { config, sealed } = sealSnapshot(snapshot, request.secrets ?? [], sealer);
+    const variables = { version: project.variablesVersion, digest: variablesDigest(snapshot.model, sealer) };
+    const release = await store.createRelease({ environmentId, number, buildId: run.buildId ?? 0, kind, config, sealed, variables });
     releaseId = release.id;
     run.release = { id: release.id, number, name, runsAs };
     await store.updateDeployment(deploymentId, { releaseId });
@@ -149,6 +155,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     await step(run, logs, "release", task, (how) => (how === "skipped" ? why : undefined));
     started = true;
     await step(run, logs, "start", () => start(run));
+    removeEnvFiles(run);
     await step(run, logs, "verify", () => verify(run));
     const retiring = await step(run, logs, "switch", () => switchTraffic(run));
     await store.setReleaseStatus(release.id, "live");
@@ -168,7 +175,9 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     if (started) await takeDown(run);
     if (releaseId !== undefined) await store.setReleaseStatus(releaseId, "failed");
     await logs.flush();
-    await store.updateDeployment(deploymentId, { status: "failed", error: (error as Error).message, finishedAt: new Date() });
+    await store.updateDeployment(deploymentId, { status: "failed", error: deps.redact((error as Error).message), finishedAt: new Date() });
     throw error;
+  } finally {
+    removeEnvFiles(run);
   }
 }

@@ -32,6 +32,15 @@ export interface PlanInput {
   readonly tag: string;
   /** Full commit, recorded in image labels. */
   readonly commit?: string;
+  /** Where the services' env files go (default: beside the planned files, shown as `.`). */
+  readonly envDir?: string;
+}
+
+/** One service's variables, kept out of the planned files: written to `path` (mode 0600) only while compose needs them. */
+export interface PlannedEnvFile {
+  readonly service: string;
+  readonly path: string;
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export interface PlannedFile {
@@ -58,6 +67,8 @@ export interface ReleasePlan {
     readonly release: PlannedFile;
     readonly accessories: PlannedFile;
   };
+  /** The variables of every service that has any, which the planned files name but never hold. */
+  readonly envFiles: readonly PlannedEnvFile[];
 }
 
 interface Context extends PlanInput {
@@ -73,7 +84,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
   const byRole = (...roles: string[]): ServiceClass[] => classification.services.filter((s) => roles.includes(s.role));
   const releaseServices = byRole("app", "release");
   const accessories = byRole("accessory");
-  const images = Object.fromEntries(releaseServices.map((s) => [s.name, `${imageName(project, s.buildOf ?? s.name)}:${tag}`]));
+  const images = releaseImages(classification, project, tag);
+  const envFiles = [...releaseServices, ...accessories].flatMap((s) => envFileOf(ctx, s.name));
 
   return {
     project,
@@ -97,7 +109,41 @@ export function planRelease(input: PlanInput): ReleasePlan {
         content: composeFile(ctx, accessoriesProjectName(project, environment), accessories, (s) => accessoryService(ctx, s)),
       },
     },
+    envFiles,
   };
+}
+
+/** The image of every app service and of the release task, by service. */
+export function releaseImages(classification: Classification, project: string, tag: string): Record<string, string> {
+  const services = classification.services.filter((s) => s.role === "app" || s.role === "release");
+  return Object.fromEntries(services.map((s) => [s.name, `${imageName(project, s.buildOf ?? s.name)}:${tag}`]));
+}
+
+function envFilePath(ctx: Context, service: string): string {
+  return `${ctx.envDir ?? "."}/${service}.env`;
+}
+
+/**
+ * Unset variables (a bare `- NAME` nothing set) stay unset, as compose leaves them. The model
+ * holds values as `config` prints them, `$` escaped as `$$`; the file holds the values themselves.
+ */
+function envFileOf(ctx: Context, name: string): PlannedEnvFile[] {
+  const environment = ctx.model.services[name]?.environment ?? {};
+  const values = Object.fromEntries(
+    Object.entries(environment)
+      .filter((entry): entry is [string, string] => typeof entry[1] === "string")
+      .map(([key, value]) => [key, value.replaceAll("$$", "$")]),
+  );
+  return Object.keys(values).length > 0 ? [{ service: name, path: envFilePath(ctx, name), values }] : [];
+}
+
+/**
+ * A service's variables move to its env file: the planned file on disk names the file, never a
+ * value. Not required, so compose still reads the planned file after the env file is removed.
+ */
+function withEnvFile(ctx: Context, name: string, service: Json): Json {
+  const { environment: _environment, env_file: _envFile, ...rest } = service;
+  return envFileOf(ctx, name).length > 0 ? { ...rest, env_file: [{ path: envFilePath(ctx, name), required: false }] } : rest;
 }
 
 function labels(ctx: Context, service: ServiceClass, existing: unknown): Record<string, string> {
@@ -163,7 +209,7 @@ function releaseService(ctx: Context, s: ServiceClass, images: Readonly<Record<s
   const ports = isTask ? [] : routedPorts(ctx, s.name);
   const { ports: _ports, ...rest } = baseService(service);
   return {
-    ...rest,
+    ...withEnvFile(ctx, s.name, rest),
     image: images[s.name],
     pull_policy: "never",
     ...(ports.length > 0 ? { ports } : {}),
@@ -192,7 +238,7 @@ function accessoryService(ctx: Context, s: ServiceClass): Json {
   // Accessories live on the environment network only, where releases reach them by name.
   const { default: _default, ...otherNetworks } = (service.networks ?? {}) as Json;
   return {
-    ...rest,
+    ...withEnvFile(ctx, s.name, rest),
     ...(service.build ? { build: service.build } : {}),
     ...keepDependencies(ctx, service, ["accessory"]),
     networks: { ...otherNetworks, [ENVIRONMENT_NETWORK_KEY]: null },

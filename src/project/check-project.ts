@@ -8,7 +8,7 @@ import type { Git } from "../adapters/git.js";
 import { variableOrigins } from "../config/variables.js";
 import { ExitCodes, isSlipwayError, type SlipwayError } from "../core/errors.js";
 import type { Classification } from "../plan/classify.js";
-import { loadProject, type LoadedProject } from "./load-project.js";
+import { loadProject, type LoadedProject, type LoadOptions } from "./load-project.js";
 import type { Problem } from "./problem.js";
 import { resolveProject } from "./resolve-project.js";
 
@@ -31,7 +31,7 @@ export interface CheckDeps {
   readonly engine: Engine;
 }
 
-export async function checkProject(options: { dir: string; environment?: string; processEnv: Readonly<Record<string, string | undefined>> }, deps: CheckDeps): Promise<CheckReport> {
+export async function checkProject(options: LoadOptions, deps: CheckDeps): Promise<CheckReport> {
   const unavailable: SlipwayError[] = [];
   // The compose CLI never touches the engine, so asking for its version early is free.
   const composeVersion = deps.compose.version().catch((error: unknown) => {

@@ -11,8 +11,8 @@ import type { Git, Head } from "../adapters/git.js";
 import { scanComposeSource, type ScannedSource } from "../config/compose-source.js";
 import { chooseComposeFiles, chooseEnvironment } from "../config/compose-files.js";
 import { DEFAULT_CONFIG, provisionalConfig } from "../config/default-config.js";
-import type { EnvironmentConfig, SlipwayConfig } from "../config/slipway-schema.js";
-import { findMissingVariables, layerVariables, type ResolvedVariables } from "../config/variables.js";
+import type { EnvironmentConfig, SecretsConfig, SlipwayConfig } from "../config/slipway-schema.js";
+import { findMissingVariables, layerVariables, type ResolvedVariables, type VariableSource } from "../config/variables.js";
 import { commitTag, sanitizeName } from "../plan/naming.js";
 import type { Problem } from "./problem.js";
 
@@ -26,7 +26,19 @@ export interface LoadOptions {
   readonly tag?: string;
   /** Read the compose files alone, as if there were no slipway.yml (for `slipway init`). */
   readonly ignoreConfig?: boolean;
+  /** Slipway's store and a provider: layered over the process environment, under TAG. */
+  readonly variableSources?: VariableSourcesFn;
 }
+
+/** What names an environment's own variables. */
+export interface VariableTarget {
+  readonly dir: string;
+  readonly project: string;
+  readonly environment: string;
+  readonly secrets?: SecretsConfig;
+}
+
+export type VariableSourcesFn = (target: VariableTarget) => Promise<readonly VariableSource[]>;
 
 /** Everything about a project that decides how compose reads it. */
 export interface StagedProject {
@@ -39,6 +51,8 @@ export interface StagedProject {
   readonly composeFiles: readonly string[];
   readonly inferredFiles: boolean;
   readonly variables: ResolvedVariables;
+  /** The store's version of the environment's variables (null: none was ever set). */
+  readonly variablesVersion: number | null;
   readonly head?: Head;
   readonly tag: string;
 }
@@ -70,7 +84,30 @@ function readDotenv(dir: string, parse: (text: string) => Record<string, string>
   return existsSync(file) ? parse(readFileSync(file, "utf8")) : {};
 }
 
-function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configFile: string | undefined, head: Head | undefined): Staging {
+function variableTarget(options: LoadOptions, dir: string, config: SlipwayConfig): VariableTarget | undefined {
+  const environment = chooseEnvironment(config, options.environment);
+  if (!environment.ok) return undefined;
+  const secrets = environment.environment?.secrets ?? config.secrets;
+  return { dir, project: config.project ?? sanitizeName(basename(dir)), environment: environment.name, ...(secrets ? { secrets } : {}) };
+}
+
+/** The extra sources of a config, asked once per distinct target (a provisional and a final reading usually agree). */
+function extraSources(options: LoadOptions, dir: string): (config: SlipwayConfig) => Promise<readonly VariableSource[]> {
+  const asked = new Map<string, Promise<readonly VariableSource[]>>();
+  return (config) => {
+    const target = options.variableSources ? variableTarget(options, dir, config) : undefined;
+    if (!target || !options.variableSources) return Promise.resolve([]);
+    const key = JSON.stringify(target);
+    let sources = asked.get(key);
+    if (!sources) {
+      sources = options.variableSources(target);
+      asked.set(key, sources);
+    }
+    return sources;
+  };
+}
+
+function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configFile: string | undefined, head: Head | undefined, extra: readonly VariableSource[]): Staging {
   const environment = chooseEnvironment(config, options.environment);
   if (!environment.ok) return { ok: false, problem: { code: "E_USAGE", message: environment.problem } };
   const choice = chooseComposeFiles({ config, environmentName: environment.name, environment: environment.environment, exists: (f) => existsSync(join(dir, f)) });
@@ -79,6 +116,7 @@ function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configF
   const variables = layerVariables([
     { name: ".env", values: readDotenv(dir, parseDotenv) },
     { name: "process environment", values: options.processEnv },
+    ...extra,
     { name: "slipway", values: { TAG: tag } },
   ]);
   return {
@@ -92,6 +130,7 @@ function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configF
       composeFiles: choice.files,
       inferredFiles: choice.inferred,
       variables,
+      variablesVersion: extra.find((source) => source.version !== undefined)?.version ?? null,
       ...(head ? { head } : {}),
       tag,
     },
@@ -130,15 +169,17 @@ export async function loadProject(options: LoadOptions, deps: { readonly git: Gi
   const configText = !options.ignoreConfig && existsSync(configPath) ? readFileSync(configPath, "utf8") : undefined;
   const configFile = configText === undefined ? undefined : CONFIG_FILE;
 
+  const sourcesOf = extraSources(options, dir);
   if (hooks.onStaged) {
     const guess = configText === undefined ? DEFAULT_CONFIG : provisionalConfig(configText);
-    const early = guess ? stage(options, dir, guess, configFile, head) : undefined;
+    const extra = guess ? await sourcesOf(guess).catch(() => undefined) : undefined;
+    const early = guess && extra ? stage(options, dir, guess, configFile, head, extra) : undefined;
     if (early?.ok) hooks.onStaged(early.staged);
   }
 
   const validated = configText === undefined ? { config: DEFAULT_CONFIG, problems: [] } : await validateConfig(configText);
   if (!validated.config) return { problems: validated.problems, missingVariables: [] };
-  const staging = stage(options, dir, validated.config, configFile, head);
+  const staging = stage(options, dir, validated.config, configFile, head, await sourcesOf(validated.config));
   if (!staging.ok) return { problems: [staging.problem], missingVariables: [] };
   const staged = staging.staged;
 
@@ -149,7 +190,7 @@ export async function loadProject(options: LoadOptions, deps: { readonly git: Gi
     problems.push({
       code: "E_VARIABLES_MISSING",
       position: gap.position,
-      message: `variable ${gap.name} is not set${why} (set it in the environment or in .env for environment "${staged.environment.name}")`,
+      message: `variable ${gap.name} is not set${why} (set it with slipway env set ${gap.name}=… --env ${staged.environment.name}, in the process environment, or in .env)`,
     });
   }
   return { project: { ...staged, sources }, problems, missingVariables: [...new Set(missing.map((m) => m.name))] };

@@ -8,6 +8,7 @@ import { classify, type Classification, type Route } from "../plan/classify.js";
 import type { ComposeModel } from "../plan/compose-model.js";
 import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
 import { planRelease, type ReleasePlan } from "../plan/plan-release.js";
+import { applyRuntimeVariables, secretValuesOf } from "../plan/runtime-variables.js";
 import type { EnvironmentConfig } from "../config/slipway-schema.js";
 import type { Git } from "../adapters/git.js";
 import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
@@ -40,7 +41,8 @@ export function routesForEnvironment(routes: readonly Route[], settings: Environ
   });
 }
 
-export function resolveModel(project: LoadedProject, model: ComposeModel): ResolvedProject {
+export function resolveModel(project: LoadedProject, composed: ComposeModel): ResolvedProject {
+  const model = applyRuntimeVariables(composed, project.variables.overrides);
   const order = [...new Set(project.sources.flatMap((s) => s.serviceNames))];
   const classified = classify(model, project.config, order);
   const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
@@ -74,7 +76,7 @@ export async function loadAndResolve(options: LoadOptions, deps: { readonly git:
 }
 
 /** The plan of one release of a resolved project; the tag and commit default to the project's. */
-export function planProject(resolved: ResolvedProject, release: string, build: { tag?: string; commit?: string } = {}): ReleasePlan {
+export function planProject(resolved: ResolvedProject, release: string, build: { tag?: string; commit?: string; envDir?: string } = {}): ReleasePlan {
   const { project } = resolved;
   const commit = build.commit ?? project.head?.commit;
   return planRelease({
@@ -85,5 +87,17 @@ export function planProject(resolved: ResolvedProject, release: string, build: {
     release,
     tag: build.tag ?? project.tag,
     ...(commit ? { commit } : {}),
+    ...(build.envDir ? { envDir: build.envDir } : {}),
   });
+}
+
+/**
+ * The secret values a release of this project handles: the store's and the provider's, those of
+ * secret-named variables the compose files use, and what containers get under a secret-looking name.
+ */
+export function secretValues(resolved: ResolvedProject): string[] {
+  const { variables, sources } = resolved.project;
+  const referenced = new Set(sources.flatMap((s) => s.references.map((r) => r.reference.name)));
+  const named = variables.secretNames.filter((name) => referenced.has(name) || Object.hasOwn(variables.overrides, name));
+  return [...new Set([...named.map((name) => variables.values[name] ?? ""), ...secretValuesOf(resolved.model)])].filter((value) => value.length > 0);
 }

@@ -104,9 +104,37 @@ function initial(dialect: DialectKind): Migration {
   };
 }
 
+/**
+ * Variables per environment, each change a new version whose values are sealed (AES-256-GCM, by
+ * the caller; the store sees only text). A release keeps its sealed model (which holds the values
+ * its containers got) apart from its plain snapshot, and which variables version it ran with.
+ */
+function variables(dialect: DialectKind): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await withId(db.schema.createTable("variable_versions"), dialect)
+        .addColumn("environment_id", "integer", (c) => c.notNull().references("environments.id").onDelete("cascade"))
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("changes", "text", (c) => c.notNull())
+        .addColumn("sealed", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("variable_versions_environment_version", ["environment_id", "version"])
+        .execute();
+      await db.schema.alterTable("releases").addColumn("sealed", "text").execute();
+      await db.schema.alterTable("releases").addColumn("variables", "text").execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("releases").dropColumn("variables").execute();
+      await db.schema.alterTable("releases").dropColumn("sealed").execute();
+      await db.schema.dropTable("variable_versions").execute();
+    },
+  };
+}
+
 /** Every migration, by name; the Migrator runs them in name order. */
 export function migrations(dialect: DialectKind): Record<string, Migration> {
-  return { "0001_initial": initial(dialect) };
+  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect) };
 }
 
 export function migrationProvider(dialect: DialectKind): MigrationProvider {

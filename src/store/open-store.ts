@@ -1,30 +1,22 @@
 /** Opens the SQLite store, brings its schema up to date, and assembles the repositories behind `Store`. */
 import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely } from "kysely";
+import { DATABASE_FILE } from "./home.js";
 import { acquireLock } from "./lock.js";
 import { deploymentRepository } from "./deployment-repository.js";
 import { logRepository } from "./log-repository.js";
 import { migrateToLatest } from "./migrations.js";
 import { projectRepository } from "./project-repository.js";
 import { releaseRepository } from "./release-repository.js";
+import { variableRepository } from "./variable-repository.js";
 import type { Database } from "./schema.js";
 import { SlipwaySqliteDialect } from "./sqlite-dialect.js";
 import type { Store } from "./types.js";
 
-export const DATABASE_FILE = "slipway.db";
-
 /** How long a statement waits for another process's write before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
-
-/** `$SLIPWAY_HOME`, else `~/.slipway`. */
-export function slipwayHome(env: Readonly<Record<string, string | undefined>>): string {
-  const home = env.SLIPWAY_HOME;
-  if (home !== undefined && home !== "") return home;
-  return join(env.HOME !== undefined && env.HOME !== "" ? env.HOME : homedir(), ".slipway");
-}
 
 function openSqlite(path: string): SqliteDatabase.Database {
   const sqlite = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS });
@@ -43,6 +35,7 @@ export function storeOver(db: Kysely<Database>): Store {
     ...releaseRepository(db),
     ...deploymentRepository(db),
     ...logRepository(db),
+    ...variableRepository(db),
     acquireLock: (environmentId, holder, options) => acquireLock(db, environmentId, holder, options),
     [Symbol.asyncDispose]: () => db.destroy(),
   };

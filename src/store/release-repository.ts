@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { BuildsTable, Database, ReleasesTable } from "./schema.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
-import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, Store } from "./types.js";
+import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, ReleaseVariables, Store } from "./types.js";
 
 type ReleaseMethods = "findBuild" | "createBuild" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
 
@@ -28,6 +28,8 @@ function toRelease(row: Selectable<ReleasesTable>): ReleaseRow {
     config: JSON.parse(row.config) as unknown,
     status: row.status as ReleaseStatus,
     createdAt: fromTimestamp(row.created_at),
+    ...(row.sealed !== null ? { sealed: row.sealed } : {}),
+    ...(row.variables !== null ? { variables: JSON.parse(row.variables) as ReleaseVariables } : {}),
   };
 }
 
@@ -56,7 +58,17 @@ export function releaseRepository(db: Kysely<Database>): Pick<Store, ReleaseMeth
     async createRelease(r) {
       const row = await db
         .insertInto("releases")
-        .values({ environment_id: r.environmentId, number: r.number, build_id: r.buildId, kind: r.kind, config: JSON.stringify(r.config ?? null), status: "pending", created_at: toTimestamp(new Date()) })
+        .values({
+          environment_id: r.environmentId,
+          number: r.number,
+          build_id: r.buildId,
+          kind: r.kind,
+          config: JSON.stringify(r.config ?? null),
+          status: "pending",
+          created_at: toTimestamp(new Date()),
+          sealed: r.sealed ?? null,
+          variables: r.variables ? JSON.stringify(r.variables) : null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toRelease(row);
@@ -80,7 +92,7 @@ export function releaseRepository(db: Kysely<Database>): Pick<Store, ReleaseMeth
           join.on("d.id", "=", (eb) => eb.selectFrom("deployments as d2").select((e) => e.fn.max("d2.id").as("id")).whereRef("d2.release_id", "=", "r.id")),
         )
         .selectAll("r")
-        .select(["b.commit", "b.tag", "d.id as d_id", "d.actor as d_actor", "d.status as d_status", "d.started_at as d_started_at", "d.finished_at as d_finished_at"])
+        .select(["b.commit", "b.tag", "b.images", "d.id as d_id", "d.actor as d_actor", "d.status as d_status", "d.started_at as d_started_at", "d.finished_at as d_finished_at"])
         .where("r.environment_id", "=", environmentId)
         .orderBy("r.number", "desc")
         .execute();
@@ -88,6 +100,7 @@ export function releaseRepository(db: Kysely<Database>): Pick<Store, ReleaseMeth
         ...toRelease(row),
         commit: row.commit,
         tag: row.tag,
+        images: JSON.parse(row.images) as BuildImages,
         ...(row.d_id !== null && row.d_actor !== null && row.d_status !== null && row.d_started_at !== null
           ? {
               deployment: {

@@ -40,9 +40,25 @@ export interface ReleasesTable {
   number: number;
   build_id: number;
   kind: string;
-  /** JSON: the plan snapshot. */
+  /** JSON: the plan snapshot, without the model (see `sealed`). */
   config: string;
   status: string;
+  created_at: Timestamp;
+  /** Sealed JSON: what a release holds that may carry secret values (its compose model). */
+  sealed: string | null;
+  /** JSON: which variables the release ran with: { version, digest }. */
+  variables: string | null;
+}
+
+export interface VariableVersionsTable {
+  id: Generated<number>;
+  environment_id: number;
+  version: number;
+  actor: string;
+  /** JSON: { set: [names], unset: [names] }. */
+  changes: string;
+  /** Sealed JSON: every variable of the environment at this version. */
+  sealed: string;
   created_at: Timestamp;
 }
 
@@ -98,4 +114,5 @@ export interface Database {
   steps: StepsTable;
   logs: LogsTable;
   locks: LocksTable;
+  variable_versions: VariableVersionsTable;
 }

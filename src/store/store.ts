@@ -12,11 +12,16 @@ export type {
   ReleaseKind,
   ReleaseRow,
   ReleaseStatus,
+  ReleaseVariables,
   ReleaseWithDeployment,
+  SealedEntry,
   StepRow,
   StepStatus,
   Store,
+  VariableChanges,
+  VariableVersionRow,
 } from "./types.js";
 export type { Database } from "./schema.js";
 export { LockedError } from "./lock.js";
-export { DATABASE_FILE, openStore, slipwayHome } from "./open-store.js";
+export { openStore } from "./open-store.js";
+export { DATABASE_FILE, slipwayHome } from "./home.js";

@@ -28,12 +28,44 @@ export interface ReleaseRow {
   config: unknown;
   status: ReleaseStatus;
   createdAt: Date;
+  /** Sealed text: the release's compose model (its containers' variables among it). */
+  sealed?: string;
+  variables?: ReleaseVariables;
 }
 
-/** A release with its build's commit and tag, and the deployment that made it (if any still says so). */
+/** Which variables a release ran with: the store's version (none: no variable was ever set) and a digest of all it got. */
+export interface ReleaseVariables {
+  version: number | null;
+  digest: string;
+}
+
+export interface VariableChanges {
+  set: string[];
+  unset: string[];
+}
+
+export interface VariableVersionRow {
+  id: number;
+  environmentId: number;
+  version: number;
+  actor: string;
+  changes: VariableChanges;
+  sealed: string;
+  createdAt: Date;
+}
+
+/** Every sealed text the store holds, to re-seal under a new key. */
+export interface SealedEntry {
+  table: "variable_versions" | "releases";
+  id: number;
+  sealed: string;
+}
+
+/** A release with its build's commit, tag and images, and the deployment that made it (if any still says so). */
 export interface ReleaseWithDeployment extends ReleaseRow {
   commit: string;
   tag: string;
+  images: BuildImages;
   deployment?: { id: number; actor: string; status: DeploymentStatus; startedAt: Date; finishedAt?: Date };
 }
 
@@ -104,7 +136,7 @@ export interface Store extends AsyncDisposable {
   findBuild(projectId: number, buildKey: string): Promise<BuildRow | undefined>;
   createBuild(b: { projectId: number; commit: string; tag: string; buildKey: string; images: BuildImages }): Promise<BuildRow>;
   nextReleaseNumber(environmentId: number): Promise<number>;
-  createRelease(r: { environmentId: number; number: number; buildId: number; kind: ReleaseKind; config: unknown }): Promise<ReleaseRow>;
+  createRelease(r: { environmentId: number; number: number; buildId: number; kind: ReleaseKind; config: unknown; sealed?: string; variables?: ReleaseVariables }): Promise<ReleaseRow>;
   setReleaseStatus(releaseId: number, status: ReleaseStatus): Promise<void>;
   liveRelease(environmentId: number): Promise<ReleaseRow | undefined>;
   /** Newest first. */
@@ -125,4 +157,12 @@ export interface Store extends AsyncDisposable {
    * process (same hostname and pid no longer alive) → taken over. Release with `await using`.
    */
   acquireLock(environmentId: number, holder: LockHolder, options?: LockOptions): Promise<HeldLock>;
+  /** The environment's variables at `version`, else the latest; undefined when none was ever set. */
+  variableVersion(environmentId: number, version?: number): Promise<VariableVersionRow | undefined>;
+  /** Newest first, without their values. */
+  variableHistory(environmentId: number): Promise<Array<Omit<VariableVersionRow, "sealed">>>;
+  /** Records the next version (numbered in one transaction with the insert). */
+  saveVariableVersion(v: { environmentId: number; actor: string; changes: VariableChanges; sealed: string }): Promise<VariableVersionRow>;
+  /** Re-seals everything sealed, in one transaction: all or nothing. */
+  reseal(transform: (entry: SealedEntry) => { sealed: string; digest?: string }): Promise<number>;
 }

@@ -73,7 +73,8 @@ const cases: Case[] = [
       expect(plan.stopFirst).toEqual(["celerybeat"]);
       expect(plan.releaseTask).toBe("migrations");
       expect(Object.keys(plan.files.build.content.services as Json).sort()).toEqual(["django", "nginx"]);
-      expect(releaseServices(plan).django?.environment).toEqual({ DJANGO_ALLOWED_HOSTS: "example.com", DJANGO_DEBUG: "False" });
+      expect(envFileOf(plan, "django")).toEqual({ DJANGO_ALLOWED_HOSTS: "example.com", DJANGO_DEBUG: "False" });
+      expect(releaseServices(plan).django?.environment).toBeUndefined();
       expect(releaseServices(plan).migrations?.profiles).toEqual([RELEASE_TASK_PROFILE]);
       expect(resolved.classification.routes[0]?.readiness).toEqual({ probe: { type: "http", path: "/healthz" }, intervalMs: 1000, timeoutMs: 2000, passes: 3, deadlineMs: 30_000 });
       expect(resolved.classification.services.find((s) => s.name === "celeryworker")?.buildOf).toBe("django");
@@ -211,7 +212,8 @@ const cases: Case[] = [
     roles: { web: "app" },
     routes: [{ service: "web", port: 3000, listen: 8090, probe: "tcp" }],
     check(plan) {
-      expect(releaseServices(plan).web?.environment).toEqual({ LOG_LEVEL: "info", PORT: "3000", STAGE: "staging" });
+      expect(envFileOf(plan, "web")).toEqual({ LOG_LEVEL: "info", PORT: "3000", STAGE: "staging" });
+      expect(releaseServices(plan).web?.env_file).toEqual([{ path: "./web.env", required: false }]);
       expect((plan.files.build.content.services as Record<string, Json>).web?.build).toMatchObject({ args: { NODE_VERSION: "24" } });
       expect(plan.images.web).toBe(`env-files/web:${TAG}`);
     },
@@ -227,6 +229,10 @@ const cases: Case[] = [
     },
   },
 ];
+
+function envFileOf(plan: ReleasePlan, service: string): Readonly<Record<string, string>> | undefined {
+  return plan.envFiles.find((f) => f.service === service)?.values;
+}
 
 function probeOf(route: ResolvedProject["classification"]["routes"][number]): string {
   const probe = route.readiness.probe;

@@ -34,7 +34,7 @@ export function renderCheck(report: CheckReport): string {
 
 export async function runCheck(ctx: CommandContext, flags: ProjectFlags): Promise<number> {
   const report = await checkProject(
-    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) },
+    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...(flags.env ? { environment: flags.env } : {}) },
     ctx,
   );
   (report.exitCode === 0 ? ctx.io.stdout : ctx.io.stderr)(renderCheck(report));

@@ -6,7 +6,7 @@ import { deploy } from "../../pipeline/deploy.js";
 import type { BuildMode } from "../../pipeline/deploy-run.js";
 import type { DeployEvents } from "../../pipeline/events.js";
 import { problemsError } from "../../project/problem.js";
-import { loadAndResolve } from "../../project/resolve-project.js";
+import { loadAndResolve, secretValues } from "../../project/resolve-project.js";
 import type { CommandContext } from "../context.js";
 import { jsonEvents, plainEvents, progressMode, ttyEvents } from "../progress.js";
 import { openRuntime, type Runtime } from "../runtime.js";
@@ -64,15 +64,16 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags): Promis
 
 async function deployWith(ctx: CommandContext, flags: DeployFlags, opening: Promise<Runtime>): Promise<number> {
   const dir = flags.dir ?? ctx.io.cwd;
-  const first = await loadAndResolve({ dir, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+  const first = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
   if (!first.resolved) throw problemsError(first.loaded.problems);
   const branch = first.resolved.project.environment.settings?.branch;
   const source = await resolveSource(ctx, dir, flags, branch);
   // TAG is part of the model (image: app:${TAG}): read it again with the deployed commit's tag.
   const { loaded, resolved } =
-    source.tag === first.resolved.project.tag ? first : await loadAndResolve({ dir, processEnv: ctx.io.env, tag: source.tag, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+    source.tag === first.resolved.project.tag ? first : await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, tag: source.tag, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
   if (!resolved) throw problemsError(loaded.problems);
   if (resolved.lint.errors.length > 0) throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
+  ctx.redactor.add(secretValues(resolved));
 
   const events = eventsFor(ctx, flags);
   const runtime = await opening;
@@ -81,7 +82,7 @@ async function deployWith(ctx: CommandContext, flags: DeployFlags, opening: Prom
     events.message(`deploying ${resolved.project.name} to ${resolved.project.environment.name}`);
     const outcome = await deploy(
       { ...runtime.deps, events },
-      { resolved, ref: source.ref, commit: source.commit, tag: source.tag, ...(source.snapshot ? { snapshot: source.snapshot } : {}), cache: flags.cache ?? true, buildMode: parseBuildMode(flags.buildMode), actor: actorOf(ctx.io.env) },
+      { resolved, ref: source.ref, commit: source.commit, tag: source.tag, ...(source.snapshot ? { snapshot: source.snapshot } : {}), cache: flags.cache ?? true, buildMode: parseBuildMode(flags.buildMode), actor: actorOf(ctx.io.env), secrets: ctx.redactor.known() },
       { wait: flags.wait ?? true, onWait: (holder) => events.message(`waiting: the environment is locked by ${holder}`) },
     );
     events.message(`${outcome.release} is live${outcome.urls.length ? ` at ${outcome.urls.join(" ")}` : ""}`);

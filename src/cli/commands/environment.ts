@@ -12,9 +12,15 @@ export interface OpenEnvironment extends AsyncDisposable {
   readonly environmentId: number;
 }
 
-/** Missing variables do not matter to looking: only the project's name and environment do. */
-export async function openEnvironment(ctx: CommandContext, flags: ProjectFlags): Promise<OpenEnvironment> {
-  const loaded = await loadProject({ dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, { git: ctx.git });
+/**
+ * Missing variables do not matter to looking: only the project's name and environment do. With
+ * `variables`, the store's and the provider's are read too (so that output can be redacted of them).
+ */
+export async function openEnvironment(ctx: CommandContext, flags: ProjectFlags, options: { variables?: boolean } = {}): Promise<OpenEnvironment> {
+  const loaded = await loadProject(
+    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, ...(options.variables ? { variableSources: ctx.variableSources } : {}), ...(flags.env ? { environment: flags.env } : {}) },
+    { git: ctx.git },
+  );
   const blocking = loaded.problems.filter((p) => p.code !== "E_VARIABLES_MISSING");
   if (!loaded.project || blocking.length > 0) throw problemsError(blocking);
   const project = loaded.project;

@@ -1,7 +1,7 @@
 /** Shared by the commands that need a loaded, resolved project: input problems become one error. */
 import { loadProject, type LoadedProject } from "../../project/load-project.js";
 import { problemsError } from "../../project/problem.js";
-import { loadAndResolve, type ResolvedProject } from "../../project/resolve-project.js";
+import { loadAndResolve, secretValues, type ResolvedProject } from "../../project/resolve-project.js";
 import type { CommandContext } from "../context.js";
 
 export interface ProjectFlags {
@@ -11,14 +11,15 @@ export interface ProjectFlags {
 
 export async function loadOrThrow(ctx: CommandContext, flags: ProjectFlags): Promise<LoadedProject> {
   const dir = flags.dir ?? ctx.io.cwd;
-  const loaded = await loadProject({ dir, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, { git: ctx.git });
+  const loaded = await loadProject({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...(flags.env ? { environment: flags.env } : {}) }, { git: ctx.git });
   if (loaded.problems.length > 0 || !loaded.project) throw problemsError(loaded.problems);
   return loaded.project;
 }
 
 export async function resolveOrThrow(ctx: CommandContext, flags: ProjectFlags): Promise<ResolvedProject> {
   const dir = flags.dir ?? ctx.io.cwd;
-  const { loaded, resolved } = await loadAndResolve({ dir, processEnv: ctx.io.env, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+  const { loaded, resolved } = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
   if (!resolved) throw problemsError(loaded.problems);
+  ctx.redactor.add(secretValues(resolved));
   return resolved;
 }

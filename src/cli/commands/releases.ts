@@ -1,6 +1,6 @@
 /** `slipway releases`: number, commit, who, when, duration, outcome. */
 import type { CommandContext } from "../context.js";
-import type { ReleaseSnapshot } from "../../pipeline/deploy.js";
+import { plainSnapshotOf } from "../../pipeline/release-snapshot.js";
 import type { ReleaseWithDeployment } from "../../store/store.js";
 import { ago, openEnvironment, table, type OpenEnvironment } from "./environment.js";
 import { missingImages } from "./rollback.js";
@@ -32,9 +32,8 @@ export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { j
 async function canRollBackTo(env: OpenEnvironment, release: ReleaseWithDeployment): Promise<string> {
   if (release.status === "live") return "-";
   if (release.status === "failed" || release.status === "pending") return "no";
-  const snapshot = release.config as Partial<ReleaseSnapshot> | undefined;
-  if (!snapshot?.model || !snapshot.classification || !snapshot.tag || !snapshot.commit) return "no";
-  const resolved = { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
-  const gone = await missingImages(env.runtime.deps.engine, resolved, { tag: snapshot.tag, commit: snapshot.commit });
+  const snapshot = plainSnapshotOf(release);
+  if (!snapshot || (release.sealed === undefined && !(release.config as { model?: unknown }).model)) return "no";
+  const gone = await missingImages(env.runtime.deps.engine, env.project.name, snapshot.classification, snapshot.tag);
   return gone.length === 0 ? "yes" : "no (pruned)";
 }

@@ -10,6 +10,7 @@ const release = (number: number, status: ReleaseWithDeployment["status"]): Relea
   buildId: number,
   kind: "deploy",
   config: {},
+  images: {},
   status,
   createdAt: new Date(0),
   commit: `c${number}`,

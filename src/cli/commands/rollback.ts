@@ -6,8 +6,12 @@
 import type { Engine } from "../../adapters/docker-engine.js";
 import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
-import { deploy, runsAsOf, type ReleaseSnapshot } from "../../pipeline/deploy.js";
-import { planProject, type ResolvedProject } from "../../project/resolve-project.js";
+import { deploy, runsAsOf } from "../../pipeline/deploy.js";
+import { openSnapshot, plainSnapshotOf } from "../../pipeline/release-snapshot.js";
+import type { Classification } from "../../plan/classify.js";
+import { releaseImages } from "../../plan/plan-release.js";
+import type { ResolvedProject } from "../../project/resolve-project.js";
+import { masterSealer } from "../../secrets/master-key.js";
 import type { ReleaseWithDeployment } from "../../store/store.js";
 import type { CommandContext } from "../context.js";
 import { actorOf, eventsFor } from "./deploy.js";
@@ -38,17 +42,9 @@ export function chooseTarget(releases: readonly ReleaseWithDeployment[], request
   return target;
 }
 
-export function snapshotOf(release: Pick<ReleaseWithDeployment, "config" | "number" | "commit">): ReleaseSnapshot {
-  const snapshot = release.config as Partial<ReleaseSnapshot> | undefined;
-  if (!snapshot?.model || !snapshot.classification || !snapshot.commit || !snapshot.tag) {
-    throw new SlipwayError("E_NOT_FOUND", `v${release.number} keeps no configuration snapshot, so it cannot be started again: deploy its commit with slipway deploy --ref ${release.commit}`);
-  }
-  return snapshot as ReleaseSnapshot;
-}
-
 /** The images a release of this build would run that the engine no longer has. */
-export async function missingImages(engine: Engine, resolved: ResolvedProject, snapshot: Pick<ReleaseSnapshot, "tag" | "commit">): Promise<string[]> {
-  const images = [...new Set(Object.values(planProject(resolved, "check", { tag: snapshot.tag, commit: snapshot.commit }).images))];
+export async function missingImages(engine: Engine, project: string, classification: Classification, tag: string): Promise<string[]> {
+  const images = [...new Set(Object.values(releaseImages(classification, project, tag)))];
   const present = await Promise.all(images.map((image) => engine.image(image)));
   return images.filter((_, i) => present[i] === undefined);
 }
@@ -57,12 +53,16 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   await using env = await openEnvironment(ctx, flags);
   const deps = env.runtime.deps;
   const target = chooseTarget(await deps.store.releases(env.environmentId), flags.target, env.project.environment.name);
-  const snapshot = snapshotOf(target);
-  const resolved: ResolvedProject = { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
-  const gone = await missingImages(deps.engine, resolved, snapshot);
+  const plain = plainSnapshotOf(target);
+  if (!plain) throw new SlipwayError("E_NOT_FOUND", `v${target.number} keeps no configuration snapshot, so it cannot be started again: deploy its commit with slipway deploy --ref ${target.commit}`);
+  const gone = await missingImages(deps.engine, env.project.name, plain.classification, plain.tag);
   if (gone.length > 0) {
-    throw new SlipwayError("E_NOT_FOUND", `cannot roll back to v${target.number}: its images are gone (pruned): ${gone.join(", ")}. Deploy its commit again instead: slipway deploy --ref ${snapshot.commit}`);
+    throw new SlipwayError("E_NOT_FOUND", `cannot roll back to v${target.number}: its images are gone (pruned): ${gone.join(", ")}. Deploy its commit again instead: slipway deploy --ref ${plain.commit}`);
   }
+  // Its model (and with it the variables it ran with) is sealed: opening it needs the master key.
+  const { snapshot, secrets } = openSnapshot(target, () => masterSealer(ctx.home, ctx.io.env, { create: false }));
+  ctx.redactor.add(secrets);
+  const resolved: ResolvedProject = { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
   // Fast path: the kept (stopped) previous release starts again rather than being created anew.
   const kept = target.status === "superseded" ? runsAsOf(target) : undefined;
   const resume = kept && (await deps.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" })).length > 0 ? kept : undefined;
@@ -72,7 +72,7 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
     events.message(`rolling back ${env.project.environment.name} to ${of} (${snapshot.commit.slice(0, 12)})${flags.withRelease ? ", with its release task" : ": the database is not rolled back"}`);
     const outcome = await deploy(
       { ...deps, events },
-      { resolved, ref: of, commit: snapshot.commit, tag: snapshot.tag, cache: true, actor: actorOf(ctx.io.env), kind: "rollback", build: { id: target.buildId, of }, releaseTask: flags.withRelease ?? false, ...(resume ? { resume } : {}) },
+      { resolved, ref: of, commit: snapshot.commit, tag: snapshot.tag, cache: true, actor: actorOf(ctx.io.env), kind: "rollback", build: { id: target.buildId, of }, releaseTask: flags.withRelease ?? false, ...(resume ? { resume } : {}), secrets: ctx.redactor.known() },
       { wait: flags.wait ?? true, onWait: (holder) => events.message(`waiting: the environment is locked by ${holder}`) },
     );
     events.message(`${outcome.release} (rollback to ${of}) is live${outcome.urls.length ? ` at ${outcome.urls.join(" ")}` : ""}`);

@@ -3,7 +3,8 @@
  * accessories run (started once as their own project, never recreated) and answer; the router
  * runs and serves every live route on this host.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { composeEnvFile } from "../../secrets/env-file.js";
 import { stringify } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
@@ -12,12 +13,32 @@ import { restoreRouter } from "../router-sync.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 
+/**
+ * The planned files, and beside them each service's env file (mode 0600, in a 0700 directory):
+ * the only place on disk its variables are, from here until the new release has started.
+ */
 export function writePlannedFiles(run: DeployRun): void {
   const dir = run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   for (const kind of ["release", "accessories", "build"] as const) {
-    writeFileSync(`${dir}/${kind}.yml`, stringify(run.plan.files[kind].content, { lineWidth: 0, aliasDuplicateObjects: false }));
+    const text = stringify(run.plan.files[kind].content, { lineWidth: 0, aliasDuplicateObjects: false });
+    writeFileSync(`${dir}/${kind}.yml`, text, { mode: 0o600 });
+    warnOfSecretsIn(run, `${kind}.yml`, text);
   }
+  for (const file of run.plan.envFiles) writeFileSync(file.path, composeEnvFile(file.values), { mode: 0o600 });
+}
+
+/** A secret interpolated outside `environment:` (a command, a label) cannot be kept off disk: say so. */
+function warnOfSecretsIn(run: DeployRun, file: string, text: string): void {
+  if (run.deps.redact(text) !== text) {
+    run.log("preflight", "info", `warning: ${file} holds a secret value outside environment: (in a command, label or healthcheck?); pass it as a variable of the service instead`);
+  }
+}
+
+/** Compose has read them; nothing on disk keeps a value after this. */
+export function removeEnvFiles(run: DeployRun): void {
+  for (const file of run.plan.envFiles) rmSync(file.path, { force: true });
 }
 
 async function ensureAccessories(run: DeployRun): Promise<void> {
