@@ -135,9 +135,10 @@ async function buildProgram(io: Io, redactor: Redactor, setExit: (code: number) 
     .addOption(envOption())
     .addOption(dirOption())
     .option("--with-release", "also run the release task of that release (it is skipped by default)")
+    .option("--current-vars", "run it with the environment's current variables instead of those it ran with")
     .option("--no-wait", "exit 3 at once when another deployment holds the environment")
     .option("--json", "print one JSON event per line")
-    .action(async (target: string | undefined, flags: { env?: string; dir?: string; withRelease?: boolean; wait?: boolean; json?: boolean }) => {
+    .action(async (target: string | undefined, flags: { env?: string; dir?: string; withRelease?: boolean; currentVars?: boolean; wait?: boolean; json?: boolean }) => {
       const { runRollback } = await import("./commands/rollback.js");
       setExit(await runRollback(await ctx(), { ...flags, ...(target ? { target } : {}) }));
     });

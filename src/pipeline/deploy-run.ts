@@ -47,8 +47,10 @@ export interface DeployRequest {
   readonly releaseTask?: boolean;
   /** A fast rollback: start this kept release's stopped containers again instead of creating new ones. */
   readonly resume?: string;
-  /** Secret values beyond those the redactor knows from loading (a rollback's, from its snapshot). */
+  /** Every secret value the release handles, sealed with it (so its logs can be redacted later). */
   readonly secrets?: readonly string[];
+  /** The store's variables version the release runs with (default: the loaded project's). */
+  readonly variablesVersion?: number | null;
 }
 
 export interface ReleaseRef {

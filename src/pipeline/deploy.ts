@@ -143,7 +143,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     const snapshot: ReleaseSnapshot = { model: request.resolved.model, classification: request.resolved.classification, commit: request.commit, tag: request.tag, ref: request.ref, runsAs, ...(reuse ? { of: reuse.of } : {}) };
     const sealer = deps.sealer();
     const { config, sealed } = sealSnapshot(snapshot, request.secrets ?? [], sealer);
-    const variables = { version: project.variablesVersion, digest: variablesDigest(snapshot.model, sealer) };
+    const variables = { version: request.variablesVersion !== undefined ? request.variablesVersion : project.variablesVersion, digest: variablesDigest(snapshot.model, sealer) };
     const release = await store.createRelease({ environmentId, number, buildId: run.buildId ?? 0, kind, config, sealed, variables });
     releaseId = release.id;
     run.release = { id: release.id, number, name, runsAs };

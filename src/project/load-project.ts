@@ -28,6 +28,10 @@ export interface LoadOptions {
   readonly ignoreConfig?: boolean;
   /** Slipway's store and a provider: layered over the process environment, under TAG. */
   readonly variableSources?: VariableSourcesFn;
+  /** The project's name when slipway.yml gives none (default: the directory's name). */
+  readonly name?: string;
+  /** Where `.env` is read from (default: `dir`); an exported tree has none of its own. */
+  readonly dotenvDir?: string;
 }
 
 /** What names an environment's own variables. */
@@ -84,11 +88,15 @@ function readDotenv(dir: string, parse: (text: string) => Record<string, string>
   return existsSync(file) ? parse(readFileSync(file, "utf8")) : {};
 }
 
+function projectName(options: LoadOptions, dir: string, config: SlipwayConfig): string {
+  return config.project ?? options.name ?? sanitizeName(basename(dir));
+}
+
 function variableTarget(options: LoadOptions, dir: string, config: SlipwayConfig): VariableTarget | undefined {
   const environment = chooseEnvironment(config, options.environment);
   if (!environment.ok) return undefined;
   const secrets = environment.environment?.secrets ?? config.secrets;
-  return { dir, project: config.project ?? sanitizeName(basename(dir)), environment: environment.name, ...(secrets ? { secrets } : {}) };
+  return { dir, project: projectName(options, dir, config), environment: environment.name, ...(secrets ? { secrets } : {}) };
 }
 
 /** The extra sources of a config, asked once per distinct target (a provisional and a final reading usually agree). */
@@ -114,7 +122,7 @@ function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configF
   if (!choice.ok) return { ok: false, problem: { code: "E_FILE_MISSING", message: choice.problem } };
   const tag = options.tag ?? (head ? commitTag(head.commit, head.dirty) : "latest");
   const variables = layerVariables([
-    { name: ".env", values: readDotenv(dir, parseDotenv) },
+    { name: ".env", values: readDotenv(options.dotenvDir ?? dir, parseDotenv) },
     { name: "process environment", values: options.processEnv },
     ...extra,
     { name: "slipway", values: { TAG: tag } },
@@ -123,7 +131,7 @@ function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configF
     ok: true,
     staged: {
       dir,
-      name: config.project ?? sanitizeName(basename(dir)),
+      name: projectName(options, dir, config),
       config,
       ...(configFile ? { configFile } : {}),
       environment: { name: environment.name, settings: environment.environment },

@@ -6,7 +6,7 @@ import { deploy } from "../../pipeline/deploy.js";
 import type { BuildMode } from "../../pipeline/deploy-run.js";
 import type { DeployEvents } from "../../pipeline/events.js";
 import { problemsError } from "../../project/problem.js";
-import { loadAndResolve, secretValues } from "../../project/resolve-project.js";
+import { loadAndResolve, secretValues, type ResolvedProject } from "../../project/resolve-project.js";
 import type { CommandContext } from "../context.js";
 import { jsonEvents, plainEvents, progressMode, ttyEvents } from "../progress.js";
 import { openRuntime, type Runtime } from "../runtime.js";
@@ -45,6 +45,18 @@ async function resolveSource(ctx: CommandContext, dir: string, flags: DeployFlag
   return { ref, commit, tag: commitTag(commit) };
 }
 
+/** Where each variable the project uses comes from, grouped by source: "GREETING, SECRET_KEY from slipway env (version 3); TAG from slipway". */
+export function describeSources(resolved: ResolvedProject): string {
+  const { variables, sources } = resolved.project;
+  const names = new Set([...sources.flatMap((s) => s.references.map((r) => r.reference.name)), ...Object.keys(variables.overrides)]);
+  const bySource = new Map<string, string[]>();
+  for (const name of [...names].sort()) {
+    const origin = variables.origin[name];
+    if (origin !== undefined) bySource.set(origin, [...(bySource.get(origin) ?? []), name]);
+  }
+  return [...bySource].map(([origin, list]) => `${list.join(", ")} from ${origin}`).join("; ");
+}
+
 export function eventsFor(ctx: CommandContext, flags: DeployFlags): DeployEvents & { stop?: () => void } {
   const mode = progressMode(flags, ctx.io.stdoutIsTTY, ctx.io.env);
   if (mode === "json") return jsonEvents(ctx.io.stdout);
@@ -79,6 +91,8 @@ async function deployWith(ctx: CommandContext, flags: DeployFlags, opening: Prom
   const runtime = await opening;
   try {
     for (const warning of resolved.lint.warnings) events.message(`warning: ${warning}`);
+    const sources = describeSources(resolved);
+    if (sources) events.message(`variables: ${sources}`);
     events.message(`deploying ${resolved.project.name} to ${resolved.project.environment.name}`);
     const outcome = await deploy(
       { ...runtime.deps, events },

@@ -1,11 +1,14 @@
 /** `slipway logs`: the live release's containers (compose logs), or a deployment's stored log. */
 import { SlipwayError } from "../../core/errors.js";
+import { openSnapshot, runsAsOf } from "../../pipeline/release-snapshot.js";
+import { masterSealer } from "../../secrets/master-key.js";
 import type { CommandContext } from "../context.js";
 import { openEnvironment } from "./environment.js";
 import type { ProjectFlags } from "./load.js";
 
 export async function runLogs(ctx: CommandContext, flags: ProjectFlags & { service?: string; follow?: boolean; deployment?: string }): Promise<number> {
-  await using env = await openEnvironment(ctx, flags);
+  // The variables are read so that the redactor knows them: container output passes it.
+  await using env = await openEnvironment(ctx, flags, { variables: true });
   const { store, compose, paths } = env.runtime.deps;
   if (flags.deployment !== undefined) {
     const id = Number.parseInt(flags.deployment, 10);
@@ -19,7 +22,8 @@ export async function runLogs(ctx: CommandContext, flags: ProjectFlags & { servi
   }
   const live = await store.liveRelease(env.environmentId);
   if (!live) throw new SlipwayError("E_NOT_FOUND", `nothing is live in ${env.project.environment.name}: run slipway deploy first`);
-  const release = `v${live.number}`;
+  if (live.sealed !== undefined) ctx.redactor.add(openSnapshot(live, () => masterSealer(ctx.home, ctx.io.env, { create: false })).secrets);
+  const release = runsAsOf(live);
   const project = {
     projectName: `${env.project.name}-${env.project.environment.name}-${release}`,
     files: [`${paths.release(env.project.name, env.project.environment.name, release)}/release.yml`],

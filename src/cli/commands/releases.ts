@@ -22,10 +22,26 @@ export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { j
     const duration = r.deployment?.finishedAt ? `${((r.deployment.finishedAt.getTime() - r.deployment.startedAt.getTime()) / 1000).toFixed(1)}s` : "-";
     const of = (r.config as { of?: string } | undefined)?.of;
     const kind = of ? (r.kind === "rollback" ? `rollback to ${of}` : `${r.kind} of ${of}`) : r.kind;
-    return [`v${r.number}`, r.commit.slice(0, 12), kind, r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status, rollbackable[i] ?? "-"];
+    return [`v${r.number}`, r.commit.slice(0, 12), imagesOf(r), kind, variablesOf(r, releases[i + 1]), r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status, rollbackable[i] ?? "-"];
   });
-  ctx.io.stdout(table([["RELEASE", "COMMIT", "KIND", "BY", "WHEN", "TOOK", "STATUS", "ROLLBACK"], ...rows]));
+  ctx.io.stdout(table([["RELEASE", "COMMIT", "IMAGES", "KIND", "VARIABLES", "BY", "WHEN", "TOOK", "STATUS", "ROLLBACK"], ...rows]));
   return 0;
+}
+
+/** Each service's image id, short: `backend@1a2b3c4d5e6f`. */
+export function imagesOf(release: Pick<ReleaseWithDeployment, "images">): string {
+  const entries = Object.entries(release.images).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length > 0 ? entries.map(([service, image]) => `${service}@${image.id.replace(/^sha256:/, "").slice(0, 12)}`).join(",") : "-";
+}
+
+/**
+ * The store's version of the variables a release ran with, and "changed" when what its containers
+ * got differs from the release before it (any source: the store, a provider, the compose files).
+ */
+export function variablesOf(release: Pick<ReleaseWithDeployment, "variables">, before: Pick<ReleaseWithDeployment, "variables"> | undefined): string {
+  const version = release.variables ? (release.variables.version === null ? "none" : `v${release.variables.version}`) : "-";
+  const changed = release.variables && before?.variables && release.variables.digest !== before.variables.digest;
+  return changed ? `${version} (changed)` : version;
 }
 
 /** "yes" when a rollback to it can run now (it went live and its images are all here), "-" for the live one. */

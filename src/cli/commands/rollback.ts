@@ -7,20 +7,24 @@ import type { Engine } from "../../adapters/docker-engine.js";
 import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
 import { deploy, runsAsOf } from "../../pipeline/deploy.js";
-import { openSnapshot, plainSnapshotOf } from "../../pipeline/release-snapshot.js";
+import { openSnapshot, plainSnapshotOf, type PlainSnapshot } from "../../pipeline/release-snapshot.js";
+import { exportBuildTree } from "../../pipeline/steps/source.js";
+import { problemsError } from "../../project/problem.js";
 import type { Classification } from "../../plan/classify.js";
 import { releaseImages } from "../../plan/plan-release.js";
-import type { ResolvedProject } from "../../project/resolve-project.js";
+import { loadAndResolve, secretValues, type ResolvedProject } from "../../project/resolve-project.js";
+import { join } from "node:path";
 import { masterSealer } from "../../secrets/master-key.js";
 import type { ReleaseWithDeployment } from "../../store/store.js";
 import type { CommandContext } from "../context.js";
 import { actorOf, eventsFor } from "./deploy.js";
-import { openEnvironment } from "./environment.js";
+import { openEnvironment, type OpenEnvironment } from "./environment.js";
 import type { ProjectFlags } from "./load.js";
 
 export interface RollbackFlags extends ProjectFlags {
   readonly target?: string;
   readonly withRelease?: boolean;
+  readonly currentVars?: boolean;
   readonly wait?: boolean;
   readonly json?: boolean;
 }
@@ -49,6 +53,24 @@ export async function missingImages(engine: Engine, project: string, classificat
   return images.filter((_, i) => present[i] === undefined);
 }
 
+/**
+ * The release's own compose files (its commit's tree, exported as for a build) read again with
+ * today's variables: what `--current-vars` runs. Its `.env` is the working directory's.
+ */
+async function withCurrentVariables(ctx: CommandContext, env: OpenEnvironment, plain: PlainSnapshot): Promise<ResolvedProject> {
+  const tree = env.runtime.deps.paths.build(env.project.name, plain.tag);
+  await exportBuildTree(ctx.git, env.project.dir, plain.commit, tree);
+  const prefix = (await ctx.git.prefix(env.project.dir)).replace(/\/$/, "");
+  const { loaded, resolved } = await loadAndResolve(
+      { dir: join(tree, prefix), dotenvDir: env.project.dir, name: env.project.name, processEnv: ctx.io.env, variableSources: ctx.variableSources, environment: env.project.environment.name, tag: plain.tag },
+      ctx,
+    );
+  if (!resolved) throw problemsError(loaded.problems);
+  ctx.redactor.add(secretValues(resolved));
+  // The project stays where it is; only its model comes from the release's commit.
+  return { ...resolved, project: { ...resolved.project, dir: env.project.dir } };
+}
+
 export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Promise<number> {
   await using env = await openEnvironment(ctx, flags);
   const deps = env.runtime.deps;
@@ -62,17 +84,25 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   // Its model (and with it the variables it ran with) is sealed: opening it needs the master key.
   const { snapshot, secrets } = openSnapshot(target, () => masterSealer(ctx.home, ctx.io.env, { create: false }));
   ctx.redactor.add(secrets);
-  const resolved: ResolvedProject = { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
-  // Fast path: the kept (stopped) previous release starts again rather than being created anew.
-  const kept = target.status === "superseded" ? runsAsOf(target) : undefined;
+  const resolved: ResolvedProject = flags.currentVars
+    ? await withCurrentVariables(ctx, env, plain)
+    : { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
+  // Fast path: the kept (stopped) previous release starts again rather than being created anew;
+  // not with today's variables, which its containers do not have.
+  const kept = target.status === "superseded" && !flags.currentVars ? runsAsOf(target) : undefined;
   const resume = kept && (await deps.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" })).length > 0 ? kept : undefined;
   const events = eventsFor(ctx, flags);
   try {
     const of = `v${target.number}`;
-    events.message(`rolling back ${env.project.environment.name} to ${of} (${snapshot.commit.slice(0, 12)})${flags.withRelease ? ", with its release task" : ": the database is not rolled back"}`);
+    const variables = flags.currentVars ? "with the current variables" : "with the variables it ran with";
+    events.message(`rolling back ${env.project.environment.name} to ${of} (${snapshot.commit.slice(0, 12)}), ${variables}${flags.withRelease ? ", with its release task" : ": the database is not rolled back"}`);
     const outcome = await deploy(
       { ...deps, events },
-      { resolved, ref: of, commit: snapshot.commit, tag: snapshot.tag, cache: true, actor: actorOf(ctx.io.env), kind: "rollback", build: { id: target.buildId, of }, releaseTask: flags.withRelease ?? false, ...(resume ? { resume } : {}), secrets: ctx.redactor.known() },
+      { resolved, ref: of, commit: snapshot.commit, tag: snapshot.tag, cache: true, actor: actorOf(ctx.io.env), kind: "rollback", build: { id: target.buildId, of }, releaseTask: flags.withRelease ?? false,
+        ...(resume ? { resume } : {}),
+        secrets: ctx.redactor.known(),
+        variablesVersion: flags.currentVars ? resolved.project.variablesVersion : (target.variables?.version ?? null),
+      },
       { wait: flags.wait ?? true, onWait: (holder) => events.message(`waiting: the environment is locked by ${holder}`) },
     );
     events.message(`${outcome.release} (rollback to ${of}) is live${outcome.urls.length ? ` at ${outcome.urls.join(" ")}` : ""}`);

@@ -5,6 +5,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import type { Git } from "../../adapters/git.js";
 import type { DeployRun } from "../deploy-run.js";
 
 type Json = Record<string, unknown>;
@@ -25,6 +26,15 @@ export function rebaseBuildFile(content: Json, repoRoot: string, tree: string): 
   };
 }
 
+/** Exports a commit's tree once (a marker says it is complete); true when it exported it now. */
+export async function exportBuildTree(git: Git, dir: string, commit: string, tree: string): Promise<boolean> {
+  const marker = join(tree, ".slipway-exported");
+  if (existsSync(marker)) return false;
+  await git.exportTree(dir, commit, tree);
+  writeFileSync(marker, `${commit}\n`);
+  return true;
+}
+
 export async function source(run: DeployRun): Promise<Json> {
   const { git, paths } = run.deps;
   const { resolved, commit, snapshot, tag } = run.request;
@@ -34,14 +44,8 @@ export async function source(run: DeployRun): Promise<Json> {
   const prefix = await git.prefix(dir);
   const repoRoot = prefix ? dir.slice(0, dir.length - prefix.replace(/\/$/, "").length - 1) : dir;
   const tree = paths.build(run.plan.project, tag);
-  const marker = join(tree, ".slipway-exported");
-  if (existsSync(marker)) {
-    run.log("source", "info", `tree already exported in ${tree}`);
-  } else {
-    await git.exportTree(dir, exported, tree);
-    writeFileSync(marker, `${exported}\n`);
-    run.log("source", "info", `exported ${exported.slice(0, 12)} to ${tree}`);
-  }
+  const fresh = await exportBuildTree(git, dir, exported, tree);
+  run.log("source", "info", fresh ? `exported ${exported.slice(0, 12)} to ${tree}` : `tree already exported in ${tree}`);
   run.buildDir = tree;
   return rebaseBuildFile(run.plan.files.build.content, repoRoot, tree);
 }
