@@ -36,9 +36,11 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       cwd: options.cwd,
       env: options.env,
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-      ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: "SIGKILL" as const } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    // Our own timer rather than spawn's `timeout`, whose timer outlives a program that never
+    // started (ENOENT) and keeps the process alive until it fires.
+    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
     const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const partial = { stdout: "", stderr: "" };
     for (const stream of ["stdout", "stderr"] as const) {
@@ -52,9 +54,11 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       });
     }
     child.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       reject(error.code === "ENOENT" ? new CommandNotFoundError(command, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
+      clearTimeout(timer);
       for (const stream of ["stdout", "stderr"] as const) {
         if (options.onLine && partial[stream]) options.onLine(partial[stream], stream);
       }

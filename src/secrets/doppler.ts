@@ -8,6 +8,7 @@ import { SlipwayError } from "../core/errors.js";
 import type { SecretsConfig } from "../config/slipway-schema.js";
 
 const TIMEOUT_MS = 60_000;
+const METADATA = new Set(["DOPPLER_PROJECT", "DOPPLER_CONFIG", "DOPPLER_ENVIRONMENT"]);
 
 export function dopplerArgs(config: SecretsConfig): string[] {
   return ["secrets", "download", "--no-file", "--format", "json", ...(config.project ? ["--project", config.project] : []), ...(config.config ? ["--config", config.config] : [])];
@@ -44,6 +45,8 @@ export async function dopplerSecrets(config: SecretsConfig, env: Readonly<Record
   }
   const secrets: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(parsed)) {
+    // Doppler's own names for where the secrets came from are not secrets (nor the app's).
+    if (METADATA.has(key)) continue;
     if (typeof value === "string") secrets[key] = value;
     else if (value !== null && value !== undefined) secrets[key] = JSON.stringify(value);
   }

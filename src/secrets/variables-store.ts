@@ -52,6 +52,8 @@ export async function changeVariables(
       changes.unset.push(key);
     }
   }
+  changes.set.sort();
+  changes.unset.sort();
   if (changes.set.length === 0 && changes.unset.length === 0) return { version: current.version, changes };
   const sorted = Object.fromEntries(Object.keys(next).sort().map((key) => [key, next[key]]));
   const row = await store.saveVariableVersion({ environmentId, actor: change.actor, changes, sealed: sealer.seal(JSON.stringify(sorted)) });

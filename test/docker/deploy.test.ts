@@ -100,7 +100,7 @@ describe("slipway rollback", () => {
     expect(traffic.requests).toBeGreaterThan(50);
     expect(await firstLine()).toBe(`hello from ${v1}`);
     expect((await repo.readVolume("data", "migrations.log")).split("\n").filter(Boolean)).toHaveLength(ranBefore);
-    expect((await repo.slipway(["releases"])).stdout).toMatch(/^v3\s+\w+\s+rollback to v1\s/m);
+    expect((await repo.slipway(["releases"])).stdout).toMatch(/^v3\s+\w+\s+\S+\s+rollback to v1\s/m);
   });
 
   it("runs the release task with --with-release, and refuses a release that never went live", async () => {

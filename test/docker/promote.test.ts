@@ -52,7 +52,7 @@ describe("slipway promote", () => {
     expect(await imageIds("production")).toEqual(await imageIds("staging"));
     expect(await get(repo.port)).toContain("greeting: hello production");
     expect(await get(stagingPort)).toContain("greeting: hello staging");
-    expect((await repo.slipway(["releases"])).stdout).toMatch(/^v1\s+\w+\s+promotion of staging v1\s/m);
+    expect((await repo.slipway(["releases"])).stdout).toMatch(/^v1\s+\w+\s+\S+\s+promotion of staging v1\s/m);
   });
 
   it("--build-mode reuse re-uses the build of the same commit, force builds again", async () => {

@@ -10,7 +10,8 @@ export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { j
   await using env = await openEnvironment(ctx, flags);
   const releases = await env.runtime.deps.store.releases(env.environmentId);
   if (flags.json) {
-    ctx.io.stdout(`${JSON.stringify(releases, null, 2)}\n`);
+    // The sealed part stays in the store: it is of no use to a reader without the key.
+    ctx.io.stdout(`${JSON.stringify(releases.map(({ sealed: _sealed, ...release }) => release), null, 2)}\n`);
     return 0;
   }
   if (releases.length === 0) {
