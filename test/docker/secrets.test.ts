@@ -122,6 +122,15 @@ describe("a secret set with slipway env set", () => {
     expect(releases).toMatch(/^v2\s.*deploy\s+v2 \(changed\)/m);
     expect(releases).toMatch(/^v1\s.*deploy\s+v1\s/m);
     expect(releases).not.toContain(NEWER);
+
+    // A new key re-seals the releases too: their digests still compare, their snapshots still open.
+    const rotated = await repo.slipway(["env", "rotate-key"]);
+    expect(rotated.exitCode, rotated.stderr).toBe(0);
+    const timeless = (text: string): string => text.replace(/\S+ ago/g, "").replace(/[ \t]+/g, " ");
+    expect(timeless((await repo.slipway(["releases"])).stdout)).toBe(timeless(releases));
+    const logs = await repo.slipway(["logs", "backend"]);
+    expect(logs.exitCode, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain("serving with key ***");
   });
 });
 
