@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../store/store.js";
+import { openStore, VariableVersionConflict, type Store } from "../store/store.js";
 import { createSealer, keyMaterial } from "./cipher.js";
 import { changeVariables, readVariables } from "./variables-store.js";
 
@@ -36,6 +36,13 @@ describe("an environment's variables in the store", () => {
   it("a change that changes nothing records no version", async () => {
     await change({ set: { A: "1" } });
     expect(await change({ set: { A: "1" }, unset: ["NOPE"] })).toEqual({ version: 1, changes: { set: [], unset: [] } });
+  });
+
+  it("a version is written only on top of the one it was read from", async () => {
+    await change({ set: { A: "1" } });
+    const stale = { environmentId, base: null, actor: "bob", changes: { set: ["B"], unset: [] }, sealed: sealer.seal("{}") };
+    await expect(store.saveVariableVersion(stale)).rejects.toBeInstanceOf(VariableVersionConflict);
+    expect((await store.variableHistory(environmentId)).map((h) => h.version)).toEqual([1]);
   });
 
   it("values are sealed at rest", async () => {

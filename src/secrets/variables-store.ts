@@ -3,7 +3,7 @@
  * value, sealed under the master key; a release records the version it ran with.
  */
 import { SlipwayError } from "../core/errors.js";
-import type { Store, VariableChanges } from "../store/store.js";
+import { VariableVersionConflict, type Store, type VariableChanges } from "../store/store.js";
 import type { Sealer } from "./cipher.js";
 
 export interface StoredVariables {
@@ -32,8 +32,28 @@ export async function readVariables(
   return { version: row.version, values: Object.assign(Object.create(null) as Record<string, string>, values) };
 }
 
-/** Applies a change; a change that changes nothing records no version. */
+/**
+ * Applies a change; a change that changes nothing records no version. Two changes at once: the
+ * one that loses the race for the next version number reads again and re-applies its own.
+ */
 export async function changeVariables(
+  store: Store,
+  environmentId: number,
+  sealer: Sealer,
+  change: { set?: Readonly<Record<string, string>>; unset?: readonly string[]; actor: string; environment: string; keyFile: string },
+): Promise<{ version: number | null; changes: VariableChanges }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyChange(store, environmentId, sealer, change);
+    } catch (error) {
+      const conflict = error instanceof VariableVersionConflict || /UNIQUE constraint failed|duplicate key|SQLITE_BUSY|database is locked/i.test((error as Error).message);
+      if (attempt >= 10 || !conflict) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
+}
+
+async function applyChange(
   store: Store,
   environmentId: number,
   sealer: Sealer,
@@ -56,6 +76,6 @@ export async function changeVariables(
   changes.unset.sort();
   if (changes.set.length === 0 && changes.unset.length === 0) return { version: current.version, changes };
   const sorted = Object.fromEntries(Object.keys(next).sort().map((key) => [key, next[key]]));
-  const row = await store.saveVariableVersion({ environmentId, actor: change.actor, changes, sealed: sealer.seal(JSON.stringify(sorted)) });
+  const row = await store.saveVariableVersion({ environmentId, base: current.version, actor: change.actor, changes, sealed: sealer.seal(JSON.stringify(sorted)) });
   return { version: row.version, changes };
 }

@@ -23,5 +23,6 @@ export type {
 } from "./types.js";
 export type { Database } from "./schema.js";
 export { LockedError } from "./lock.js";
+export { VariableVersionConflict } from "./variable-repository.js";
 export { openStore } from "./open-store.js";
 export { DATABASE_FILE, slipwayHome } from "./home.js";

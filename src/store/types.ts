@@ -161,8 +161,8 @@ export interface Store extends AsyncDisposable {
   variableVersion(environmentId: number, version?: number): Promise<VariableVersionRow | undefined>;
   /** Newest first, without their values. */
   variableHistory(environmentId: number): Promise<Array<Omit<VariableVersionRow, "sealed">>>;
-  /** Records the next version (numbered in one transaction with the insert). */
-  saveVariableVersion(v: { environmentId: number; actor: string; changes: VariableChanges; sealed: string }): Promise<VariableVersionRow>;
+  /** Records the version after `base` (the one the values were read from); throws VariableVersionConflict if that is no longer the latest. */
+  saveVariableVersion(v: { environmentId: number; base: number | null; actor: string; changes: VariableChanges; sealed: string }): Promise<VariableVersionRow>;
   /** Re-seals everything sealed, in one transaction: all or nothing. */
   reseal(transform: (entry: SealedEntry) => { sealed: string; digest?: string }): Promise<number>;
 }

@@ -4,6 +4,14 @@ import type { Database, VariableVersionsTable } from "./schema.js";
 import { fromTimestamp, toTimestamp } from "./time.js";
 import type { Store, VariableChanges, VariableVersionRow } from "./types.js";
 
+/** Another change was recorded since the values were read: read again and re-apply. */
+export class VariableVersionConflict extends Error {
+  constructor() {
+    super("the variables changed meanwhile");
+    this.name = "VariableVersionConflict";
+  }
+}
+
 type VariableMethods = "variableVersion" | "variableHistory" | "saveVariableVersion" | "reseal";
 
 function toVersion(row: Selectable<VariableVersionsTable>): VariableVersionRow {
@@ -36,9 +44,11 @@ export function variableRepository(db: Kysely<Database>): Pick<Store, VariableMe
     },
 
     async saveVariableVersion(v) {
-      // The unique (environment, version) pair makes a concurrent writer fail rather than both win.
+      // Optimistic: the new version is written only on top of the one its values were read from;
+      // the unique (environment, version) pair catches a writer that slips in between.
       return db.transaction().execute(async (trx) => {
         const last = await trx.selectFrom("variable_versions").select((eb) => eb.fn.max("version").as("last")).where("environment_id", "=", v.environmentId).executeTakeFirst();
+        if ((last?.last ?? null) !== v.base) throw new VariableVersionConflict();
         const row = await trx
           .insertInto("variable_versions")
           .values({ environment_id: v.environmentId, version: (last?.last ?? 0) + 1, actor: v.actor, changes: JSON.stringify(v.changes), sealed: v.sealed, created_at: toTimestamp(new Date()) })

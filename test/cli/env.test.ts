@@ -85,6 +85,18 @@ describe("slipway env", () => {
     expect(JSON.parse(listed.stdout)).toEqual({ environment: "production", version: 3, variables: { API_TOKEN: "*****", STDIN_VALUE: "*****" } });
   });
 
+  it("changes made at once by several processes are all kept, each its own version", async () => {
+    const { temp, run } = project();
+    using _ = temp;
+    expect((await run(["env", "set", "FIRST=1"])).exitCode).toBe(0);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => run(["env", "set", `K${i}=v${i}`])));
+    for (const result of results) expect(result.exitCode, result.stderr).toBe(0);
+    const versions = results.map((r) => Number(/version (\d+)/.exec(r.stdout)?.[1])).sort((a, b) => a - b);
+    expect(versions).toEqual([2, 3, 4, 5, 6, 7]);
+    const listed = JSON.parse((await run(["env", "list", "--json", "--reveal"])).stdout) as { version: number; variables: Record<string, string> };
+    expect(listed).toEqual({ environment: "production", version: 7, variables: { FIRST: "1", K0: "v0", K1: "v1", K2: "v2", K3: "v3", K4: "v4", K5: "v5" } });
+  });
+
   it("check names the store as the source; config prints the values redacted", async () => {
     const { temp, run } = project();
     using _ = temp;

@@ -93,7 +93,7 @@ describe("slipway rollback", () => {
     const result = await repo.slipway(["rollback"]);
     const traffic = await load.stop();
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/rolling back production to v1 \(\w+\): the database is not rolled back/);
+    expect(result.stderr).toMatch(/rolling back production to v1 \(\w+\), with the variables it ran with: the database is not rolled back/);
     expect(result.stderr).toMatch(/v3 \(rollback to v1\) is live/);
     expect(result.stderr).toMatch(/start \| started the kept containers of v1 again/);
     expect(traffic).toMatchObject({ failed: 0 });

@@ -14,6 +14,7 @@ import { createGit } from "../../src/adapters/git.js";
 import { runCommand } from "../../src/adapters/run-command.js";
 import type { ReleasePlan } from "../../src/plan/plan-release.js";
 import { loadAndResolve, planProject } from "../../src/project/resolve-project.js";
+import { composeEnvFile } from "../../src/secrets/env-file.js";
 
 const project = `iso-${Math.random().toString(36).slice(2, 8)}`;
 const root = mkdtempSync(join(tmpdir(), "slipway-isolation-"));
@@ -42,6 +43,9 @@ services:
 function file(plan: ReleasePlan, kind: "release" | "accessories" | "build"): ComposeProject {
   const path = join(root, `${plan.release}-${kind}.yml`);
   writeFileSync(path, stringify(plan.files[kind].content));
+  // As a deploy does: each service's variables in its env file beside the planned files.
+  mkdirSync(join(root, plan.release), { recursive: true });
+  for (const env of plan.envFiles) writeFileSync(env.path, composeEnvFile(env.values), { mode: 0o600 });
   return { projectName: plan.files[kind].projectName, files: [path], projectDirectory: dir };
 }
 
@@ -62,7 +66,7 @@ beforeAll(async () => {
   for (const release of ["v1", "v2"]) {
     const { resolved } = await loadAndResolve({ dir, processEnv: { RELEASE: release }, tag: "isolation" }, { git: createGit(), compose });
     if (!resolved) throw new Error("the isolation project did not load");
-    plans.push(planProject(resolved, release, { tag: "isolation" }));
+    plans.push(planProject(resolved, release, { tag: "isolation", envDir: join(root, release) }));
   }
   const [first] = plans;
   if (!first) throw new Error("no plan");
