@@ -87,7 +87,7 @@ export const slipwayConfigSchema = z
     mirror_of: name.optional().describe("Another Slipway project of the same repository whose builds of the same commit this one re-uses."),
     retain: z.number().int().min(1).default(5).describe("Releases whose images are kept for rollback."),
     secrets: secrets.optional(),
-    drain: duration.optional().describe("How long an old release keeps its in-flight requests after the switch (default 5s)."),
+    drain: duration.optional().describe("How long an old release may take to finish its in-flight requests after the switch before Slipway reports it busy (default 5s); it leaves as soon as it holds none."),
   })
   .describe("Slipway's settings: what compose files cannot say.");
 

@@ -236,6 +236,22 @@ describe("deploying again", () => {
     expect(await liveRelease()).not.toBe(before);
   });
 
+  it("a request in flight at the switch is finished by the old release before it is stopped", async () => {
+    const before = await liveRelease();
+    const old = (await repo.get("/version")).body.trim();
+    const began = Date.now();
+    const slow = fetch(`http://127.0.0.1:${repo.port}/slow?12`).then(async (r) => ({ status: r.status, body: await r.text(), at: Date.now() }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = await repo.slipway(["deploy"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe(`slow hello from ${old}\n`);
+    expect(answer.at - began).toBeGreaterThanOrEqual(12_000);
+    expect(result.stderr).toMatch(/still busy after the drain period \(1 s\): waiting for their last requests/);
+    expect(await liveRelease()).not.toBe(before);
+  });
+
   it("two deploys at once run one after the other; with --no-wait the second exits 3", async () => {
     const [a, b] = await Promise.all([repo.slipway(["deploy", "--json"]), repo.slipway(["deploy", "--json"])]);
     expect(a.exitCode, a.stderr).toBe(0);

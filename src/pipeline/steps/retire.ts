@@ -1,5 +1,6 @@
 /**
- * retire: after the drain period the old servers leave the router once they hold no request;
+ * retire: the old servers leave the router as soon as they hold no request (within the drain
+ * period; after it, removal still waits for their last requests);
  * the previous release is stopped and kept (for a rollback), older ones removed with `down`
  * (named volumes belong to the environment and stay).
  */
@@ -12,12 +13,34 @@ export const DEFAULT_DRAIN_MS = 5000;
 const REMOVE_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_S = 10;
 
+const POLL_MS = 50;
+/** A request HAProxy has just handed to a server shows in its sessions: one poll's grace is enough. */
+const MINIMUM_DRAIN_MS = 100;
+
+/**
+ * Waits until every draining server holds no session (HAProxy counts each request in flight, and
+ * each open connection of a long-lived protocol), at most `drainMs`. Returns how long it waited.
+ */
+export async function drainUntilIdle(run: DeployRun, retiring: Retiring, drainMs: number): Promise<{ waitedMs: number; busy: number }> {
+  const { router, clock } = run.deps;
+  const began = clock.now();
+  const backends = [...new Set(retiring.map((r) => r.backend))];
+  await clock.sleep(Math.min(MINIMUM_DRAIN_MS, drainMs));
+  for (;;) {
+    const lists = await Promise.all(backends.map((backend) => router.servers(backend).then((servers) => servers.map((s) => ({ backend, ...s })))));
+    const busy = lists.flat().filter((s) => s.sessions > 0 && retiring.some((r) => r.backend === s.backend && r.server === s.name)).length;
+    const waitedMs = clock.now() - began;
+    if (busy === 0 || waitedMs >= drainMs) return { waitedMs, busy };
+    await clock.sleep(Math.min(POLL_MS, drainMs - waitedMs));
+  }
+}
+
 export async function retire(run: DeployRun, retiring: Retiring): Promise<void> {
   const { router, clock, compose, engine } = run.deps;
   const drainMs = run.request.resolved.project.config.drain ?? DEFAULT_DRAIN_MS;
   if (retiring.length > 0) {
-    run.log("retire", "info", `draining for ${drainMs / 1000} s`);
-    await clock.sleep(drainMs);
+    const { waitedMs, busy } = await drainUntilIdle(run, retiring, drainMs);
+    run.log("retire", "info", busy === 0 ? `drained in ${waitedMs} ms` : `${busy} old server(s) still busy after the drain period (${drainMs / 1000} s): waiting for their last requests`);
   }
   for (const { backend, server } of retiring) {
     await router.removeServer(backend, server, { timeoutMs: REMOVE_TIMEOUT_MS });
