@@ -66,7 +66,8 @@ async function step<T>(run: DeployRun, logs: LogBuffer, name: StepName, body: ()
 async function pruneAfter(run: DeployRun): Promise<void> {
   const { project } = run.request.resolved;
   try {
-    const report = await prune(run.deps, { projectId: run.projectId, project: project.name, dir: project.dir, retain: project.config.retain });
+    const mirrorOf = project.config.mirror_of;
+    const report = await prune(run.deps, { projectId: run.projectId, project: project.name, dir: project.dir, retain: project.config.retain, ...(mirrorOf ? { mirrorOf } : {}) });
     run.log("retire", "info", `retention (keep ${project.config.retain}): ${describePrune(report)}`);
   } catch (error) {
     run.log("retire", "info", `retention: could not prune (${(error as Error).message}); run slipway prune`);

@@ -2,7 +2,9 @@
  * Retention: the images of the last `retain` releases of every environment, and whatever a
  * live or kept release runs, stay; the rest of what Slipway built for the project goes (its
  * images, stopped release projects, build directories). Never touches what Slipway did not
- * create: only images labelled slipway.managed and slipway.project, tagged <project>/….
+ * create: only images labelled slipway.managed and slipway.project, tagged <project>/…. A
+ * mirror's images carry its original's labels (they are the original's builds, tagged again),
+ * so a mirror also looks at those, and removes only its own tags.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
@@ -32,6 +34,8 @@ export interface PruneOptions {
   readonly project: string;
   readonly dir: string;
   readonly retain: number;
+  /** The project this one mirrors (`mirror_of`), whose labelled images may carry this one's tags. */
+  readonly mirrorOf?: string;
   readonly dryRun?: boolean;
 }
 
@@ -68,7 +72,9 @@ export async function prune(deps: PruneDeps, options: PruneOptions): Promise<Pru
   }
 
   const images: Array<{ tag: string; size: number }> = [];
-  for (const image of await engine.images({ [LABEL.managed]: "true", [LABEL.project]: options.project })) {
+  const owners = [options.project, ...(options.mirrorOf ? [options.mirrorOf] : [])];
+  const candidates = (await Promise.all(owners.map((owner) => engine.images({ [LABEL.managed]: "true", [LABEL.project]: owner })))).flat();
+  for (const image of candidates) {
     for (const tag of image.tags.filter((t) => t.startsWith(`${options.project}/`))) {
       const version = tag.slice(tag.lastIndexOf(":") + 1);
       if (!keep.has(version) && !inUse.has(image.id)) images.push({ tag, size: image.size });

@@ -71,7 +71,7 @@ describe("slipway promote", () => {
     const dir = join(clone, "apps", "hello");
     const mirror = `${repo.project}-mirror`;
     const port = await freePort();
-    writeFileSync(join(dir, "slipway.yml"), slipwayYml(mirror, port, `mirror_of: ${repo.project}\n`));
+    writeFileSync(join(dir, "slipway.yml"), slipwayYml(mirror, port, `mirror_of: ${repo.project}\nretain: 1\n`));
     // The mirror's own settings are not part of the commit it deploys.
     await runCommand("git", ["-C", dir, "update-index", "--skip-worktree", "slipway.yml"]);
     const env = { ...repo.env };
@@ -84,6 +84,21 @@ describe("slipway promote", () => {
       const ids = async (name: string): Promise<string[]> => (await runCommand("docker", ["images", "--no-trunc", "--format", "{{.ID}}", "--filter", `reference=${name}/*`])).stdout.split("\n").filter(Boolean).sort();
       expect(await ids(mirror)).toEqual(await ids(repo.project));
       expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toMatch(/^hello from /);
+
+      // Two more commits, built by the original, deployed by the mirror: with retain 1 the mirror
+      // prunes its own tag of the first build (the original keeps its image), keeps the rest.
+      const first = (await runCommand("git", ["-C", dir, "rev-parse", "HEAD"])).stdout.trim().slice(0, 12);
+      const later: string[] = [];
+      for (const n of [2, 3]) {
+        later.push(await repo.commit({ "backend/static/app.css": `/* build ${n} */\n` }, `build ${n}`));
+        expect((await repo.slipway(["deploy"])).exitCode).toBe(0);
+        await runCommand("git", ["-C", dir, "pull", "-q"]);
+        const again = await slipway(["deploy"], { cwd: dir, env, timeoutMs: 300_000 });
+        expect(again.exitCode, again.stderr).toBe(0);
+      }
+      const tags = async (name: string): Promise<string[]> => (await runCommand("docker", ["images", "--format", "{{.Tag}}", "--filter", `reference=${name}/backend`])).stdout.split("\n").filter(Boolean).sort();
+      expect(await tags(mirror)).toEqual([...later].sort());
+      expect(await tags(repo.project)).toContain(first);
     } finally {
       await slipway(["down", "--volumes"], { cwd: dir, env });
       const tags = await runCommand("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=${mirror}/*`]);

@@ -11,6 +11,7 @@ export async function runPrune(ctx: CommandContext, flags: ProjectFlags & { dryR
     project: env.project.name,
     dir: env.project.dir,
     retain: env.project.config.retain,
+    ...(env.project.config.mirror_of ? { mirrorOf: env.project.config.mirror_of } : {}),
     dryRun: flags.dryRun ?? false,
   });
   if (flags.json) {
