@@ -3,7 +3,8 @@
  * side in one run: `slipway rollback` to the previous release (its containers kept stopped),
  * a fresh `slipway deploy` of that same, already built commit, and the seed flow's rollback
  * (`TAG=<old> docker compose … up -d`). Prints wall time and failed requests of each, and the
- * rollback's time beyond the health-check passes it waits for. Run: npm run bench:rollback
+ * rollback's time beyond the health-check passes it waits for, under load and without.
+ * Run: npm run bench:rollback
  */
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
@@ -30,20 +31,22 @@ async function seedRollback(): Promise<Ran & { failed: number; requests: number 
   }
 }
 
-async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; requests: number }; redeploy: Ran & { failed: number; requests: number } }> {
+async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; requests: number }; quiet: Ran; redeploy: Ran & { failed: number; requests: number } }> {
   await using app = await slipwayCopy("rollback");
   const v1 = (await run("git", ["rev-parse", "HEAD"], app.dir)).stdout.trim();
   await app.slipway(["deploy", "--json"]);
   await commit(app.dir, "v2");
   await app.slipway(["deploy", "--json"]);
   const rollback = await underLoad(app.port, () => app.slipway(["rollback", "--json"]));
+  await app.slipway(["deploy", "--json"]); // v2 live again, v1 kept stopped
+  const quiet = await app.slipway(["rollback", "--json"]); // the same, without load
   await app.slipway(["deploy", "--json"]); // v2 live again, v1's build still kept
   const redeploy = await underLoad(app.port, () => app.slipway(["deploy", "--ref", v1, "--json"]));
-  return { rollback, redeploy };
+  return { rollback, quiet, redeploy };
 }
 
 const seed = await seedRollback();
-const { rollback, redeploy } = await slipwayRollbacks();
+const { rollback, quiet, redeploy } = await slipwayRollbacks();
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(7);
 const steps = stepTimes(rollback.stdout);
 const beyond = rollback.ms - (steps.verify ?? 0);
@@ -53,3 +56,6 @@ console.log(`  slipway deploy of the old, built commit    ${s(redeploy.ms)}   fa
 console.log(`  slipway rollback (kept containers)         ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
 console.log(`  rollback steps (s): ${Object.entries(steps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
 console.log(`  rollback beyond its health checks          ${s(beyond)}   (target <= 2 s) ${beyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${rollback.failed === 0 ? "ok" : "MISSED"}`);
+const quietSteps = stepTimes(quiet.stdout);
+console.log(`  the same rollback without load             ${s(quiet.ms)}   beyond its health checks ${s(quiet.ms - (quietSteps.verify ?? 0)).trim()}`);
+console.log(`  its steps (s): ${Object.entries(quietSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
