@@ -45,8 +45,18 @@ async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; r
   return { rollback, quiet, redeploy };
 }
 
+/** The same rollback when the previous release is kept running (keep_previous: running). */
+async function runningRollback(): Promise<Ran & { failed: number; requests: number }> {
+  await using app = await slipwayCopy("rollback-running", 1000, "keep_previous: running\n");
+  await app.slipway(["deploy", "--json"]);
+  await commit(app.dir, "v2");
+  await app.slipway(["deploy", "--json"]);
+  return underLoad(app.port, () => app.slipway(["rollback", "--json"]));
+}
+
 const seed = await seedRollback();
 const { rollback, quiet, redeploy } = await slipwayRollbacks();
+const running = await runningRollback();
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(7);
 const steps = stepTimes(rollback.stdout);
 const beyond = rollback.ms - (steps.verify ?? 0);
@@ -59,3 +69,8 @@ console.log(`  rollback beyond its health checks          ${s(beyond)}   (target
 const quietSteps = stepTimes(quiet.stdout);
 console.log(`  the same rollback without load             ${s(quiet.ms)}   beyond its health checks ${s(quiet.ms - (quietSteps.verify ?? 0)).trim()}`);
 console.log(`  its steps (s): ${Object.entries(quietSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
+const runningSteps = stepTimes(running.stdout);
+const runningBeyond = running.ms - (runningSteps.verify ?? 0);
+console.log(`  slipway rollback (keep_previous: running)  ${s(running.ms)}   failed ${String(running.failed).padStart(6)} (${running.requests} answered)`);
+console.log(`  its steps (s): ${Object.entries(runningSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
+console.log(`  beyond its health checks                   ${s(runningBeyond)}   (target <= 2 s) ${runningBeyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${running.failed === 0 ? "ok" : "MISSED"}`);

@@ -95,10 +95,10 @@ export interface SlipwayCopy extends AsyncDisposable {
 }
 
 /** The example app with its own Slipway home, router and port, removed whole when disposed. */
-export async function slipwayCopy(name: string, drainMs = 1000): Promise<SlipwayCopy> {
+export async function slipwayCopy(name: string, drainMs = 1000, extraYml = ""): Promise<SlipwayCopy> {
   const port = await freePort();
   const project = `bench-${name}-${process.pid}`;
-  const yml = `project: ${project}\ndrain: ${drainMs}ms\nroutes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
+  const yml = `project: ${project}\ndrain: ${drainMs}ms\n${extraYml}routes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
   const dir = await repoCopy(name, port, yml);
   const env = { SLIPWAY_HOME: join(resolve(dir, ".."), "home"), SLIPWAY_ROUTER_NAME: `slipway-router-${project}`, SLIPWAY_ROUTER_IMAGE: process.env.SLIPWAY_ROUTER_IMAGE ?? "haproxy:2.6" };
   const slipway = (args: string[]): Promise<Ran> => run(process.execPath, [BIN, ...args], dir, env);

@@ -287,3 +287,30 @@ describe("deploying again", () => {
     expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
   });
 });
+
+describe("keep_previous: running", () => {
+  it("keeps the previous release running out of the router; a rollback starts nothing, under load with zero failed requests", async () => {
+    const yml = readFileSync(join(repo.dir, "slipway.yml"), "utf8");
+    await repo.commit({ "slipway.yml": `${yml}\nkeep_previous: running\n` }, "keep the previous release running");
+    expect((await repo.slipway(["deploy"])).exitCode).toBe(0);
+    const previous = await liveRelease();
+    const newer = await repo.commit({ "backend/static/app.css": "/* kept running */\n" }, "another release");
+    const deployed = await repo.slipway(["deploy"]);
+    expect(deployed.exitCode, deployed.stderr).toBe(0);
+    expect(deployed.stderr).toMatch(new RegExp(`${previous} kept running for a rollback`));
+    const live = await liveRelease();
+    expect(await runningReleases()).toEqual([live, previous].sort());
+    expect(await firstLine()).toBe(`hello from ${newer}`);
+    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+
+    const load = startLoad({ port: repo.port, connections: 30 });
+    const result = await repo.slipway(["rollback"]);
+    const traffic = await load.stop();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`start \\| the kept containers of ${previous} were running`));
+    expect(traffic).toMatchObject({ failed: 0 });
+    expect(await firstLine()).not.toBe(`hello from ${newer}`);
+    // The release it left is the one now kept running.
+    expect(await runningReleases()).toEqual([live, previous].sort());
+  });
+});

@@ -26,7 +26,10 @@ export async function runStatus(ctx: CommandContext, flags: ProjectFlags & { jso
   const liveName = live ? runsAsOf(live) : undefined;
   const running = containers.filter((c) => c.status === "running" && c.labels[LABEL.role] === "app");
   if (liveName && !running.some((c) => c.labels[LABEL.release] === liveName)) drift.push(`the store says ${liveName} is live, but none of its containers runs`);
-  for (const other of new Set(running.map((c) => c.labels[LABEL.release]).filter((r) => r !== liveName))) drift.push(`${other} runs but is not the live release`);
+  // With keep_previous: running, the previous release runs on purpose (out of the router).
+  const kept = env.project.config.keep_previous === "running" ? (await store.releases(env.environmentId)).find((r) => r.status === "superseded") : undefined;
+  const expected = new Set([liveName, ...(kept ? [runsAsOf(kept)] : [])]);
+  for (const other of new Set(running.map((c) => c.labels[LABEL.release]).filter((r) => !expected.has(r)))) drift.push(`${other} runs but is not the live release`);
   for (const route of routes) {
     if (!route.serving) drift.push(`the router does not answer for ${route.backend}: run slipway deploy to recreate it`);
     else for (const s of route.expected.filter((e) => !route.serving?.some((r) => r.name === e.name))) drift.push(`the router lacks ${s.name} in ${route.backend} (restarted?): run slipway deploy to restore it`);

@@ -54,6 +54,10 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
   for (const name of releases) {
     if (name === "" || name === "accessories" || name === run.release.runsAs) continue;
     if (name === run.previous?.runsAs) {
+      if (run.request.resolved.project.config.keep_previous === "running") {
+        run.log("retire", "info", `${name} kept running for a rollback (keep_previous: running)`);
+        continue;
+      }
       // Kept for a rollback: stopped all at once (compose would stop them one after another).
       const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running").map((c) => c.id);
       const began = clock.now();

@@ -16,10 +16,12 @@ export async function start(run: DeployRun): Promise<void> {
   // (Another deployment may have removed them since the rollback chose them: then create them.)
   const stopped = run.request.resume ? (await releaseContainers(run)).filter((c) => services.includes(c.labels[LABEL.service] ?? "")) : [];
   if (stopped.length > 0) {
-    await run.deps.engine.startContainers(stopped.map((c) => c.id));
+    const waiting = stopped.filter((c) => c.status !== "running");
+    await run.deps.engine.startContainers(waiting.map((c) => c.id));
     run.containers = await releaseContainers(run);
     run.startedAt = run.deps.clock.now();
-    run.log("start", "info", `started the kept containers of ${run.release.runsAs} again: ${run.containers.map((c) => c.name).join(", ")}`);
+    const names = run.containers.map((c) => c.name).join(", ");
+    run.log("start", "info", waiting.length > 0 ? `started the kept containers of ${run.release.runsAs} again: ${names}` : `the kept containers of ${run.release.runsAs} were running (keep_previous: running): ${names}`);
     return;
   }
   const result = await run.deps.compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], {
