@@ -167,7 +167,8 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
       for (const r of await store.releases(environmentId)) {
         if (r.status === "superseded" && r.id !== run.previous?.id) await store.setReleaseStatus(r.id, "retired");
       }
-      await pruneAfter(run);
+      // A rollback builds nothing: what it could free, the next deploy's retention frees.
+      if (kind !== "rollback") await pruneAfter(run);
     });
     await store.updateDeployment(deploymentId, { status: "succeeded", finishedAt: new Date() });
     const urls = plan.routes.map((r) => (r.hosts[0] ? `http://${r.hosts[0]}${r.listen === 80 ? "" : `:${r.listen}`}/` : `http://127.0.0.1:${r.listen}/`));

@@ -32,6 +32,7 @@ describe("openStore", () => {
     const pragma = async (name: string) => (await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(store.db)).rows[0];
     expect(await pragma("journal_mode")).toEqual({ journal_mode: "wal" });
     expect(await pragma("foreign_keys")).toEqual({ foreign_keys: 1 });
+    expect(await pragma("synchronous")).toEqual({ synchronous: 1 }); // NORMAL
     expect(await pragma("busy_timeout")).toEqual({ timeout: 10_000 });
   });
 

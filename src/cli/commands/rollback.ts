@@ -77,6 +77,13 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   const target = chooseTarget(await deps.store.releases(env.environmentId), flags.target, env.project.environment.name);
   const plain = plainSnapshotOf(target);
   if (!plain) throw new SlipwayError("E_NOT_FOUND", `v${target.number} keeps no configuration snapshot, so it cannot be started again: deploy its commit with slipway deploy --ref ${target.commit}`);
+  // Fast path: the kept previous release starts again (or, kept running, is switched to) rather
+  // than being created anew; not with today's variables, which its containers do not have.
+  const kept = target.status === "superseded" && !flags.currentVars ? runsAsOf(target) : undefined;
+  const keptContainers = kept
+    ? deps.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" })
+    : Promise.resolve([]);
+  keptContainers.catch(() => undefined);
   const gone = await missingImages(deps.engine, env.project.name, plain.classification, plain.tag);
   if (gone.length > 0) {
     throw new SlipwayError("E_NOT_FOUND", `cannot roll back to v${target.number}: its images are gone (pruned): ${gone.join(", ")}. Deploy its commit again instead: slipway deploy --ref ${plain.commit}`);
@@ -87,10 +94,7 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   const resolved: ResolvedProject = flags.currentVars
     ? await withCurrentVariables(ctx, env, plain)
     : { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
-  // Fast path: the kept (stopped) previous release starts again rather than being created anew;
-  // not with today's variables, which its containers do not have.
-  const kept = target.status === "superseded" && !flags.currentVars ? runsAsOf(target) : undefined;
-  const resume = kept && (await deps.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" })).length > 0 ? kept : undefined;
+  const resume = kept && (await keptContainers).length > 0 ? kept : undefined;
   const events = eventsFor(ctx, flags);
   try {
     const of = `v${target.number}`;

@@ -69,8 +69,10 @@ async function ensureAccessories(run: DeployRun): Promise<void> {
 
 export async function preflight(run: DeployRun): Promise<void> {
   const { compose, engine } = run.deps;
-  const [composeVersion, engineVersion] = await Promise.all([compose.version(), engine.ping()]);
-  run.log("preflight", "info", `compose ${composeVersion}, engine ${engineVersion}`);
+  // Compose's version comes from a process of its own: asked now, awaited at the end.
+  const composeVersion = compose.version();
+  composeVersion.catch(() => undefined);
+  const engineVersion = await engine.ping();
   writePlannedFiles(run);
   for (const route of run.plan.routes) {
     if (!route.listen) {
@@ -85,5 +87,6 @@ export async function preflight(run: DeployRun): Promise<void> {
   };
   // The router and the environment's own objects do not depend on each other.
   const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan)]);
+  run.log("preflight", "info", `compose ${await composeVersion}, engine ${engineVersion}`);
   if (restored.length > 0) run.log("preflight", "info", `router: ${restored.join("; ")}`);
 }

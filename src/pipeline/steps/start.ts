@@ -19,7 +19,8 @@ export async function start(run: DeployRun): Promise<void> {
     const waiting = stopped.filter((c) => c.status !== "running");
     await run.deps.engine.startContainers(waiting.map((c) => c.id));
     run.containers = await releaseContainers(run);
-    run.startedAt = run.deps.clock.now();
+    // Containers kept running have been up since an earlier deployment: no stability wait for them.
+    run.startedAt = waiting.length > 0 ? run.deps.clock.now() : 0;
     const names = run.containers.map((c) => c.name).join(", ");
     run.log("start", "info", waiting.length > 0 ? `started the kept containers of ${run.release.runsAs} again: ${names}` : `the kept containers of ${run.release.runsAs} were running (keep_previous: running): ${names}`);
     return;
