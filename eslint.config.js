@@ -17,6 +17,9 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-console": "error",
+      // A promise returned from inside try/finally or a `using` scope settles after the scope
+      // closed (the resource is already disposed): await it there.
+      "@typescript-eslint/return-await": ["error", "error-handling-correctness-only"],
     },
   },
   {

@@ -51,7 +51,7 @@ async function runningRollback(): Promise<Ran & { failed: number; requests: numb
   await app.slipway(["deploy", "--json"]);
   await commit(app.dir, "v2");
   await app.slipway(["deploy", "--json"]);
-  return underLoad(app.port, () => app.slipway(["rollback", "--json"]));
+  return await underLoad(app.port, () => app.slipway(["rollback", "--json"]));
 }
 
 const seed = await seedRollback();
