@@ -1,12 +1,24 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createGit } from "./git.js";
 import { runCommand } from "./run-command.js";
 
+/** Every temporary directory a test made, removed after it. */
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function temporary(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 async function repo(): Promise<{ top: string; sub: string; commit: string }> {
-  const top = mkdtempSync(join(tmpdir(), "slipway-git-"));
+  const top = temporary("slipway-git-");
   const sub = join(top, "apps", "web");
   mkdirSync(sub, { recursive: true });
   writeFileSync(join(top, "root.txt"), "root\n");
@@ -26,7 +38,7 @@ describe("git.exportTree", () => {
   it("exports the whole commit from a project in a subdirectory, and nothing untracked", async () => {
     const { sub, commit } = await repo();
     const git = createGit();
-    const dest = mkdtempSync(join(tmpdir(), "slipway-export-"));
+    const dest = temporary("slipway-export-");
     await git.exportTree(sub, commit, dest);
     expect(existsSync(join(dest, "root.txt"))).toBe(true);
     expect(existsSync(join(dest, "apps/web/app.txt"))).toBe(true);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,5 +40,6 @@ describe("route registry", () => {
     updateRegistry(dir, () => other);
     expect(readRegistry(dir)).toEqual(other);
     expect(routerRoutes(readRegistry(dir))).toEqual([{ backend: "shop_live_web_80", listen: 80, hosts: ["shop.example"] }]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,9 +1,9 @@
 /** The CLI end to end through bin/slipway.js: argv in; stdout, stderr and exit code out. */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway } from "../support/cli.js";
 import { composeAccepts, fixtureDir } from "../support/fixtures.js";
@@ -69,6 +69,7 @@ describe("slipway config", () => {
 describe("slipway plan", () => {
   it("prints planned files that plain docker compose accepts, and writes them with --out", async () => {
     const out = mkdtempSync(join(tmpdir(), "slipway-plan-out-"));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     const result = await slipway(["plan", "--release", "v4", "--format", "json", "--out", out], { cwd: fixtureDir("seed-classic"), env: SEED_ENV });
     expect(result.exitCode).toBe(0);
     const plan = JSON.parse(result.stdout) as { release: string; files: Record<string, { projectName: string; content: unknown }> };
@@ -149,6 +150,7 @@ describe("slipway with Docker Compose missing", () => {
   it("exits 4 and says how to install it", async () => {
     // A PATH with git but no docker.
     const bin = mkdtempSync(join(tmpdir(), "slipway-nodocker-"));
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
     mkdirSync(bin, { recursive: true });
     const git = ["/usr/bin/git", "/bin/git"].find((p) => existsSync(p));
     if (git) symlinkSync(git, join(bin, "git"));

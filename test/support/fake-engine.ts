@@ -2,10 +2,10 @@
  * A unix socket standing where DOCKER_HOST points, that counts every connection made to it:
  * proof that a command did not call the engine. It answers nothing.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export interface FakeEngine extends AsyncDisposable {
   readonly dockerHost: string;
@@ -23,6 +23,12 @@ export async function listenFakeEngine(): Promise<FakeEngine> {
   return {
     dockerHost: `unix://${path}`,
     connections: () => count,
-    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          rmSync(dirname(path), { recursive: true, force: true });
+          resolve();
+        }),
+      ),
   };
 }

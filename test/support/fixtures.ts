@@ -1,5 +1,5 @@
 /** Loads a fixture project through the real loader and the real `docker compose config`. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createComposeCli } from "../../src/adapters/compose-cli.js";
@@ -47,9 +47,13 @@ export function portable<T>(value: T, dir: string): T {
 /** Runs plain `docker compose config` on a planned file; returns its exit code and stderr. */
 export async function composeAccepts(content: unknown, projectName: string): Promise<{ exitCode: number; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), "slipway-plan-"));
-  const file = join(dir, "planned.yml");
-  const { stringify } = await import("yaml");
-  writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }));
-  const result = await runCommand("docker", ["compose", "-p", projectName, "-f", file, "config", "--quiet"], { env: { ...process.env } });
-  return { exitCode: result.exitCode, stderr: result.stderr };
+  try {
+    const file = join(dir, "planned.yml");
+    const { stringify } = await import("yaml");
+    writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }));
+    const result = await runCommand("docker", ["compose", "-p", projectName, "-f", file, "config", "--quiet"], { env: { ...process.env } });
+    return { exitCode: result.exitCode, stderr: result.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
