@@ -3,7 +3,8 @@
  * side in one run: `slipway rollback` to the previous release (its containers kept stopped),
  * a fresh `slipway deploy` of that same, already built commit, and the seed flow's rollback
  * (`TAG=<old> docker compose … up -d`). Prints wall time and failed requests of each, and the
- * rollback's time beyond the health-check passes it waits for, under load and without.
+ * rollback's time beyond the health-check passes it waits for, under load and without; then the
+ * same rollback with the previous release kept paused, and kept running (keep_previous).
  * Run: npm run bench:rollback
  */
 import { rmSync } from "node:fs";
@@ -45,9 +46,9 @@ async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; r
   return { rollback, quiet, redeploy };
 }
 
-/** The same rollback when the previous release is kept running (keep_previous: running). */
-async function runningRollback(): Promise<Ran & { failed: number; requests: number }> {
-  await using app = await slipwayCopy("rollback-running", 1000, "keep_previous: running\n");
+/** The same rollback when the previous release is kept paused or running (keep_previous). */
+async function keptRollback(keep: "paused" | "running"): Promise<Ran & { failed: number; requests: number }> {
+  await using app = await slipwayCopy(`rollback-${keep}`, 1000, `keep_previous: ${keep}\n`);
   await app.slipway(["deploy", "--json"]);
   await commit(app.dir, "v2");
   await app.slipway(["deploy", "--json"]);
@@ -56,21 +57,24 @@ async function runningRollback(): Promise<Ran & { failed: number; requests: numb
 
 const seed = await seedRollback();
 const { rollback, quiet, redeploy } = await slipwayRollbacks();
-const running = await runningRollback();
+const paused = await keptRollback("paused");
+const running = await keptRollback("running");
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(7);
 const steps = stepTimes(rollback.stdout);
 const beyond = rollback.ms - (steps.verify ?? 0);
 console.log(`bench/rollback: example app, ${CONNECTIONS} keep-alive connections, no retries`);
 console.log(`  seed flow rollback (TAG=old up -d)         ${s(seed.ms)}   failed ${String(seed.failed).padStart(6)} (${seed.requests} answered)`);
 console.log(`  slipway deploy of the old, built commit    ${s(redeploy.ms)}   failed ${String(redeploy.failed).padStart(6)} (${redeploy.requests} answered)`);
-console.log(`  slipway rollback (kept containers)         ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
+console.log(`  slipway rollback (kept stopped, default)   ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
 console.log(`  rollback steps (s): ${Object.entries(steps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
 console.log(`  rollback beyond its health checks          ${s(beyond)}   (target <= 2 s) ${beyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${rollback.failed === 0 ? "ok" : "MISSED"}`);
 const quietSteps = stepTimes(quiet.stdout);
 console.log(`  the same rollback without load             ${s(quiet.ms)}   beyond its health checks ${s(quiet.ms - (quietSteps.verify ?? 0)).trim()}`);
 console.log(`  its steps (s): ${Object.entries(quietSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
-const runningSteps = stepTimes(running.stdout);
-const runningBeyond = running.ms - (runningSteps.verify ?? 0);
-console.log(`  slipway rollback (keep_previous: running)  ${s(running.ms)}   failed ${String(running.failed).padStart(6)} (${running.requests} answered)`);
-console.log(`  its steps (s): ${Object.entries(runningSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
-console.log(`  beyond its health checks                   ${s(runningBeyond)}   (target <= 2 s) ${runningBeyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${running.failed === 0 ? "ok" : "MISSED"}`);
+for (const [keep, kept] of [["paused", paused], ["running", running]] as const) {
+  const keptSteps = stepTimes(kept.stdout);
+  const keptBeyond = kept.ms - (keptSteps.verify ?? 0);
+  console.log(`  ${`slipway rollback (keep_previous: ${keep})`.padEnd(43)}${s(kept.ms)}   failed ${String(kept.failed).padStart(6)} (${kept.requests} answered)`);
+  console.log(`  its steps (s): ${Object.entries(keptSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
+  console.log(`  beyond its health checks                   ${s(keptBeyond)}   (target <= 2 s) ${keptBeyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${kept.failed === 0 ? "ok" : "MISSED"}`);
+}

@@ -76,13 +76,13 @@ export async function commit(dir: string, message: string, change = true): Promi
   return (await run("git", ["rev-parse", "HEAD"], dir)).stdout.trim();
 }
 
-/** Step durations, plus the time Docker took to stop the previous release (`stop`). */
+/** Step durations, plus the time Docker took to stop (or pause) the previous release (`stop`). */
 export function stepTimes(stdout: string): Record<string, number> {
   const times: Record<string, number> = {};
   for (const line of stdout.split("\n")) {
     const event = line ? (JSON.parse(line) as { event?: string; step?: string; durationMs?: number; line?: string }) : {};
     if (event.event === "step" && event.step && event.durationMs !== undefined) times[event.step] = event.durationMs;
-    const stopped = event.event === "log" ? /^stopped v\d+ \(kept for rollback\) in (\d+) ms$/.exec(event.line ?? "") : null;
+    const stopped = event.event === "log" ? /^(?:stopped|paused) v\d+ \(kept for rollback\) in (\d+) ms$/.exec(event.line ?? "") : null;
     if (stopped) times.stop = Number(stopped[1]);
   }
   return times;

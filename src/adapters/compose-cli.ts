@@ -93,6 +93,20 @@ export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } =
     }
   }
 
+  async function askVersion(): Promise<string> {
+    const result = await compose(["version", "--short"]);
+    const version = result.exitCode === 0 ? parseComposeVersion(result.stdout) : undefined;
+    if (!version) {
+      throw new SlipwayError("E_COMPOSE_MISSING", `Docker Compose v2 is not available ("docker compose version" failed): ${INSTALL_HINT}`);
+    }
+    if (!isComposeRecentEnough(version)) {
+      throw new SlipwayError("E_COMPOSE_TOO_OLD", `Docker Compose ${version.join(".")} is too old; Slipway needs ${MINIMUM_COMPOSE.join(".")} or newer: ${INSTALL_HINT}`);
+    }
+    return version.join(".");
+  }
+
+  let versionAnswer: Promise<string> | undefined;
+
   return {
     async exec(project, args, options = {}) {
       const fileArgs = project.files.flatMap((f) => ["-f", f]);
@@ -112,16 +126,10 @@ export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } =
       }
     },
 
-    async version() {
-      const result = await compose(["version", "--short"]);
-      const version = result.exitCode === 0 ? parseComposeVersion(result.stdout) : undefined;
-      if (!version) {
-        throw new SlipwayError("E_COMPOSE_MISSING", `Docker Compose v2 is not available ("docker compose version" failed): ${INSTALL_HINT}`);
-      }
-      if (!isComposeRecentEnough(version)) {
-        throw new SlipwayError("E_COMPOSE_TOO_OLD", `Docker Compose ${version.join(".")} is too old; Slipway needs ${MINIMUM_COMPOSE.join(".")} or newer: ${INSTALL_HINT}`);
-      }
-      return version.join(".");
+    version() {
+      // Asked once per process: a command may ask early, so that the answer is there at preflight.
+      versionAnswer ??= askVersion();
+      return versionAnswer;
     },
 
     async config(target) {

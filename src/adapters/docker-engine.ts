@@ -49,6 +49,10 @@ export interface Engine {
   startContainers(ids: readonly string[]): Promise<void>;
   /** Stops the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
   stopContainers(ids: readonly string[], timeoutSeconds: number): Promise<void>;
+  /** Freezes the containers' processes (cgroup freezer): no CPU, memory and network kept. */
+  pauseContainers(ids: readonly string[]): Promise<void>;
+  /** Thaws paused containers: they go on where they were, in milliseconds. */
+  unpauseContainers(ids: readonly string[]): Promise<void>;
   image(reference: string): Promise<ImageInfo | undefined>;
   /** Images carrying every given label. */
   images(labels: Readonly<Record<string, string>>): Promise<ImageSummary[]>;
@@ -218,6 +222,16 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
           }
         }),
       );
+    },
+
+    async pauseContainers(ids) {
+      const api = await get();
+      await Promise.all(ids.map((id) => api.getContainer(id).pause()));
+    },
+
+    async unpauseContainers(ids) {
+      const api = await get();
+      await Promise.all(ids.map((id) => api.getContainer(id).unpause()));
     },
 
     async logsTail(id, lines) {

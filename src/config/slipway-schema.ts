@@ -87,9 +87,9 @@ export const slipwayConfigSchema = z
     mirror_of: name.optional().describe("Another Slipway project of the same repository whose builds of the same commit this one re-uses."),
     retain: z.number().int().min(1).default(5).describe("Releases whose images are kept for rollback."),
     keep_previous: z
-      .enum(["stopped", "running"])
+      .enum(["stopped", "paused", "running"])
       .optional()
-      .describe("How the previous release waits for a rollback: stopped (the default: frees its memory; a rollback starts it again) or running (out of the router; a rollback starts nothing, but its workers keep running too)."),
+      .describe("How the previous release waits for a rollback: stopped (the default: frees its memory; a rollback starts it again), paused (frozen: no CPU, its memory kept; a rollback thaws it in milliseconds) or running (out of the router; a rollback starts nothing, but its workers keep running too)."),
     secrets: secrets.optional(),
     drain: duration.optional().describe("How long an old release may take to finish its in-flight requests after the switch before Slipway reports it busy (default 5s); it leaves as soon as it holds none."),
   })

@@ -314,3 +314,42 @@ describe("keep_previous: running", () => {
     expect(await runningReleases()).toEqual([live, previous].sort());
   });
 });
+
+describe("keep_previous: paused", () => {
+  /** docker's own State of each of a release's app containers (running, paused, exited, …). */
+  async function states(release: string): Promise<string[]> {
+    const filters = ["label=slipway.role=app", `label=slipway.project=${repo.project}`, `label=slipway.release=${release}`].flatMap((f) => ["--filter", f]);
+    const result = await runCommand("docker", ["ps", "--all", ...filters, "--format", "{{.State}}"]);
+    return result.stdout.split("\n").filter(Boolean);
+  }
+
+  it("freezes the previous release; a rollback, named by the release it runs as, thaws it under load with zero failed requests", async () => {
+    const yml = read("slipway.yml").replace(/\nkeep_previous: \w+\n/, "\n");
+    const leaving = await liveRelease();
+    const newer = await repo.commit({ "slipway.yml": `${yml}\nkeep_previous: paused\n`, "backend/static/app.css": "/* kept paused */\n" }, "keep the previous release paused");
+    const deployed = await repo.slipway(["deploy"]);
+    expect(deployed.exitCode, deployed.stderr).toBe(0);
+    expect(deployed.stderr).toMatch(new RegExp(`retire \\| paused ${leaving} \\(kept for rollback\\) in \\d+ ms`));
+    const live = await liveRelease();
+    expect(await states(leaving)).toEqual(["paused", "paused"]);
+    expect(await states(live)).toEqual(["running", "running"]);
+    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+
+    // The kept release may itself be a rollback (v7 running as v5): asking for v5 finds it too.
+    const load = startLoad({ port: repo.port, connections: 30 });
+    const result = await repo.slipway(["rollback", leaving]);
+    const traffic = await load.stop();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`start \\| unpaused the kept containers of ${leaving}: `));
+    expect(traffic).toMatchObject({ failed: 0 });
+    expect(traffic.requests).toBeGreaterThan(50);
+    expect(await firstLine()).not.toBe(`hello from ${newer}`);
+    expect(await states(leaving)).toEqual(["running", "running"]);
+    expect(await states(live)).toEqual(["paused", "paused"]);
+    // And forward again: the release just left is thawed the same way.
+    const forward = await repo.slipway(["rollback"]);
+    expect(forward.exitCode, forward.stderr).toBe(0);
+    expect(forward.stderr).toMatch(new RegExp(`start \\| unpaused the kept containers of ${live}: `));
+    expect(await firstLine()).toBe(`hello from ${newer}`);
+  });
+});

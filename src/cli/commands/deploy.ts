@@ -64,6 +64,8 @@ export function eventsFor(ctx: CommandContext, flags: DeployFlags): DeployEvents
 }
 
 export async function runDeploy(ctx: CommandContext, flags: DeployFlags): Promise<number> {
+  // Asked again at preflight: asking now lets compose answer while the project loads.
+  ctx.compose.version().catch(() => undefined);
   // The store opens while the project loads; it is closed whatever happens next.
   const opening = openRuntime(ctx);
   opening.catch(() => undefined);

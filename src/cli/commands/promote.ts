@@ -22,6 +22,8 @@ export interface PromoteFlags {
 }
 
 export async function runPromote(ctx: CommandContext, flags: PromoteFlags): Promise<number> {
+  // Asked again at preflight: asking now lets compose answer while the project loads.
+  ctx.compose.version().catch(() => undefined);
   if (flags.from === flags.to) throw new SlipwayError("E_USAGE", `promote ${flags.from} ${flags.to}: name two different environments`);
   const dir = flags.dir ?? ctx.io.cwd;
   await using runtime = await openRuntime(ctx);

@@ -72,14 +72,18 @@ async function withCurrentVariables(ctx: CommandContext, env: OpenEnvironment, p
 }
 
 export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Promise<number> {
+  // Asked again at preflight: asking now lets compose answer while the project loads.
+  ctx.compose.version().catch(() => undefined);
   await using env = await openEnvironment(ctx, flags);
   const deps = env.runtime.deps;
-  const target = chooseTarget(await deps.store.releases(env.environmentId), flags.target, env.project.environment.name);
+  const releases = await deps.store.releases(env.environmentId);
+  const target = chooseTarget(releases, flags.target, env.project.environment.name);
   const plain = plainSnapshotOf(target);
   if (!plain) throw new SlipwayError("E_NOT_FOUND", `v${target.number} keeps no configuration snapshot, so it cannot be started again: deploy its commit with slipway deploy --ref ${target.commit}`);
-  // Fast path: the kept previous release starts again (or, kept running, is switched to) rather
-  // than being created anew; not with today's variables, which its containers do not have.
-  const kept = target.status === "superseded" && !flags.currentVars ? runsAsOf(target) : undefined;
+  // Fast path: the kept previous release starts again (or thaws, or, kept running, is switched
+  // to) rather than being created anew; not with today's variables, which its containers do not
+  // have. The target may be the kept release or the one it runs as (v5 ran as v1: "rollback v1").
+  const kept = flags.currentVars ? undefined : releases.filter((r) => r.status === "superseded").map(runsAsOf).find((name) => name === runsAsOf(target));
   const keptContainers = kept
     ? deps.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" })
     : Promise.resolve([]);

@@ -54,14 +54,16 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
   for (const name of releases) {
     if (name === "" || name === "accessories" || name === run.release.runsAs) continue;
     if (name === run.previous?.runsAs) {
-      if (run.request.resolved.project.config.keep_previous === "running") {
+      const keep = run.request.resolved.project.config.keep_previous ?? "stopped";
+      if (keep === "running") {
         run.log("retire", "info", `${name} kept running for a rollback (keep_previous: running)`);
         continue;
       }
-      // Kept for a rollback: stopped all at once (compose would stop them one after another).
+      // Kept for a rollback: stopped (or frozen) all at once (compose would go one after another).
       const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running").map((c) => c.id);
       const began = clock.now();
-      work.push(engine.stopContainers(ids, STOP_TIMEOUT_S).then(() => run.log("retire", "info", `stopped ${name} (kept for rollback) in ${clock.now() - began} ms`)));
+      const keeping = keep === "paused" ? engine.pauseContainers(ids) : engine.stopContainers(ids, STOP_TIMEOUT_S);
+      work.push(keeping.then(() => run.log("retire", "info", `${keep} ${name} (kept for rollback) in ${clock.now() - began} ms`)));
       continue;
     }
     const project = releaseProject(run, name);

@@ -12,17 +12,20 @@ export function servicesToStart(run: DeployRun): string[] {
 export async function start(run: DeployRun): Promise<void> {
   const services = servicesToStart(run);
   if (services.length === 0) return;
-  // Fast path: the kept release's containers exist, stopped; starting them skips creating them.
-  // (Another deployment may have removed them since the rollback chose them: then create them.)
-  const stopped = run.request.resume ? (await releaseContainers(run)).filter((c) => services.includes(c.labels[LABEL.service] ?? "")) : [];
-  if (stopped.length > 0) {
-    const waiting = stopped.filter((c) => c.status !== "running");
-    await run.deps.engine.startContainers(waiting.map((c) => c.id));
+  // Fast path: the kept release's containers exist (stopped, paused or running): starting or
+  // thawing them skips creating them. (Another deployment may have removed them since the
+  // rollback chose them: then create them.)
+  const kept = run.request.resume ? (await releaseContainers(run)).filter((c) => services.includes(c.labels[LABEL.service] ?? "")) : [];
+  if (kept.length > 0) {
+    const paused = kept.filter((c) => c.status === "paused");
+    const waiting = kept.filter((c) => c.status !== "running" && c.status !== "paused");
+    const { engine, clock } = run.deps;
+    await Promise.all([engine.unpauseContainers(paused.map((c) => c.id)), engine.startContainers(waiting.map((c) => c.id))]);
     run.containers = await releaseContainers(run);
-    // Containers kept running have been up since an earlier deployment: no stability wait for them.
-    run.startedAt = waiting.length > 0 ? run.deps.clock.now() : 0;
-    const names = run.containers.map((c) => c.name).join(", ");
-    run.log("start", "info", waiting.length > 0 ? `started the kept containers of ${run.release.runsAs} again: ${names}` : `the kept containers of ${run.release.runsAs} were running (keep_previous: running): ${names}`);
+    // Containers kept running or paused have been up since an earlier deployment: the stability
+    // wait is for processes that have just started.
+    run.startedAt = waiting.length > 0 ? clock.now() : 0;
+    run.log("start", "info", `${resumed(run.release.runsAs, paused.length, waiting.length)}: ${run.containers.map((c) => c.name).join(", ")}`);
     return;
   }
   const result = await run.deps.compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], {
@@ -34,6 +37,13 @@ export async function start(run: DeployRun): Promise<void> {
   run.containers = await releaseContainers(run);
   run.startedAt = run.deps.clock.now();
   run.log("start", "info", `started ${run.containers.map((c) => c.name).join(", ")}`);
+}
+
+function resumed(release: string, paused: number, stopped: number): string {
+  if (paused > 0 && stopped > 0) return `unpaused and started the kept containers of ${release}`;
+  if (paused > 0) return `unpaused the kept containers of ${release}`;
+  if (stopped > 0) return `started the kept containers of ${release} again`;
+  return `the kept containers of ${release} were running (keep_previous: running)`;
 }
 
 export async function releaseContainers(run: DeployRun, release = run.release.runsAs): Promise<Awaited<ReturnType<DeployRun["deps"]["engine"]["containers"]>>> {
