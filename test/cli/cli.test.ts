@@ -1,5 +1,6 @@
 /** The CLI end to end through bin/slipway.js: argv in; stdout, stderr and exit code out. */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, rmSync } from "node:fs";
+import { createRequire, isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -42,6 +43,20 @@ describe("slipway --version and --help", () => {
     const result = await slipway(["config", "--format", "toml"], { cwd: fixtureDir("single-web") });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/Allowed choices are yaml, json/);
+  });
+});
+
+describe("the bundle", () => {
+  it("finds in node_modules every module it requires from there (dockerode's session and ssh support)", () => {
+    const chunks = new URL("../../dist/bundle/chunks/", import.meta.url);
+    const required = new Set<string>();
+    for (const file of readdirSync(chunks)) {
+      for (const match of readFileSync(new URL(file, chunks), "utf8").matchAll(/__require\("([^"]+)"\)/g)) required.add(match[1] ?? "");
+    }
+    const packages = [...required].filter((name) => !isBuiltin(name));
+    expect(packages).toEqual(expect.arrayContaining(["dockerode/lib/session.js", "docker-modem/lib/ssh.js"]));
+    const load = createRequire(new URL("../../dist/bundle/chunks/x.js", import.meta.url));
+    for (const name of packages) expect(() => load.resolve(name), name).not.toThrow();
   });
 });
 
