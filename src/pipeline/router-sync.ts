@@ -4,6 +4,7 @@ import type { ReleasePlan } from "../plan/plan-release.js";
 import type { Router, RouterRoute } from "../router/router.js";
 import type { DeployDeps } from "./deploy-run.js";
 import { updateRegistry, withEnvironmentRoutes, type Registry } from "./route-registry.js";
+import { withRouterLock } from "./router-lock.js";
 
 export function routerRoutes(registry: Registry): RouterRoute[] {
   return Object.entries(registry)
@@ -30,15 +31,20 @@ export async function restoreServers(router: Router, registry: Registry): Promis
   return restored;
 }
 
-/** Router running with this environment's routes and every other's; returns what it did. */
+/**
+ * Router running with this environment's routes and every other's; returns what it did. Under
+ * the host's router lock: another environment's deployment may be changing routes too.
+ */
 export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">): Promise<string[]> {
-  const registry = updateRegistry(deps.paths.router, (r) => withEnvironmentRoutes(r, plan.project, plan.environment, plan.routes));
-  try {
-    const outcome = await deps.router.ensure(routerRoutes(registry));
-    const notes = [...(outcome.created ? ["created the router"] : []), ...(outcome.reloaded ? ["reloaded its config for new routes"] : [])];
-    const restored = await restoreServers(deps.router, registry);
-    return restored > 0 ? [...notes, `put back ${restored} server${restored === 1 ? "" : "s"}`] : notes;
-  } catch (error) {
-    throw routerError(error);
-  }
+  return await withRouterLock(deps.paths.router, async () => {
+    const registry = updateRegistry(deps.paths.router, (r) => withEnvironmentRoutes(r, plan.project, plan.environment, plan.routes));
+    try {
+      const outcome = await deps.router.ensure(routerRoutes(registry));
+      const notes = [...(outcome.created ? ["created the router"] : []), ...(outcome.reloaded ? ["reloaded its config for new routes"] : [])];
+      const restored = await restoreServers(deps.router, registry);
+      return restored > 0 ? [...notes, `put back ${restored} server${restored === 1 ? "" : "s"}`] : notes;
+    } catch (error) {
+      throw routerError(error);
+    }
+  });
 }

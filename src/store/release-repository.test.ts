@@ -30,18 +30,25 @@ describe("projects, builds and releases", () => {
   });
 
   it("stores a build and finds it by its key, within its project only", async () => {
-    const build = await store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images });
+    const build = await store.saveBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images });
     expect(build).toMatchObject({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images });
     expect(build.createdAt).toBeInstanceOf(Date);
     expect(await store.findBuild(projectId, "key-1")).toEqual(build);
     expect(await store.findBuild(projectId, "key-2")).toBeUndefined();
     const other = await store.ensureProject("blog", "/srv/blog");
     expect(await store.findBuild(other, "key-1")).toBeUndefined();
-    await expect(store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images })).rejects.toThrow(/UNIQUE/);
+  });
+
+  it("saving a build of a key already recorded keeps its id and takes the new images", async () => {
+    const first = await store.saveBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images });
+    const rebuilt = { web: { image: "shop/web:abc123", id: "sha256:rebuilt" } };
+    const again = await store.saveBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "key-1", images: rebuilt });
+    expect(again).toMatchObject({ id: first.id, buildKey: "key-1", images: rebuilt });
+    expect(await store.findBuild(projectId, "key-1")).toEqual(again);
   });
 
   it("numbers releases per environment", async () => {
-    const { id: buildId } = await store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
+    const { id: buildId } = await store.saveBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
     const testId = await store.ensureEnvironment(projectId, "test");
     expect(await store.nextReleaseNumber(environmentId)).toBe(1);
     await store.createRelease({ environmentId, number: 1, buildId, kind: "deploy", config: {} });
@@ -52,7 +59,7 @@ describe("projects, builds and releases", () => {
   });
 
   it("keeps a release's config snapshot as given and tracks its status", async () => {
-    const { id: buildId } = await store.createBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
+    const { id: buildId } = await store.saveBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
     const config = { plan: { services: ["web"], routes: [{ listen: 80 }] }, commit: "abc123" };
     const release = await store.createRelease({ environmentId, number: 1, buildId, kind: "deploy", config });
     expect(release).toMatchObject({ environmentId, number: 1, buildId, kind: "deploy", config, status: "pending" });
@@ -62,8 +69,8 @@ describe("projects, builds and releases", () => {
   });
 
   it("lists releases newest first with their build and the deployment that made them", async () => {
-    const first = await store.createBuild({ projectId, commit: "aaa111", tag: "aaa111", buildKey: "k1", images });
-    const second = await store.createBuild({ projectId, commit: "bbb222", tag: "bbb222", buildKey: "k2", images });
+    const first = await store.saveBuild({ projectId, commit: "aaa111", tag: "aaa111", buildKey: "k1", images });
+    const second = await store.saveBuild({ projectId, commit: "bbb222", tag: "bbb222", buildKey: "k2", images });
     const d1 = await store.createDeployment({ environmentId, kind: "deploy", ref: "main", actor: "ann" });
     const v1 = await store.createRelease({ environmentId, number: 1, buildId: first.id, kind: "deploy", config: {} });
     const finishedAt = new Date("2026-03-01T10:00:05.000Z");

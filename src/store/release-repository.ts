@@ -4,7 +4,7 @@ import type { BuildsTable, Database, ReleasesTable } from "./schema.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
 import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, ReleaseVariables, Store } from "./types.js";
 
-type ReleaseMethods = "findBuild" | "createBuild" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
+type ReleaseMethods = "findBuild" | "saveBuild" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
 
 function toBuild(row: Selectable<BuildsTable>): BuildRow {
   return {
@@ -40,10 +40,12 @@ export function releaseRepository(db: Kysely<Database>): Pick<Store, ReleaseMeth
       return row && toBuild(row);
     },
 
-    async createBuild(b) {
+    async saveBuild(b) {
+      const images = JSON.stringify(b.images);
       const row = await db
         .insertInto("builds")
-        .values({ project_id: b.projectId, commit: b.commit, tag: b.tag, build_key: b.buildKey, images: JSON.stringify(b.images), created_at: toTimestamp(new Date()) })
+        .values({ project_id: b.projectId, commit: b.commit, tag: b.tag, build_key: b.buildKey, images, created_at: toTimestamp(new Date()) })
+        .onConflict((conflict) => conflict.columns(["project_id", "build_key"]).doUpdateSet({ images }))
         .returningAll()
         .executeTakeFirstOrThrow();
       return toBuild(row);

@@ -134,7 +134,12 @@ export interface Store extends AsyncDisposable {
   /** Every environment of a project, by name. */
   environments(projectId: number): Promise<Array<{ id: number; name: string }>>;
   findBuild(projectId: number, buildKey: string): Promise<BuildRow | undefined>;
-  createBuild(b: { projectId: number; commit: string; tag: string; buildKey: string; images: BuildImages }): Promise<BuildRow>;
+  /**
+   * Records a build of this key, or, when one is recorded already (built again with --build-mode
+   * force, or by another environment's deployment at the same time), gives it these images: the
+   * ones its tags now name. Its id stays, so releases that point at it keep pointing at it.
+   */
+  saveBuild(b: { projectId: number; commit: string; tag: string; buildKey: string; images: BuildImages }): Promise<BuildRow>;
   nextReleaseNumber(environmentId: number): Promise<number>;
   createRelease(r: { environmentId: number; number: number; buildId: number; kind: ReleaseKind; config: unknown; sealed?: string; variables?: ReleaseVariables }): Promise<ReleaseRow>;
   setReleaseStatus(releaseId: number, status: ReleaseStatus): Promise<void>;

@@ -2,7 +2,7 @@
  * Test → Live: the build staging runs goes to production with production's own variables,
  * volumes and route, never rebuilt (identical image ids); --build-mode reuse and force.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,5 +114,19 @@ describe("slipway promote", () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/no build of \w+ with these build settings exists \(--build-mode reuse\)/);
     expect(await get(repo.port)).toContain("greeting:");
+  });
+});
+
+describe("two environments deploying at once", () => {
+  it("both change the host's one router (new ports: a reload each), and both serve afterwards", async () => {
+    const [productionPort, newStagingPort] = [await freePort(), await freePort()];
+    const environments = `environments:\n  production: { default: true }\n  staging: { listen: ${newStagingPort} }\n`;
+    const commit = await repo.commit({ "slipway.yml": slipwayYml(repo.project, productionPort, environments) }, "new ports for both environments");
+    const results = await Promise.all([repo.slipway(["deploy"]), repo.slipway(["deploy", "--env", "staging"])]);
+    for (const result of results) expect(result.exitCode, result.stderr).toBe(0);
+    expect(await get(productionPort)).toContain(`hello from ${commit}`);
+    expect(await get(newStagingPort)).toContain(`hello from ${commit}`);
+    const backends = Object.values(JSON.parse(readFileSync(join(repo.env.SLIPWAY_HOME ?? "", "router", "routes.json"), "utf8")) as Record<string, { listen: number }>);
+    expect(backends.map((b) => b.listen).sort()).toEqual([productionPort, newStagingPort].sort());
   });
 });

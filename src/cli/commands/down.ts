@@ -1,6 +1,7 @@
 /** `slipway down`: the environment's releases, accessories and route go; named volumes only with --volumes. */
 import { LABEL, accessoriesProjectName, environmentNetworkName } from "../../plan/naming.js";
 import { updateRegistry } from "../../pipeline/route-registry.js";
+import { withRouterLock } from "../../pipeline/router-lock.js";
 import { routerRoutes } from "../../pipeline/router-sync.js";
 import type { CommandContext } from "../context.js";
 import { openEnvironment } from "./environment.js";
@@ -14,10 +15,13 @@ export async function runDown(ctx: CommandContext, flags: ProjectFlags & { volum
   const say = (text: string): void => ctx.io.stderr(`${text}\n`);
 
   // The route first, so that no request reaches a container about to go.
-  const registry = updateRegistry(paths.router, (r) => Object.fromEntries(Object.entries(r).filter(([, b]) => b.project !== name || b.environment !== environment.name)));
-  const remaining = routerRoutes(registry);
-  if (remaining.length > 0) await router.ensure(remaining);
-  else await router.remove();
+  const remaining = await withRouterLock(paths.router, async () => {
+    const registry = updateRegistry(paths.router, (r) => Object.fromEntries(Object.entries(r).filter(([, b]) => b.project !== name || b.environment !== environment.name)));
+    const routes = routerRoutes(registry);
+    if (routes.length > 0) await router.ensure(routes);
+    else await router.remove();
+    return routes;
+  });
   say(remaining.length > 0 ? "route removed from the router" : "router removed (no route left on this host)");
 
   const containers = await engine.containers({ [LABEL.project]: name, [LABEL.environment]: environment.name });

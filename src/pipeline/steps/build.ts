@@ -42,8 +42,7 @@ async function fromMirror(run: DeployRun, key: string, images: readonly string[]
     ids[service] = { image, id: info.id };
   }
   for (const { image, id } of Object.values(ids)) await engine.tagImage(id, image);
-  const existing = await store.findBuild(run.projectId, key);
-  const row = existing ?? (await store.createBuild({ projectId: run.projectId, commit: run.request.commit, tag: run.request.tag, buildKey: key, images: ids }));
+  const row = await store.saveBuild({ projectId: run.projectId, commit: run.request.commit, tag: run.request.tag, buildKey: key, images: ids });
   run.buildId = row.id;
   run.log("build", "info", `mirror of ${original}: re-using its build ${key.slice(0, 12)} (${images.join(", ")})`);
   return true;
@@ -104,7 +103,9 @@ export async function build(run: DeployRun, content: Json): Promise<"built" | "r
     if (!info) throw new SlipwayError("E_BUILD_FAILED", `the build finished but image ${image} is missing`);
     ids[service] = { image, id: info.id };
   }
-  const row = existing ?? await store.createBuild({ projectId: run.projectId, commit: run.request.commit, tag: run.request.tag, buildKey: key, images: ids });
+  // Another environment may have built the same key meanwhile: then this build's images are
+  // the ones its tags name now, and the record says so.
+  const row = await store.saveBuild({ projectId: run.projectId, commit: run.request.commit, tag: run.request.tag, buildKey: key, images: ids });
   run.buildId = row.id;
   return "built";
 }

@@ -7,6 +7,7 @@ import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
 import { backendName, updateRegistry, type RegistryServer } from "../route-registry.js";
+import { withRouterLock } from "../router-lock.js";
 import { routerError } from "../router-sync.js";
 
 /** Servers that were serving before the switch, per backend: the retire step removes them. */
@@ -41,10 +42,14 @@ export async function switchTraffic(run: DeployRun): Promise<Retiring> {
     for (const route of run.plan.routes) {
       const backend = backendName(run.plan.project, run.plan.environment, route);
       const fresh = serversOf(run, route.service, route.port);
-      for (const server of fresh) await router.addServer(backend, server.name, server.address);
-      updateRegistry(run.deps.paths.router, (registry) => {
-        const entry = registry[backend];
-        return entry ? { ...registry, [backend]: { ...entry, servers: fresh } } : registry;
+      // Added and recorded under the host's router lock: a reload by another environment's
+      // deployment in between would put back the servers recorded before, not these.
+      await withRouterLock(run.deps.paths.router, async () => {
+        for (const server of fresh) await router.addServer(backend, server.name, server.address);
+        updateRegistry(run.deps.paths.router, (registry) => {
+          const entry = registry[backend];
+          return entry ? { ...registry, [backend]: { ...entry, servers: fresh } } : registry;
+        });
       });
       const names = new Set(fresh.map((s) => s.name));
       for (const old of (await router.servers(backend)).filter((s) => !names.has(s.name))) {
