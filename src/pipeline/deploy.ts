@@ -129,6 +129,8 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
 
   let releaseId: number | undefined;
   let started = false;
+  /** After the switch the new release serves: a later failure must not take it down. */
+  let switched = false;
   try {
     await step(run, logs, "preflight", () => preflight(run));
     let built: "built" | "reused" = "reused";
@@ -159,6 +161,7 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     removeEnvFiles(run);
     await step(run, logs, "verify", () => verify(run));
     const retiring = await step(run, logs, "switch", () => switchTraffic(run));
+    switched = true;
     await store.setReleaseStatus(release.id, "live");
     if (run.previous) await store.setReleaseStatus(run.previous.id, "superseded");
     await step(run, logs, "retire", async () => {
@@ -174,8 +177,9 @@ export async function deploy(deps: DeployDeps, request: DeployRequest, lock: Loc
     const urls = plan.routes.map((r) => (r.hosts[0] ? `http://${r.hosts[0]}${r.listen === 80 ? "" : `:${r.listen}`}/` : `http://127.0.0.1:${r.listen}/`));
     return { deploymentId, release: name, built: built === "built", urls };
   } catch (error) {
-    if (started) await takeDown(run);
-    if (releaseId !== undefined) await store.setReleaseStatus(releaseId, "failed");
+    if (switched) run.log("retire", "info", `${name} is live and stays so: only the clean-up after the switch failed`);
+    if (started && !switched) await takeDown(run);
+    if (releaseId !== undefined && !switched) await store.setReleaseStatus(releaseId, "failed");
     await logs.flush();
     await store.updateDeployment(deploymentId, { status: "failed", error: deps.redact((error as Error).message), finishedAt: new Date() });
     throw error;

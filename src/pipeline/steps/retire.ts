@@ -35,16 +35,41 @@ export async function drainUntilIdle(run: DeployRun, retiring: Retiring, drainMs
   }
 }
 
+/**
+ * Kept for a rollback: stopped (or frozen) all at once, as compose would go one after another.
+ * The freezer can fail on a busy container (runc: "unable to freeze"): then it is stopped,
+ * kept all the same.
+ */
+async function keepForRollback(run: DeployRun, name: string, ids: readonly string[], keep: "stopped" | "paused"): Promise<void> {
+  const { engine, clock } = run.deps;
+  const began = clock.now();
+  if (keep === "paused") {
+    try {
+      await engine.pauseContainers(ids);
+      run.log("retire", "info", `paused ${name} (kept for rollback) in ${clock.now() - began} ms`);
+      return;
+    } catch (error) {
+      run.log("retire", "info", `could not pause ${name} (${(error as Error).message.trim()}): stopping it instead`);
+    }
+  }
+  await engine.stopContainers(ids, STOP_TIMEOUT_S);
+  run.log("retire", "info", `stopped ${name} (kept for rollback) in ${clock.now() - began} ms`);
+}
+
 export async function retire(run: DeployRun, retiring: Retiring): Promise<void> {
-  const { router, clock, compose, engine } = run.deps;
+  const { router, compose, engine } = run.deps;
   const drainMs = run.request.resolved.project.config.drain ?? DEFAULT_DRAIN_MS;
   if (retiring.length > 0) {
     const { waitedMs, busy } = await drainUntilIdle(run, retiring, drainMs);
     run.log("retire", "info", busy === 0 ? `drained in ${waitedMs} ms` : `${busy} old server(s) still busy after the drain period (${drainMs / 1000} s): waiting for their last requests`);
   }
   for (const { backend, server } of retiring) {
-    await router.removeServer(backend, server, { timeoutMs: REMOVE_TIMEOUT_MS });
-    run.log("retire", "info", `${backend}: removed ${server}`);
+    try {
+      await router.removeServer(backend, server, { timeoutMs: REMOVE_TIMEOUT_MS });
+      run.log("retire", "info", `${backend}: removed ${server}`);
+    } catch (error) {
+      run.log("retire", "info", `warning: could not remove ${server} from ${backend} (${(error as Error).message}); it stays drained: no new request reaches it`);
+    }
   }
   const onLine = (line: string, stream: "stdout" | "stderr"): void => run.log("retire", stream, line);
   const labels = { [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
@@ -59,11 +84,8 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
         run.log("retire", "info", `${name} kept running for a rollback (keep_previous: running)`);
         continue;
       }
-      // Kept for a rollback: stopped (or frozen) all at once (compose would go one after another).
       const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running").map((c) => c.id);
-      const began = clock.now();
-      const keeping = keep === "paused" ? engine.pauseContainers(ids) : engine.stopContainers(ids, STOP_TIMEOUT_S);
-      work.push(keeping.then(() => run.log("retire", "info", `${keep} ${name} (kept for rollback) in ${clock.now() - began} ms`)));
+      work.push(keepForRollback(run, name, ids, keep).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
       continue;
     }
     const project = releaseProject(run, name);
@@ -74,8 +96,9 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
         await compose.exec(target, ["down", "--remove-orphans"], { onLine });
         await engine.removeNetworks({ "com.docker.compose.project": project.projectName });
         run.log("retire", "info", `removed ${name}`);
-      })(),
+      })().catch((error: unknown) => run.log("retire", "info", `warning: could not remove ${name} (${(error as Error).message}); slipway prune removes it later`)),
     );
   }
+  // The new release is live by now: what fails here is reported, never undone.
   await Promise.all(work);
 }
