@@ -54,3 +54,23 @@ export function publishedPort(port: ComposePort): number | undefined {
   const value = typeof port.published === "number" ? port.published : Number.parseInt(port.published ?? "", 10);
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
+
+/**
+ * The model with every bind mount under `from` moved to the same place under `to`: a model
+ * read from a commit's exported tree mounts the project's own files, as a deploy would.
+ */
+export function rebaseBindMounts(model: ComposeModel, from: string, to: string): ComposeModel {
+  const base = from.replace(/\/+$/, "");
+  const moved = (source: string | undefined): string | undefined => {
+    if (source === undefined || (source !== base && !source.startsWith(`${base}/`))) return source;
+    return `${to.replace(/\/+$/, "")}${source.slice(base.length)}`;
+  };
+  const services = Object.fromEntries(
+    Object.entries(model.services).map(([name, service]) => {
+      if (!service.volumes) return [name, service];
+      const volumes = service.volumes.map((mount) => (mount.type === "bind" ? { ...mount, source: moved(mount.source) } : mount));
+      return [name, { ...service, volumes }];
+    }),
+  );
+  return { ...model, services };
+}

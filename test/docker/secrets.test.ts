@@ -49,7 +49,10 @@ beforeAll(async () => {
   // The release task and the backend print the secret: what they print must reach no log in clear.
   const release = readFileSync(join(repo.dir, "backend/release.sh"), "utf8").replace('echo "release: migrated ($version)"', 'echo "release: migrated ($version) with key $SECRET_KEY"');
   const start = readFileSync(join(repo.dir, "backend/start.sh"), "utf8").replace("nc=$!", 'nc=$!\necho "start.sh: serving with key $SECRET_KEY"');
-  await repo.commit({ "backend/release.sh": release, "backend/start.sh": start }, "print the key");
+  // A bind mount of the project's own files: a rollback with --current-vars must mount the same.
+  const compose = readFileSync(join(repo.dir, "docker-compose.yml"), "utf8").replace("      - static:/static\n", "      - static:/static\n      - ./backend/www:/srv/bind-check:ro\n");
+  expect(compose).toContain("/srv/bind-check");
+  await repo.commit({ "backend/release.sh": release, "backend/start.sh": start, "docker-compose.yml": compose }, "print the key");
 });
 
 afterAll(async () => {
@@ -115,6 +118,10 @@ describe("a secret set with slipway env set", () => {
     const current = await repo.slipway(["rollback", "v1", "--current-vars"]);
     expect(current.exitCode, current.stderr).toBe(0);
     expect(await backendSecret()).toBe(NEWER);
+    // Read from the release's commit, it still mounts the project's files, not the build tree's.
+    const ps = await docker(["ps", "-q", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.service=backend"]);
+    const mounts = JSON.parse(await docker(["inspect", "--format", "{{json .Mounts}}", ps.trim()])) as Array<{ Source: string; Destination: string }>;
+    expect(mounts.find((m) => m.Destination === "/srv/bind-check")?.Source).toBe(join(repo.dir, "backend/www"));
 
     const releases = (await repo.slipway(["releases"])).stdout;
     expect(releases).toMatch(/^v4\s.*rollback to v1\s+v2 \(changed\)/m);

@@ -11,9 +11,10 @@ import { openSnapshot, plainSnapshotOf, type PlainSnapshot } from "../../pipelin
 import { exportBuildTree } from "../../pipeline/steps/source.js";
 import { problemsError } from "../../project/problem.js";
 import type { Classification } from "../../plan/classify.js";
+import { rebaseBindMounts } from "../../plan/compose-model.js";
 import { releaseImages } from "../../plan/plan-release.js";
 import { loadAndResolve, secretValues, type ResolvedProject } from "../../project/resolve-project.js";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { masterSealer } from "../../secrets/master-key.js";
 import type { ReleaseWithDeployment } from "../../store/store.js";
 import type { CommandContext } from "../context.js";
@@ -67,8 +68,10 @@ async function withCurrentVariables(ctx: CommandContext, env: OpenEnvironment, p
     );
   if (!resolved) throw problemsError(loaded.problems);
   ctx.redactor.add(secretValues(resolved));
-  // The project stays where it is; only its model comes from the release's commit.
-  return { ...resolved, project: { ...resolved.project, dir: env.project.dir } };
+  // The project stays where it is, and mounts its own files; only its model comes from the
+  // release's commit.
+  const model = rebaseBindMounts(resolved.model, tree, resolve(env.project.dir, relative(join(tree, prefix), tree)));
+  return { ...resolved, model, project: { ...resolved.project, dir: env.project.dir } };
 }
 
 export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Promise<number> {
