@@ -3,7 +3,10 @@
  * value, sealed under the master key; a release records the version it ran with.
  */
 import { SlipwayError } from "../core/errors.js";
-import { VariableVersionConflict, type Store, type VariableChanges } from "../store/store.js";
+import type { Store, VariableChanges } from "../store/store.js";
+// Not through store.js, whose openStore would load the SQLite driver and Kysely for every
+// command that only reads variables (check, config, plan).
+import { VariableVersionConflict } from "../store/variable-repository.js";
 import type { Sealer } from "./cipher.js";
 
 export interface StoredVariables {
