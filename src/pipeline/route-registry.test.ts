@@ -30,6 +30,15 @@ describe("route registry", () => {
     expect(same.shop_live_web_80?.listen).toBe(81);
   });
 
+  it("keepServing: a backend with servers keeps its port and hosts, and stays even if its route went", () => {
+    const moved = withEnvironmentRoutes(other, "shop", "live", [route("web", 80, 81), route("api", 8000, 8081)], { keepServing: true });
+    expect(moved.shop_live_web_80).toEqual(other.shop_live_web_80);
+    expect(moved.shop_live_api_8000).toEqual({ project: "shop", environment: "live", listen: 8081, hosts: [], servers: [] });
+    expect(withEnvironmentRoutes(other, "shop", "live", [], { keepServing: true })).toEqual(other);
+    const empty: Registry = { shop_live_web_80: { ...other.shop_live_web_80!, servers: [] } };
+    expect(withEnvironmentRoutes(empty, "shop", "live", [route("web", 80, 81)], { keepServing: true }).shop_live_web_80?.listen).toBe(81);
+  });
+
   it("names backends after project, environment, service and port", () => {
     expect(backendName("shop", "live", { service: "web", port: 80 })).toBe("shop_live_web_80");
   });

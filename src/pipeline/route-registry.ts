@@ -45,14 +45,20 @@ export function updateRegistry(dir: string, change: (registry: Registry) => Regi
   return next;
 }
 
-/** The environment's routes as backends (servers kept from the registry when already there). */
-export function withEnvironmentRoutes(registry: Registry, project: string, environment: string, routes: readonly Route[]): Registry {
+/**
+ * The environment's routes as backends (servers kept from the registry when already there).
+ * With `keepServing`, a backend that has servers stays exactly as it is, and is not dropped:
+ * a new release changes what serves traffic at its switch, not before it has been verified.
+ */
+export function withEnvironmentRoutes(registry: Registry, project: string, environment: string, routes: readonly Route[], options: { keepServing?: boolean } = {}): Registry {
   const next: Record<string, RegistryBackend> = {};
   for (const [name, backend] of Object.entries(registry)) {
-    if (backend.project !== project || backend.environment !== environment) next[name] = backend;
+    const mine = backend.project === project && backend.environment === environment;
+    if (!mine || (options.keepServing && backend.servers.length > 0)) next[name] = backend;
   }
   for (const route of routes) {
     const name = backendName(project, environment, route);
+    if (next[name]) continue;
     next[name] = { project, environment, listen: route.listen ?? 0, hosts: route.hosts, servers: registry[name]?.servers ?? [] };
   }
   return next;

@@ -3,7 +3,7 @@ import { SlipwayError } from "../core/errors.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
 import type { Router, RouterRoute } from "../router/router.js";
 import type { DeployDeps } from "./deploy-run.js";
-import { updateRegistry, withEnvironmentRoutes, type Registry } from "./route-registry.js";
+import { readRegistry, updateRegistry, withEnvironmentRoutes, type Registry } from "./route-registry.js";
 import { withRouterLock } from "./router-lock.js";
 
 export function routerRoutes(registry: Registry): RouterRoute[] {
@@ -33,11 +33,12 @@ export async function restoreServers(router: Router, registry: Registry): Promis
 
 /**
  * Router running with this environment's routes and every other's; returns what it did. Under
- * the host's router lock: another environment's deployment may be changing routes too.
+ * the host's router lock: another environment's deployment may be changing routes too. With
+ * `keepServing` (preflight), routes that serve keep their port and hosts until the switch.
  */
-export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">): Promise<string[]> {
+export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">, options: { keepServing?: boolean } = {}): Promise<string[]> {
   return await withRouterLock(deps.paths.router, async () => {
-    const registry = updateRegistry(deps.paths.router, (r) => withEnvironmentRoutes(r, plan.project, plan.environment, plan.routes));
+    const registry = updateRegistry(deps.paths.router, (r) => withEnvironmentRoutes(r, plan.project, plan.environment, plan.routes, options));
     try {
       const outcome = await deps.router.ensure(routerRoutes(registry));
       const notes = [...(outcome.created ? ["created the router"] : []), ...(outcome.reloaded ? ["reloaded its config for new routes"] : [])];
@@ -47,4 +48,15 @@ export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, 
       throw routerError(error);
     }
   });
+}
+
+/**
+ * Whether the environment's routes in the registry differ from the plan's (preflight kept the
+ * serving ones as they were). Only the environment's own deployments, which hold its lock,
+ * change them: no router lock needed to ask.
+ */
+export function routesPending(deps: Pick<DeployDeps, "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">): boolean {
+  const registry = readRegistry(deps.paths.router);
+  const mine = (r: Registry): string => JSON.stringify(Object.entries(r).filter(([, b]) => b.project === plan.project && b.environment === plan.environment).sort(([a], [b]) => a.localeCompare(b)));
+  return mine(registry) !== mine(withEnvironmentRoutes(registry, plan.project, plan.environment, plan.routes));
 }

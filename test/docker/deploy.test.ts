@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { connectDocker } from "../../src/adapters/docker-engine.js";
 import { createRouter } from "../../src/router/router.js";
-import { helloRepo, type HelloRepo } from "../support/hello-repo.js";
+import { freePort, helloRepo, type HelloRepo } from "../support/hello-repo.js";
 import { startLoad } from "../support/load.js";
 
 let repo: HelloRepo;
@@ -118,16 +118,26 @@ describe("slipway rollback", () => {
 describe("a failed deployment leaves the live release serving", () => {
   let live: string;
   let base: string;
+  let newPort: number;
 
   beforeAll(async () => {
     base = (await runCommand("git", ["-C", repo.dir, "rev-parse", "HEAD"])).stdout.trim();
     live = (await firstLine()).replace("hello from ", "");
+    newPort = await freePort();
   });
 
   const cases: Array<{ name: string; files: () => Record<string, string>; env?: Record<string, string>; error: RegExp; step: string; log?: RegExp }> = [
     {
       name: "a release task that exits 1",
       files: () => ({ "backend/static/app.css": `${read("backend/static/app.css")}\n/* release fails */\n` }),
+      env: { RELEASE_EXIT_CODE: "1" },
+      error: /the release task release exited with 1/,
+      step: "release",
+    },
+    {
+      // The live route keeps its port until a switch: the load on the old one sees no failure.
+      name: "a new port for the route, and a release task that exits 1",
+      files: () => ({ "backend/static/app.css": `${read("backend/static/app.css")}\n/* new port */\n`, "slipway.yml": read("slipway.yml").replace(`listen: ${repo.port}`, `listen: ${newPort}`) }),
       env: { RELEASE_EXIT_CODE: "1" },
       error: /the release task release exited with 1/,
       step: "release",

@@ -86,7 +86,9 @@ export async function preflight(run: DeployRun): Promise<void> {
     await ensureAccessories(run);
   };
   // The router and the environment's own objects do not depend on each other.
-  const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan)]);
+  // A route that serves keeps its port and hosts until the switch: a release that fails
+  // before it leaves the live one where its users reach it.
+  const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan, { keepServing: true })]);
   run.log("preflight", "info", `compose ${await composeVersion}, engine ${engineVersion}`);
   if (restored.length > 0) run.log("preflight", "info", `router: ${restored.join("; ")}`);
 }

@@ -8,7 +8,7 @@ import { LABEL } from "../../plan/naming.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
 import { backendName, updateRegistry, type RegistryServer } from "../route-registry.js";
 import { withRouterLock } from "../router-lock.js";
-import { routerError } from "../router-sync.js";
+import { restoreRouter, routerError, routesPending } from "../router-sync.js";
 
 /** Servers that were serving before the switch, per backend: the retire step removes them. */
 export type Retiring = ReadonlyArray<{ readonly backend: string; readonly server: string }>;
@@ -39,6 +39,12 @@ export async function switchTraffic(run: DeployRun): Promise<Retiring> {
   const { router } = run.deps;
   const retiring: Array<{ backend: string; server: string }> = [];
   try {
+    // Route changes preflight left for now (a new port or hosts, a route gone): a reload, which
+    // carries the serving servers over.
+    if (routesPending(run.deps, run.plan)) {
+      const changes = await restoreRouter(run.deps, run.plan);
+      run.log("switch", "info", `router: routes changed${changes.length > 0 ? `: ${changes.join("; ")}` : ""}`);
+    }
     for (const route of run.plan.routes) {
       const backend = backendName(run.plan.project, run.plan.environment, route);
       const fresh = serversOf(run, route.service, route.port);
