@@ -57,6 +57,7 @@ export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, 
  */
 export function routesPending(deps: Pick<DeployDeps, "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">): boolean {
   const registry = readRegistry(deps.paths.router);
-  const mine = (r: Registry): string => JSON.stringify(Object.entries(r).filter(([, b]) => b.project === plan.project && b.environment === plan.environment).sort(([a], [b]) => a.localeCompare(b)));
-  return mine(registry) !== mine(withEnvironmentRoutes(registry, plan.project, plan.environment, plan.routes));
+  // Other environments' backends come back unchanged; only the order of the keys may differ.
+  const sorted = (r: Registry): string => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+  return sorted(registry) !== sorted(withEnvironmentRoutes(registry, plan.project, plan.environment, plan.routes));
 }

@@ -1,6 +1,6 @@
 /** `slipway down`: the environment's releases, accessories and route go; named volumes only with --volumes. */
 import { LABEL, accessoriesProjectName, environmentNetworkName } from "../../plan/naming.js";
-import { updateRegistry } from "../../pipeline/route-registry.js";
+import { updateRegistry, withEnvironmentRoutes } from "../../pipeline/route-registry.js";
 import { withRouterLock } from "../../pipeline/router-lock.js";
 import { routerRoutes } from "../../pipeline/router-sync.js";
 import type { CommandContext } from "../context.js";
@@ -16,7 +16,7 @@ export async function runDown(ctx: CommandContext, flags: ProjectFlags & { volum
 
   // The route first, so that no request reaches a container about to go.
   const remaining = await withRouterLock(paths.router, async () => {
-    const registry = updateRegistry(paths.router, (r) => Object.fromEntries(Object.entries(r).filter(([, b]) => b.project !== name || b.environment !== environment.name)));
+    const registry = updateRegistry(paths.router, (r) => withEnvironmentRoutes(r, name, environment.name, []));
     const routes = routerRoutes(registry);
     if (routes.length > 0) await router.ensure(routes);
     else await router.remove();

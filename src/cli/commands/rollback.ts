@@ -86,7 +86,8 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   // Fast path: the kept previous release starts again (or thaws, or, kept running, is switched
   // to) rather than being created anew; not with today's variables, which its containers do not
   // have. The target may be the kept release or the one it runs as (v5 ran as v1: "rollback v1").
-  const kept = flags.currentVars ? undefined : releases.filter((r) => r.status === "superseded").map(runsAsOf).find((name) => name === runsAsOf(target));
+  const keptAs = releases.some((r) => r.status === "superseded" && runsAsOf(r) === runsAsOf(target));
+  const kept = keptAs && !flags.currentVars ? runsAsOf(target) : undefined;
   const keptContainers = kept
     ? deps.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" })
     : Promise.resolve([]);
