@@ -31,6 +31,8 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Extra environment for compose (variables the containers receive at run time). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Aborting stops compose (SIGTERM): a cancelled deployment's build or start goes no further. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ComposeCli {
@@ -117,6 +119,7 @@ export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } =
           env: { ...baseEnv, ...options.env },
           ...(options.onLine ? { onLine: options.onLine } : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
         if (error instanceof CommandNotFoundError) {

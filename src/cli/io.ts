@@ -10,4 +10,8 @@ export interface Io {
   readonly stdinIsTTY: boolean;
   /** All of standard input (for `slipway env set KEY=-`). */
   readonly readStdin?: () => Promise<string>;
+  /** This process, as the holder of the locks it takes. */
+  readonly identity: { readonly pid: number; readonly hostname: string };
+  /** Aborted by SIGINT or SIGTERM: a deployment then stops cleanly (before its switch) or finishes (after). */
+  readonly signal?: AbortSignal;
 }

@@ -4,10 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command as CommanderCommand } from "commander";
-import { ExitCodes, SlipwayError, exitCodeFor } from "../core/errors.js";
+import { ExitCodes, Redactor, SlipwayError, exitCodeFor } from "../app/errors.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
-import { Redactor } from "../secrets/redact.js";
+import { hostname } from "node:os";
+import { withHint } from "./hints.js";
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -21,7 +22,7 @@ Exit codes: 0 ok, 1 deployment failed (the previous release still serves), 2 bad
 export function renderError(error: unknown): string {
   if (error instanceof SlipwayError) {
     const details = error.details.map((line) => `  ${line}\n`).join("");
-    return `slipway: ${error.message}\n${details}`;
+    return `slipway: ${withHint(error.message, error.hint)}\n${details}`;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `slipway: unexpected error, please report it with the command you ran:\n${message}\n`;
@@ -32,14 +33,8 @@ function redacting(io: Io, redactor: Redactor): Io {
   return { ...io, stdout: (text) => io.stdout(redactor.apply(text)), stdoutRaw: io.stdout, stderr: (text) => io.stderr(redactor.apply(text)) };
 }
 
-async function buildProgram(io: Io, redactor: Redactor, setExit: (code: number) => void): Promise<CommanderCommand> {
+async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit: (code: number) => void): Promise<CommanderCommand> {
   const { Command, Option } = await import("commander");
-  let context: CommandContext | undefined;
-  const ctx = async (): Promise<CommandContext> => {
-    const { createContext } = await import("./context.js");
-    context ??= createContext(io, redactor);
-    return context;
-  };
   const program = new Command("slipway")
     .description("Deploy Docker Compose projects to your own servers: Build, Release, Switch, with zero downtime.")
     .version(version(), "-v, --version")
@@ -124,7 +119,7 @@ async function buildProgram(io: Io, redactor: Redactor, setExit: (code: number) 
     .option("--no-wait", "exit 3 at once when another deployment holds the environment")
     .option("--json", "print one JSON event per line")
     .action(async (from: string, to: string, flags: { dir?: string; wait?: boolean; json?: boolean }) => {
-      const { runPromote } = await import("./commands/promote.js");
+      const { runPromote } = await import("./commands/deploy.js");
       setExit(await runPromote(await ctx(), { ...flags, from, to }));
     });
 
@@ -139,7 +134,7 @@ async function buildProgram(io: Io, redactor: Redactor, setExit: (code: number) 
     .option("--no-wait", "exit 3 at once when another deployment holds the environment")
     .option("--json", "print one JSON event per line")
     .action(async (target: string | undefined, flags: { env?: string; dir?: string; withRelease?: boolean; currentVars?: boolean; wait?: boolean; json?: boolean }) => {
-      const { runRollback } = await import("./commands/rollback.js");
+      const { runRollback } = await import("./commands/deploy.js");
       setExit(await runRollback(await ctx(), { ...flags, ...(target ? { target } : {}) }));
     });
 
@@ -246,7 +241,7 @@ async function buildProgram(io: Io, redactor: Redactor, setExit: (code: number) 
     .description("re-encrypt every stored value under a new master key")
     .action(async () => {
       const { runEnvRotateKey } = await import("./commands/env.js");
-      setExit(await runEnvRotateKey(await ctx(), {}));
+      setExit(await runEnvRotateKey(await ctx()));
     });
   env
     .command("generate-key")
@@ -280,8 +275,14 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   const redactor = new Redactor();
   const io = redacting(rawIo, redactor);
   let exitCode: number = ExitCodes.ok;
+  let context: CommandContext | undefined;
+  const ctx = async (): Promise<CommandContext> => {
+    const { createContext } = await import("./context.js");
+    context ??= createContext(io, redactor);
+    return context;
+  };
   try {
-    const program = await buildProgram(io, redactor, (code) => (exitCode = code));
+    const program = await buildProgram(io, ctx, (code) => (exitCode = code));
     if (argv.length === 0) {
       io.stdout(program.helpInformation());
       return ExitCodes.ok;
@@ -296,10 +297,36 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     }
     io.stderr(renderError(error));
     return exitCodeFor(error);
+  } finally {
+    await context?.app[Symbol.asyncDispose]();
   }
 }
 
+/**
+ * SIGINT and SIGTERM abort the running operation: a deployment before its switch takes its new
+ * release down and is recorded cancelled; after the switch it finishes. A second signal ends the
+ * process at once.
+ */
+function abortOnSignals(): { signal: AbortSignal; remove(): void } {
+  const controller = new AbortController();
+  const handler = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(128 + (name === "SIGINT" ? 2 : 15));
+    process.stderr.write(`\nslipway: ${name} received: stopping cleanly (send it again to exit at once)\n`);
+    controller.abort(new SlipwayError("E_CANCELLED", `the deployment was cancelled (${name})`));
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    signal: controller.signal,
+    remove: () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    },
+  };
+}
+
 export async function runFromProcess(): Promise<void> {
+  const signals = abortOnSignals();
   const io: Io = {
     cwd: process.cwd(),
     env: process.env,
@@ -312,6 +339,12 @@ export async function runFromProcess(): Promise<void> {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
+    identity: { pid: process.pid, hostname: hostname() },
+    signal: signals.signal,
   };
-  process.exitCode = await run(process.argv.slice(2), io);
+  try {
+    process.exitCode = await run(process.argv.slice(2), io);
+  } finally {
+    signals.remove();
+  }
 }

@@ -1,5 +1,5 @@
 /** One line per service, shared by `check` and `init`. */
-import type { Classification, Readiness, ServiceClass } from "../../plan/classify.js";
+import type { Classification, Readiness, ServiceClass } from "../../app/inspect.js";
 
 export function describeReadiness(probe: Readiness): string {
   if (probe.type === "http") return `HTTP GET ${probe.path}`;

@@ -2,15 +2,14 @@
 import { stringify } from "yaml";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { SlipwayError } from "../../core/errors.js";
-import type { ReleasePlan } from "../../plan/plan-release.js";
-import { problemsError } from "../../project/problem.js";
-import type { CommandContext } from "../context.js";
+import { SlipwayError } from "../../app/errors.js";
+import { plan, type ReleasePlan } from "../../app/inspect.js";
+import { projectOf, type CommandContext } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
-import { planProject } from "../../project/resolve-project.js";
-import { resolveOrThrow, type ProjectFlags } from "./load.js";
 
-export interface PlanFlags extends ProjectFlags {
+export interface PlanFlags {
+  readonly env?: string;
+  readonly dir?: string;
   readonly release?: string;
   readonly format?: string;
   readonly out?: string;
@@ -33,21 +32,16 @@ function renderPlanYaml(plan: ReleasePlan): string {
 
 export async function runPlan(ctx: CommandContext, flags: PlanFlags): Promise<number> {
   const format = parseFormat(flags.format);
-  const release = releaseId(flags.release);
-  const resolved = await resolveOrThrow(ctx, flags);
-  if (resolved.lint.errors.length > 0) {
-    throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
-  }
-  const plan = planProject(resolved, release);
+  const planned = await plan(ctx.app, { ...projectOf(ctx, flags), release: releaseId(flags.release) });
   if (flags.out) {
     const dir = resolve(ctx.io.cwd, flags.out);
     mkdirSync(dir, { recursive: true });
     for (const kind of ["release", "accessories", "build"] as const) {
-      writeFileSync(join(dir, `${kind}.yml`), renderData(plan.files[kind].content, "yaml"));
+      writeFileSync(join(dir, `${kind}.yml`), renderData(planned.plan.files[kind].content, "yaml"));
     }
     ctx.io.stderr(`wrote ${dir}/{release,accessories,build}.yml\n`);
   }
-  ctx.io.stdout(format === "json" ? renderData(plan, "json") : renderPlanYaml(plan));
-  for (const warning of resolved.lint.warnings) ctx.io.stderr(`warning: ${warning}\n`);
+  ctx.io.stdout(format === "json" ? renderData(planned.plan, "json") : renderPlanYaml(planned.plan));
+  for (const warning of planned.warnings) ctx.io.stderr(`warning: ${warning}\n`);
   return 0;
 }

@@ -8,7 +8,7 @@ import { composeEnvFile } from "../../secrets/env-file.js";
 import { stringify } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
-import { accessoriesProject, type DeployRun } from "../deploy-run.js";
+import { abortable, accessoriesProject, type DeployRun } from "../deploy-run.js";
 import { restoreRouter } from "../router-sync.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
@@ -50,7 +50,7 @@ async function ensureAccessories(run: DeployRun): Promise<void> {
   const running = (await engine.containers(labels)).filter((c) => c.status === "running").map((c) => c.labels[LABEL.service]);
   if (services.some((s) => !running.includes(s))) {
     run.log("preflight", "info", `starting accessories: ${services.join(", ")}`);
-    const result = await compose.exec(project, ["up", "-d", "--no-recreate", "--no-build"], { onLine: (line, stream) => run.log("preflight", stream, line) });
+    const result = await compose.exec(project, ["up", "-d", "--no-recreate", "--no-build"], { onLine: (line, stream) => run.log("preflight", stream, line), ...abortable(run) });
     if (result.exitCode !== 0) throw new SlipwayError("E_START_FAILED", `the accessories did not start: ${result.stderr.trim().split("\n").pop() ?? ""}`);
   }
   // Answering: the accessory's own healthcheck when it has one, else running.
