@@ -1,6 +1,7 @@
 /** Down: the environment's releases, accessories and route go; named volumes only when asked. */
 import { LABEL, accessoriesProjectName, environmentNetworkName } from "../plan/naming.js";
 import { composeDown } from "../pipeline/compose-down.js";
+import { removeEnvFiles } from "../pipeline/reconcile.js";
 import { updateRegistry, withEnvironmentRoutes } from "../pipeline/route-registry.js";
 import { withRouterLock } from "../pipeline/router-lock.js";
 import { routerRoutes } from "../pipeline/router-sync.js";
@@ -52,6 +53,8 @@ export async function down(app: App, request: DownRequest): Promise<void> {
   } else {
     say("named volumes kept");
   }
+  // Under the lock no deployment runs: an env file still on disk holds values for no one.
+  removeEnvFiles(paths, { project: name, environment: environment.name });
   for (const release of await store.releases(env.environmentId)) {
     if (release.status === "live" || release.status === "superseded") await store.setReleaseStatus(release.id, "retired");
   }

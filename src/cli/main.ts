@@ -140,7 +140,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
 
   program
     .command("status")
-    .description("the live release, its containers and health, the router's route, and any drift")
+    .description("the live release, its containers and health, the router's route, any drift or interrupted deployment (exit 1 when it reports a problem)")
     .addOption(envOption())
     .addOption(dirOption())
     .option("--json", "print JSON")
@@ -252,6 +252,17 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     });
 
   program
+    .command("unlock")
+    .description("break the environment's deploy lock, after saying who holds it (a lock whose holder died is taken over on its own)")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option("-y, --yes", "break it without asking")
+    .action(async (flags: { env?: string; dir?: string; yes?: boolean }) => {
+      const { runUnlock } = await import("./commands/unlock.js");
+      setExit(await runUnlock(await ctx(), flags));
+    });
+
+  program
     .command("down")
     .description("remove the environment's releases, accessories and route (named volumes only with --volumes)")
     .addOption(envOption())
@@ -325,6 +336,16 @@ function abortOnSignals(): { signal: AbortSignal; remove(): void } {
   };
 }
 
+async function askOnTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 export async function runFromProcess(): Promise<void> {
   const signals = abortOnSignals();
   const io: Io = {
@@ -339,6 +360,7 @@ export async function runFromProcess(): Promise<void> {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
+    ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
     identity: { pid: process.pid, hostname: hostname() },
     signal: signals.signal,
   };

@@ -47,7 +47,7 @@ export async function reconcile(deps: ReconcileDeps, target: ReconcileTarget): P
     const step = await store.markInterrupted(d.id, "its process stopped");
     interrupted.push(`deployment ${d.id} (${d.kind} of ${d.ref}) was interrupted${step ? ` during ${step}` : " before it started"}`);
   }
-  const removed = [...(await removeStrayReleases(deps, target)), ...removeEnvFiles(deps, target)];
+  const removed = [...(await removeStrayReleases(deps, target)), ...removeEnvFiles(deps.paths, target)];
   return { interrupted, removed };
 }
 
@@ -66,9 +66,9 @@ async function removeStrayReleases(deps: ReconcileDeps, target: ReconcileTarget)
   return removed;
 }
 
-/** Env files exist only while compose starts a release; any left now is a dead deployment's. */
-function removeEnvFiles(deps: ReconcileDeps, target: ReconcileTarget): string[] {
-  const root = dirname(deps.paths.release(target.project, target.environment, "v1"));
+/** Env files exist only while compose starts a release; any left when no deployment runs is a dead one's. */
+export function removeEnvFiles(paths: DeployDeps["paths"], target: Pick<ReconcileTarget, "project" | "environment">): string[] {
+  const root = dirname(paths.release(target.project, target.environment, "v1"));
   if (!existsSync(root)) return [];
   const removed: string[] = [];
   for (const release of readdirSync(root)) {

@@ -5,7 +5,7 @@ import { holderIsDead } from "./liveness.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
 import type { DeploymentRow, DeploymentStatus, StepRow, StepStatus, Store, StoreIdentity } from "./types.js";
 
-type DeploymentMethods = "createDeployment" | "updateDeployment" | "deployment" | "latestDeployment" | "startStep" | "finishStep" | "steps" | "orphanedDeployments" | "markInterrupted";
+type DeploymentMethods = "createDeployment" | "updateDeployment" | "deployment" | "latestDeployment" | "startStep" | "finishStep" | "steps" | "orphanedDeployments" | "markInterrupted" | "recentDeployments";
 
 function toDeployment(row: Selectable<DeploymentsTable>): DeploymentRow {
   return {
@@ -86,6 +86,11 @@ export function deploymentRepository(db: Kysely<Database>, identity: StoreIdenti
         .set({ status, finished_at: toTimestamp(now()), ...(error !== undefined ? { error } : {}) })
         .where("id", "=", stepId)
         .execute();
+    },
+
+    async recentDeployments(environmentId, limit) {
+      const rows = await db.selectFrom("deployments").selectAll().where("environment_id", "=", environmentId).orderBy("id", "desc").limit(limit).execute();
+      return rows.map(toDeployment);
     },
 
     async orphanedDeployments(environmentId) {

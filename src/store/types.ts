@@ -177,6 +177,8 @@ export interface Store extends AsyncDisposable {
   updateDeployment(id: number, patch: { releaseId?: number; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;
   deployment(id: number): Promise<DeploymentRow | undefined>;
   latestDeployment(environmentId: number): Promise<DeploymentRow | undefined>;
+  /** Newest first, at most `limit`. */
+  recentDeployments(environmentId: number, limit: number): Promise<DeploymentRow[]>;
   startStep(deploymentId: number, name: string): Promise<number>;
   finishStep(stepId: number, status: "succeeded" | "failed" | "skipped", error?: string): Promise<void>;
   steps(deploymentId: number): Promise<StepRow[]>;

@@ -290,11 +290,14 @@ describe("deploying again", () => {
     await expect(repo.get("/")).rejects.toThrow();
     const status = await repo.slipway(["status"]);
     expect(status.stdout).toMatch(/drift:\n\s+the router does not answer/);
+    expect(status.exitCode).toBe(1);
     const result = await repo.slipway(["deploy"]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/router: created the router/);
     expect((await repo.get("/")).status).toBe(200);
-    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+    const healthy = await repo.slipway(["status"]);
+    expect(healthy.stdout).toMatch(/drift: none/);
+    expect(healthy.exitCode).toBe(0);
   });
 });
 
@@ -311,7 +314,9 @@ describe("keep_previous: running", () => {
     const live = await liveRelease();
     expect(await runningReleases()).toEqual([live, previous].sort());
     expect(await firstLine()).toBe(`hello from ${newer}`);
-    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+    const healthy = await repo.slipway(["status"]);
+    expect(healthy.stdout).toMatch(/drift: none/);
+    expect(healthy.exitCode).toBe(0);
 
     const load = startLoad({ port: repo.port, connections: 30 });
     const result = await repo.slipway(["rollback"]);
@@ -343,7 +348,9 @@ describe("keep_previous: paused", () => {
     const live = await liveRelease();
     expect(await states(leaving)).toEqual(["paused", "paused"]);
     expect(await states(live)).toEqual(["running", "running"]);
-    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+    const healthy = await repo.slipway(["status"]);
+    expect(healthy.stdout).toMatch(/drift: none/);
+    expect(healthy.exitCode).toBe(0);
 
     // The kept release may itself be a rollback (v7 running as v5): asking for v5 finds it too.
     const load = startLoad({ port: repo.port, connections: 30 });

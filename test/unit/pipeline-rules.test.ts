@@ -4,7 +4,7 @@
  * the new one down; nothing after the switch takes the new one down; a cancellation follows
  * the same line; a deployment waiting for the lock is queued, not running.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,8 @@ import { isSlipwayError } from "../../src/core/errors.js";
 import { deploy, queueDeployment, runDeployment } from "../../src/pipeline/deploy.js";
 import type { DeployDeps, DeployRequest } from "../../src/pipeline/deploy-run.js";
 import { homePaths } from "../../src/pipeline/paths.js";
+import { reconcile } from "../../src/pipeline/reconcile.js";
+import { deadPid } from "../../src/store/testing/process.js";
 import type { ResolvedProject } from "../../src/project/resolve-project.js";
 import { createSealer, generateKeyText, keyMaterial } from "../../src/secrets/cipher.js";
 import { openStore, type Store } from "../../src/store/store.js";
@@ -221,5 +223,44 @@ describe("the pipeline's rules", () => {
     expect(isSlipwayError(error) && error.code).toBe("E_CANCELLED");
     expect((await store.deployment(deploymentId))?.status).toBe("cancelled");
     expect(await liveNumber()).toBe(1);
+  });
+
+  it("what a killed deployment left is reconciled: rows interrupted, its containers and env files gone, its lock free", async () => {
+    const pid = await deadPid();
+    const d = deps();
+    const ticket = await queueDeployment({ ...d, identity: { pid, hostname: "this-host" } }, request("v2tag"));
+    await store.acquireLock(1, { description: `deployment ${ticket.deploymentId}`, pid, hostname: "this-host" });
+    await store.updateDeployment(ticket.deploymentId, { status: "running" });
+    const release = await store.createRelease({ environmentId: 1, number: 2, buildId: 1, kind: "deploy", config: {} });
+    await store.updateDeployment(ticket.deploymentId, { releaseId: release.id });
+    await store.startStep(ticket.deploymentId, "release");
+    // Its release task, still running, and the env file compose had not read yet.
+    const labels = { "slipway.project": resolved.project.name, "slipway.environment": "production", "slipway.release": "v2", "slipway.service": "release", "com.docker.compose.project": `${resolved.project.name}-production-v2` };
+    host.containers.set("task", { id: "task", name: "task", status: "running", exitCode: 0, restartCount: 0, labels, ports: [] });
+    const envFile = join(d.paths.release(resolved.project.name, "production", "v2"), "web.env");
+    mkdirSync(join(envFile, ".."), { recursive: true });
+    writeFileSync(envFile, "SECRET=1\n");
+
+    const done = await reconcile(d, { project: resolved.project.name, environment: "production", environmentId: 1, dir: resolved.project.dir });
+    expect(done.interrupted).toEqual([`deployment ${ticket.deploymentId} (deploy of main) was interrupted during release`]);
+    expect(await store.deployment(ticket.deploymentId)).toMatchObject({ status: "interrupted", error: "its process stopped during release" });
+    expect((await store.steps(ticket.deploymentId)).map((step) => step.status)).toEqual(["interrupted"]);
+    expect((await store.releases(1)).find((r) => r.id === release.id)?.status).toBe("interrupted");
+    expect(host.containers.has("task")).toBe(false);
+    expect(existsSync(envFile)).toBe(false);
+    expect(await store.lock(1)).toBeUndefined();
+    // v1 was never touched, and the next deployment runs.
+    expect(running("v1")).toEqual(["web"]);
+    await deploy(deps(), request("v3tag"), { wait: false });
+    expect(await liveNumber()).toBe(3);
+  });
+
+  it("a live holder's deployment is never reconciled", async () => {
+    const d = deps();
+    const ticket = await queueDeployment(d, request("v2tag"));
+    await store.updateDeployment(ticket.deploymentId, { status: "running" });
+    const done = await reconcile(d, { project: resolved.project.name, environment: "production", environmentId: 1, dir: resolved.project.dir });
+    expect(done).toEqual({ interrupted: [], removed: [] });
+    expect((await store.deployment(ticket.deploymentId))?.status).toBe("running");
   });
 });

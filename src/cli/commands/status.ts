@@ -1,5 +1,5 @@
 /** `slipway status`: the status report, as text or JSON. */
-import { status, type StatusReport } from "../../app/status.js";
+import { isHealthy, status, type StatusReport } from "../../app/status.js";
 import { projectOf, type CommandContext } from "../context.js";
 import { ago } from "../render.js";
 
@@ -14,6 +14,8 @@ export function renderStatus(report: StatusReport): string {
     const served = (r.serving ?? []).map((s) => `${s.name} ${s.address} ${s.state}`).join(", ") || "no server";
     lines.push(`route: :${r.listen}${r.hosts.length ? ` ${r.hosts.join(",")}` : ""} -> ${served}`);
   }
+  for (const d of report.interrupted) lines.push(`interrupted: deployment ${d.id} (${d.kind} of ${d.ref})${d.error ? `: ${d.error}` : ""}`);
+  for (const line of report.reconciled) lines.push(line);
   lines.push(report.drift.length ? `drift:\n${report.drift.map((d) => `  ${d}`).join("\n")}` : "drift: none");
   return `${lines.join("\n")}\n`;
 }
@@ -26,5 +28,6 @@ export async function runStatus(ctx: CommandContext, flags: { env?: string; dir?
   } else {
     ctx.io.stdout(renderStatus(report));
   }
-  return 0;
+  // For monitoring scripts: 1 when the report names a problem.
+  return isHealthy(report) ? 0 : 1;
 }
