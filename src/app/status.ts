@@ -88,8 +88,9 @@ export function computeDrift(input: DriftInput): string[] {
 }
 
 function interruptedSince(deployments: readonly DeploymentRow[], live: ReleaseWithDeployment | undefined): StatusReport["interrupted"] {
+  // The live release's own deployment too: killed after its switch, its retire never ran.
   const since = live?.deployment?.id ?? 0;
-  return deployments.filter((d) => d.status === "interrupted" && d.id > since).map((d) => ({ id: d.id, kind: d.kind, ref: d.ref, ...(d.error ? { error: d.error } : {}) }));
+  return deployments.filter((d) => d.status === "interrupted" && d.id >= since).map((d) => ({ id: d.id, kind: d.kind, ref: d.ref, ...(d.error ? { error: d.error } : {}) }));
 }
 
 export async function status(app: App, request: ProjectRequest): Promise<StatusReport> {

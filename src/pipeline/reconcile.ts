@@ -51,8 +51,11 @@ export async function reconcile(deps: ReconcileDeps, target: ReconcileTarget): P
   return { interrupted, removed };
 }
 
-/** Releases with containers that are neither the live one nor the one kept for a rollback. */
-async function removeStrayReleases(deps: ReconcileDeps, target: ReconcileTarget): Promise<string[]> {
+/**
+ * Releases with containers that are neither the live one nor the one kept for a rollback: what a
+ * killed deployment started (a release task still running among them). Only under the lock.
+ */
+export async function removeStrayReleases(deps: Pick<DeployDeps, "store" | "engine" | "compose">, target: ReconcileTarget): Promise<string[]> {
   const releases = await deps.store.releases(target.environmentId);
   const keep = new Set(["accessories", ...releases.filter((r) => r.status === "live" || r.status === "superseded").map(runsAsOf)]);
   const containers = await deps.engine.containers({ [LABEL.project]: target.project, [LABEL.environment]: target.environment });

@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
 import { abortable, accessoriesProject, type DeployRun } from "../deploy-run.js";
+import { removeStrayReleases } from "../reconcile.js";
 import { restoreRouter } from "../router-sync.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
@@ -81,6 +82,10 @@ export async function preflight(run: DeployRun): Promise<void> {
   }
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
   const environment = async (): Promise<void> => {
+    // Under the lock no other deployment of this environment runs: a release neither live nor
+    // kept is a dead one's (its release task may still run), and goes before this one starts.
+    const stray = await removeStrayReleases(run.deps, { project: run.plan.project, environment: run.plan.environment, environmentId: run.environmentId, dir: run.request.resolved.project.dir });
+    if (stray.length > 0) run.log("preflight", "info", `removed what no release runs as: ${stray.join(", ")}`);
     await engine.ensureNetwork(run.plan.network, labels);
     await Promise.all(run.plan.volumes.map((volume) => engine.ensureVolume(volume, labels)));
     await ensureAccessories(run);
