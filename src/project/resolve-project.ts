@@ -9,6 +9,7 @@ import type { ComposeModel } from "../plan/compose-model.js";
 import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
 import { planRelease, type ReleasePlan } from "../plan/plan-release.js";
 import { applyRuntimeVariables, secretValuesOf } from "../plan/runtime-variables.js";
+import { servicesWhoseImageNames } from "../config/compose-source.js";
 import type { EnvironmentConfig } from "../config/slipway-schema.js";
 import type { Git } from "../adapters/git.js";
 import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
@@ -44,7 +45,7 @@ export function routesForEnvironment(routes: readonly Route[], settings: Environ
 export function resolveModel(project: LoadedProject, composed: ComposeModel): ResolvedProject {
   const model = applyRuntimeVariables(composed, project.variables.overrides);
   const order = [...new Set(project.sources.flatMap((s) => s.serviceNames))];
-  const classified = classify(model, project.config, order);
+  const classified = classify(model, project.config, { order, taggedImages: servicesWhoseImageNames(project.sources, "TAG") });
   const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
   return { project, model, classification, lint: lintForZeroDowntime(model, classification) };
 }
