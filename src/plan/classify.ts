@@ -64,11 +64,16 @@ function roleOf(name: string, service: ComposeService, config: SlipwayConfig, re
   return ["accessory", "no build: (uses a ready image)"];
 }
 
-function releaseTaskName(model: ComposeModel, config: SlipwayConfig): string | undefined {
+/** The service slipway.yml makes the release task, else the one named `release`, if it exists. */
+export function releaseTaskCandidate(config: SlipwayConfig): string | undefined {
   if (config.release === false) return undefined;
   const declared = Object.entries(config.services ?? {}).find(([, s]) => s.role === "release")?.[0];
-  const name = declared ?? config.release?.service ?? "release";
-  return name in model.services ? name : undefined;
+  return declared ?? config.release?.service ?? "release";
+}
+
+function releaseTaskName(model: ComposeModel, config: SlipwayConfig): string | undefined {
+  const name = releaseTaskCandidate(config);
+  return name !== undefined && name in model.services ? name : undefined;
 }
 
 function readinessOf(service: ComposeService, health: HealthcheckConfig | undefined): ReadinessPolicy {
