@@ -3,7 +3,7 @@ import { checkProject, type CheckReport } from "../../project/check-project.js";
 import { renderProblem } from "../../project/problem.js";
 import type { CommandContext } from "../context.js";
 import { describeService } from "./describe.js";
-import type { ProjectFlags } from "./load.js";
+import { projectOptions, type ProjectFlags } from "./load.js";
 
 export function renderCheck(report: CheckReport): string {
   const lines: string[] = [];
@@ -34,7 +34,7 @@ export function renderCheck(report: CheckReport): string {
 
 export async function runCheck(ctx: CommandContext, flags: ProjectFlags): Promise<number> {
   const report = await checkProject(
-    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...(flags.env ? { environment: flags.env } : {}) },
+    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...projectOptions(flags) },
     ctx,
   );
   (report.exitCode === 0 ? ctx.io.stdout : ctx.io.stderr)(renderCheck(report));

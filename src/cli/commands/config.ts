@@ -18,6 +18,8 @@ export function configView(resolved: ResolvedProject): Record<string, unknown> {
     project: project.name,
     environment: project.environment.name,
     compose_files: project.composeFiles,
+    compose_files_reason: project.composeReason,
+    ...(project.profiles ? { profiles: project.profiles } : {}),
     tag: project.tag,
     slipway: { services, ...(classification.releaseTask ? { release_task: classification.releaseTask } : {}), warnings: resolved.lint.warnings },
     compose: model,

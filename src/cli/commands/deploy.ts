@@ -10,7 +10,7 @@ import { loadAndResolve, secretValues, type ResolvedProject } from "../../projec
 import type { CommandContext } from "../context.js";
 import { jsonEvents, plainEvents, progressMode, ttyEvents } from "../progress.js";
 import { openRuntime, type Runtime } from "../runtime.js";
-import type { ProjectFlags } from "./load.js";
+import { projectOptions, type ProjectFlags } from "./load.js";
 
 export interface DeployFlags extends ProjectFlags {
   readonly ref?: string;
@@ -78,13 +78,13 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags): Promis
 
 async function deployWith(ctx: CommandContext, flags: DeployFlags, opening: Promise<Runtime>): Promise<number> {
   const dir = flags.dir ?? ctx.io.cwd;
-  const first = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+  const first = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...projectOptions(flags) }, ctx);
   if (!first.resolved) throw problemsError(first.loaded.problems);
   const branch = first.resolved.project.environment.settings?.branch;
   const source = await resolveSource(ctx, dir, flags, branch);
   // TAG is part of the model (image: app:${TAG}): read it again with the deployed commit's tag.
   const { loaded, resolved } =
-    source.tag === first.resolved.project.tag ? first : await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, tag: source.tag, ...(flags.env ? { environment: flags.env } : {}) }, ctx);
+    source.tag === first.resolved.project.tag ? first : await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, tag: source.tag, ...projectOptions(flags) }, ctx);
   if (!resolved) throw problemsError(loaded.problems);
   if (resolved.lint.errors.length > 0) throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
   ctx.redactor.add(secretValues(resolved));

@@ -3,7 +3,7 @@ import { loadProject, type LoadedProject } from "../../project/load-project.js";
 import { problemsError } from "../../project/problem.js";
 import type { CommandContext } from "../context.js";
 import { openRuntime, type Runtime } from "../runtime.js";
-import type { ProjectFlags } from "./load.js";
+import { projectOptions, type ProjectFlags } from "./load.js";
 
 export interface OpenEnvironment extends AsyncDisposable {
   readonly project: LoadedProject;
@@ -18,7 +18,7 @@ export interface OpenEnvironment extends AsyncDisposable {
  */
 export async function openEnvironment(ctx: CommandContext, flags: ProjectFlags, options: { variables?: boolean } = {}): Promise<OpenEnvironment> {
   const loaded = await loadProject(
-    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, ...(options.variables ? { variableSources: ctx.variableSources } : {}), ...(flags.env ? { environment: flags.env } : {}) },
+    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, ...(options.variables ? { variableSources: ctx.variableSources } : {}), ...projectOptions(flags) },
     { git: ctx.git },
   );
   const blocking = loaded.problems.filter((p) => p.code !== "E_VARIABLES_MISSING");

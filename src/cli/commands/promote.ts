@@ -12,11 +12,11 @@ import { openRuntime } from "../runtime.js";
 import { actorOf, eventsFor } from "./deploy.js";
 import { missingImages } from "./rollback.js";
 import { plainSnapshotOf } from "../../pipeline/release-snapshot.js";
+import { projectOptions, type ProjectFlags } from "./load.js";
 
-export interface PromoteFlags {
+export interface PromoteFlags extends Omit<ProjectFlags, "env"> {
   readonly from: string;
   readonly to: string;
-  readonly dir?: string;
   readonly wait?: boolean;
   readonly json?: boolean;
 }
@@ -29,7 +29,7 @@ export async function runPromote(ctx: CommandContext, flags: PromoteFlags): Prom
   await using runtime = await openRuntime(ctx);
   const { store, engine } = runtime.deps;
   // The project as <to-env> sees it (its files, its variables), first to learn its name.
-  const first = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, environment: flags.to }, ctx);
+  const first = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...projectOptions(flags), environment: flags.to }, ctx);
   if (!first.resolved) throw problemsError(first.loaded.problems);
   const projectId = await store.ensureProject(first.resolved.project.name, first.resolved.project.dir);
   const source = await store.liveRelease(await store.ensureEnvironment(projectId, flags.from));
@@ -37,7 +37,7 @@ export async function runPromote(ctx: CommandContext, flags: PromoteFlags): Prom
   const snapshot = plainSnapshotOf(source);
   if (!snapshot) throw new SlipwayError("E_NOT_FOUND", `${flags.from}'s v${source.number} keeps no configuration snapshot: deploy ${flags.to} with slipway deploy instead`);
   // Read again with the promoted build's tag: images and TAG interpolation must name that build.
-  const { loaded, resolved } = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, environment: flags.to, tag: snapshot.tag }, ctx);
+  const { loaded, resolved } = await loadAndResolve({ dir, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...projectOptions(flags), environment: flags.to, tag: snapshot.tag }, ctx);
   if (!resolved) throw problemsError(loaded.problems);
   if (resolved.lint.errors.length > 0) throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
   ctx.redactor.add(secretValues(resolved));

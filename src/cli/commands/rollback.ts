@@ -20,7 +20,7 @@ import type { ReleaseWithDeployment } from "../../store/store.js";
 import type { CommandContext } from "../context.js";
 import { actorOf, eventsFor } from "./deploy.js";
 import { openEnvironment, type OpenEnvironment } from "./environment.js";
-import type { ProjectFlags } from "./load.js";
+import { projectOptions, type ProjectFlags } from "./load.js";
 
 export interface RollbackFlags extends ProjectFlags {
   readonly target?: string;
@@ -58,12 +58,12 @@ export async function missingImages(engine: Engine, project: string, classificat
  * The release's own compose files (its commit's tree, exported as for a build) read again with
  * today's variables: what `--current-vars` runs. Its `.env` is the working directory's.
  */
-async function withCurrentVariables(ctx: CommandContext, env: OpenEnvironment, plain: PlainSnapshot): Promise<ResolvedProject> {
+async function withCurrentVariables(ctx: CommandContext, env: OpenEnvironment, plain: PlainSnapshot, flags: ProjectFlags): Promise<ResolvedProject> {
   const tree = env.runtime.deps.paths.build(env.project.name, plain.tag);
   await exportBuildTree(ctx.git, env.project.dir, plain.commit, tree);
   const prefix = (await ctx.git.prefix(env.project.dir)).replace(/\/$/, "");
   const { loaded, resolved } = await loadAndResolve(
-      { dir: join(tree, prefix), dotenvDir: env.project.dir, name: env.project.name, processEnv: ctx.io.env, variableSources: ctx.variableSources, environment: env.project.environment.name, tag: plain.tag },
+      { dir: join(tree, prefix), dotenvDir: env.project.dir, name: env.project.name, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...projectOptions(flags), environment: env.project.environment.name, tag: plain.tag },
       ctx,
     );
   if (!resolved) throw problemsError(loaded.problems);
@@ -100,7 +100,7 @@ export async function runRollback(ctx: CommandContext, flags: RollbackFlags): Pr
   const { snapshot, secrets } = openSnapshot(target, () => masterSealer(ctx.home, ctx.io.env, { create: false }));
   ctx.redactor.add(secrets);
   const resolved: ResolvedProject = flags.currentVars
-    ? await withCurrentVariables(ctx, env, plain)
+    ? await withCurrentVariables(ctx, env, plain, flags)
     : { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
   const resume = kept && (await keptContainers).length > 0 ? kept : undefined;
   const events = eventsFor(ctx, flags);
