@@ -3,7 +3,7 @@ import { checkProject, type CheckReport } from "../project/check-project.js";
 import { planProject, type ResolvedProject } from "../project/resolve-project.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
 import type { App } from "./app.js";
-import { assertDeployable, resolveOrThrow, type ProjectRequest } from "./project.js";
+import { assertDeployable, projectOptions, resolveOrThrow, type ProjectRequest } from "./project.js";
 
 export type { CheckReport } from "../project/check-project.js";
 export type { ReleasePlan } from "../plan/plan-release.js";
@@ -12,7 +12,7 @@ export { renderProblem } from "../project/problem.js";
 
 /** Every problem at once: variables, slipway.yml, compose, engine. */
 export function check(app: App, request: ProjectRequest): Promise<CheckReport> {
-  return checkProject({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...(request.environment ? { environment: request.environment } : {}) }, app);
+  return checkProject({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...projectOptions(request) }, app);
 }
 
 /** The resolved compose model, and how Slipway classified each service. */
@@ -30,6 +30,8 @@ export function configView(resolved: ResolvedProject): Record<string, unknown> {
     project: project.name,
     environment: project.environment.name,
     compose_files: project.composeFiles,
+    compose_files_reason: project.composeReason,
+    ...(project.profiles ? { profiles: project.profiles } : {}),
     tag: project.tag,
     slipway: { services, ...(classification.releaseTask ? { release_task: classification.releaseTask } : {}), warnings: resolved.lint.warnings },
     compose: model,

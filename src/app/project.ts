@@ -1,5 +1,5 @@
 /** Loading the project an operation acts on: input problems become one error with every problem listed. */
-import { loadProject, type LoadedProject } from "../project/load-project.js";
+import { loadProject, type LoadedProject, type LoadOptions } from "../project/load-project.js";
 import { problemsError } from "../project/problem.js";
 import { loadAndResolve, secretValues, type ResolvedProject } from "../project/resolve-project.js";
 import { reconcile, type Reconciled } from "../pipeline/reconcile.js";
@@ -9,6 +9,10 @@ import type { App } from "./app.js";
 export interface ProjectRequest {
   readonly dir: string;
   readonly environment?: string;
+  /** The compose files, in merge order, relative to `dir` (default: slipway.yml's, else COMPOSE_FILE, else inferred). */
+  readonly files?: readonly string[];
+  /** The compose profiles to enable (default: slipway.yml's, else COMPOSE_PROFILES, else every service). */
+  readonly profiles?: readonly string[];
 }
 
 export interface OpenEnvironment {
@@ -20,14 +24,14 @@ export interface OpenEnvironment {
 }
 
 export async function loadOrThrow(app: App, request: ProjectRequest): Promise<LoadedProject> {
-  const loaded = await loadProject({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...environmentOf(request) }, { git: app.git });
+  const loaded = await loadProject({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...projectOptions(request) }, { git: app.git });
   if (loaded.problems.length > 0 || !loaded.project) throw problemsError(loaded.problems);
   return loaded.project;
 }
 
 /** The project resolved by compose; its secret values join the redactor. */
 export async function resolveOrThrow(app: App, request: ProjectRequest & { tag?: string }): Promise<ResolvedProject> {
-  const { loaded, resolved } = await loadAndResolve({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...environmentOf(request), ...(request.tag ? { tag: request.tag } : {}) }, app);
+  const { loaded, resolved } = await loadAndResolve({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...projectOptions(request), ...(request.tag ? { tag: request.tag } : {}) }, app);
   if (!resolved) throw problemsError(loaded.problems);
   app.redactor.add(secretValues(resolved));
   return resolved;
@@ -45,7 +49,7 @@ export function assertDeployable(resolved: ResolvedProject): void {
  */
 export async function openEnvironment(app: App, request: ProjectRequest, options: { variables?: boolean } = {}): Promise<OpenEnvironment> {
   const loaded = await loadProject(
-    { dir: request.dir, processEnv: app.env, ...(options.variables ? { variableSources: app.variableSources } : {}), ...environmentOf(request) },
+    { dir: request.dir, processEnv: app.env, ...(options.variables ? { variableSources: app.variableSources } : {}), ...projectOptions(request) },
     { git: app.git },
   );
   const blocking = loaded.problems.filter((p) => p.code !== "E_VARIABLES_MISSING");
@@ -58,6 +62,11 @@ export async function openEnvironment(app: App, request: ProjectRequest, options
   return { project, projectId, environmentId, reconciled };
 }
 
-function environmentOf(request: ProjectRequest): { environment?: string } {
-  return request.environment ? { environment: request.environment } : {};
+/** What a request says about which project it is: its environment, compose files and profiles. */
+export function projectOptions(request: Omit<ProjectRequest, "dir">): Pick<LoadOptions, "environment" | "files" | "profiles"> {
+  return {
+    ...(request.environment ? { environment: request.environment } : {}),
+    ...(request.files?.length ? { files: request.files } : {}),
+    ...(request.profiles?.length ? { profiles: request.profiles } : {}),
+  };
 }

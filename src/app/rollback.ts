@@ -15,7 +15,7 @@ import { loadAndResolve, secretValues, type ResolvedProject } from "../project/r
 import type { ReleaseWithDeployment } from "../store/store.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
-import { openEnvironment, type OpenEnvironment, type ProjectRequest } from "./project.js";
+import { openEnvironment, projectOptions, type OpenEnvironment, type ProjectRequest } from "./project.js";
 import { chooseTarget, missingImages } from "./rollback-target.js";
 
 export interface RollbackRequest extends ProjectRequest {
@@ -32,12 +32,12 @@ export interface RollbackRequest extends ProjectRequest {
  * The release's own compose files (its commit's tree, exported as for a build) read again with
  * today's variables: what `currentVars` runs. Its `.env` is the working directory's.
  */
-async function withCurrentVariables(app: App, env: OpenEnvironment, plain: PlainSnapshot): Promise<ResolvedProject> {
+async function withCurrentVariables(app: App, env: OpenEnvironment, plain: PlainSnapshot, request: RollbackRequest): Promise<ResolvedProject> {
   const tree = app.paths.build(env.project.name, plain.tag);
   await exportBuildTree(app.git, env.project.dir, plain.commit, tree);
   const prefix = (await app.git.prefix(env.project.dir)).replace(/\/$/, "");
   const { loaded, resolved } = await loadAndResolve(
-    { dir: join(tree, prefix), dotenvDir: env.project.dir, name: env.project.name, processEnv: app.env, variableSources: app.variableSources, environment: env.project.environment.name, tag: plain.tag },
+    { dir: join(tree, prefix), dotenvDir: env.project.dir, name: env.project.name, processEnv: app.env, variableSources: app.variableSources, ...projectOptions(request), environment: env.project.environment.name, tag: plain.tag },
     app,
   );
   if (!resolved) throw problemsError(loaded.problems);
@@ -80,7 +80,7 @@ async function prepareRollback(app: App, request: RollbackRequest): Promise<Prep
   const { snapshot, secrets } = openSnapshot(target, () => app.sealer({ create: false }));
   app.redactor.add(secrets);
   const resolved: ResolvedProject = request.currentVars
-    ? await withCurrentVariables(app, env, plain)
+    ? await withCurrentVariables(app, env, plain, request)
     : { project: env.project, model: snapshot.model, classification: snapshot.classification, lint: { errors: [], warnings: [] } };
   const resume = await resuming;
   const of = `v${target.number}`;

@@ -45,6 +45,15 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .allowExcessArguments(false);
   const envOption = () => new Option("-e, --env <name>", "environment (default: the one slipway.yml marks default, else production)");
   const dirOption = () => new Option("-C, --dir <path>", "project directory (default: the current directory)");
+  // `logs -f` follows, as in docker and compose: there the file option is --file only.
+  const fileOption = (flags = "-f, --file <path>") =>
+    new Option(flags, "a compose file, relative to the project directory; repeat for several, in merge order (default: slipway.yml's compose:, else COMPOSE_FILE, else inferred)").argParser(
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    );
+  const profileOption = () =>
+    new Option("--profile <name>", "a compose profile to enable; repeat for several (default: slipway.yml's profiles:, else COMPOSE_PROFILES, else every service)").argParser(
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    );
   const formatOption = () => new Option("--format <format>", "output format").choices(["yaml", "json"]).default("yaml");
 
   program
@@ -52,7 +61,9 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("preflight: report every problem at once (variables, slipway.yml, compose, engine)")
     .addOption(envOption())
     .addOption(dirOption())
-    .action(async (flags: { env?: string; dir?: string }) => {
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[] }) => {
       const { runCheck } = await import("./commands/check.js");
       setExit(await runCheck(await ctx(), flags));
     });
@@ -62,8 +73,10 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("print the resolved compose model and how Slipway classified each service")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .addOption(formatOption())
-    .action(async (flags: { env?: string; dir?: string; format?: string }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; format?: string }) => {
       const { runConfig } = await import("./commands/config.js");
       setExit(await runConfig(await ctx(), flags));
     });
@@ -73,10 +86,12 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("print the compose files a release and the environment's accessories would run with")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("-r, --release <vN>", "release to plan (default: v1)")
     .option("-o, --out <dir>", "also write release.yml, accessories.yml and build.yml into this directory")
     .addOption(formatOption())
-    .action(async (flags: { env?: string; dir?: string; release?: string; out?: string; format?: string }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; release?: string; out?: string; format?: string }) => {
       const { runPlan } = await import("./commands/plan.js");
       setExit(await runPlan(await ctx(), flags));
     });
@@ -86,9 +101,11 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("write a commented slipway.yml inferred from the compose files")
     .addOption(envOption())
     .addOption(dirOption())
-    .option("-f, --force", "replace an existing slipway.yml")
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .option("--force", "replace an existing slipway.yml")
     .option("--stdout", "print the file instead of writing it")
-    .action(async (flags: { env?: string; dir?: string; force?: boolean; stdout?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; force?: boolean; stdout?: boolean }) => {
       const { runInit } = await import("./commands/init.js");
       setExit(await runInit(await ctx(), flags));
     });
@@ -98,6 +115,8 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("build, release and switch to a new release of the environment, with zero downtime")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--ref <ref>", "commit, branch or tag to deploy (default: the environment's branch, else HEAD)")
     .option("--no-cache", "build without Docker's layer cache")
     .option("--cache", "build with Docker's layer cache (the default)")
@@ -105,7 +124,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .addOption(new Option("--build-mode <mode>", "auto: re-use a build of the same commit from any environment; reuse: fail without one; force: always build, without cache").choices(["auto", "reuse", "force"]).default("auto"))
     .option("--no-wait", "exit 3 at once when another deployment holds the environment")
     .option("--json", "print one JSON event per line")
-    .action(async (flags: { env?: string; dir?: string; ref?: string; cache?: boolean; allowDirty?: boolean; buildMode?: string; wait?: boolean; json?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; ref?: string; cache?: boolean; allowDirty?: boolean; buildMode?: string; wait?: boolean; json?: boolean }) => {
       const { runDeploy } = await import("./commands/deploy.js");
       setExit(await runDeploy(await ctx(), flags));
     });
@@ -116,9 +135,11 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .argument("<from-env>", "the environment whose live build is promoted, such as test")
     .argument("<to-env>", "the environment it goes to, such as live")
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--no-wait", "exit 3 at once when another deployment holds the environment")
     .option("--json", "print one JSON event per line")
-    .action(async (from: string, to: string, flags: { dir?: string; wait?: boolean; json?: boolean }) => {
+    .action(async (from: string, to: string, flags: { dir?: string; file?: string[]; profile?: string[]; wait?: boolean; json?: boolean }) => {
       const { runPromote } = await import("./commands/deploy.js");
       setExit(await runPromote(await ctx(), { ...flags, from, to }));
     });
@@ -129,11 +150,13 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .argument("[release]", "the release to return to, such as v5")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--with-release", "also run the release task of that release (it is skipped by default)")
     .option("--current-vars", "run it with the environment's current variables instead of those it ran with")
     .option("--no-wait", "exit 3 at once when another deployment holds the environment")
     .option("--json", "print one JSON event per line")
-    .action(async (target: string | undefined, flags: { env?: string; dir?: string; withRelease?: boolean; currentVars?: boolean; wait?: boolean; json?: boolean }) => {
+    .action(async (target: string | undefined, flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; withRelease?: boolean; currentVars?: boolean; wait?: boolean; json?: boolean }) => {
       const { runRollback } = await import("./commands/deploy.js");
       setExit(await runRollback(await ctx(), { ...flags, ...(target ? { target } : {}) }));
     });
@@ -143,8 +166,10 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("the live release, its containers and health, the router's route, any drift or interrupted deployment (exit 1 when it reports a problem)")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--json", "print JSON")
-    .action(async (flags: { env?: string; dir?: string; json?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; json?: boolean }) => {
       const { runStatus } = await import("./commands/status.js");
       setExit(await runStatus(await ctx(), flags));
     });
@@ -154,8 +179,10 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("the environment's release history")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--json", "print JSON")
-    .action(async (flags: { env?: string; dir?: string; json?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; json?: boolean }) => {
       const { runReleases } = await import("./commands/releases.js");
       setExit(await runReleases(await ctx(), flags));
     });
@@ -166,9 +193,11 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .argument("[service]", "only this service")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption("--file <path>"))
+    .addOption(profileOption())
     .option("-f, --follow", "keep printing new lines")
     .option("--deployment <n>", "the stored log of deployment N (see slipway releases)")
-    .action(async (service: string | undefined, flags: { env?: string; dir?: string; follow?: boolean; deployment?: string }) => {
+    .action(async (service: string | undefined, flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; follow?: boolean; deployment?: string }) => {
       const { runLogs } = await import("./commands/logs.js");
       setExit(await runLogs(await ctx(), { ...flags, ...(service ? { service } : {}) }));
     });
@@ -177,9 +206,11 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .command("prune")
     .description("remove the project's images, stopped releases and build directories that retention no longer keeps")
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--dry-run", "only list what would go")
     .option("--json", "print JSON")
-    .action(async (flags: { dir?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (flags: { dir?: string; file?: string[]; profile?: string[]; dryRun?: boolean; json?: boolean }) => {
       const { runPrune } = await import("./commands/prune.js");
       setExit(await runPrune(await ctx(), flags));
     });
@@ -190,9 +221,11 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("the environment's variables, masked unless --reveal")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--reveal", "print the values in clear")
     .option("--json", "print JSON")
-    .action(async (flags: { env?: string; dir?: string; reveal?: boolean; json?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; reveal?: boolean; json?: boolean }) => {
       const { runEnvList } = await import("./commands/env.js");
       setExit(await runEnvList(await ctx(), flags));
     });
@@ -202,7 +235,9 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .argument("<assignments...>", "KEY=VALUE, KEY=@file or KEY=-")
     .addOption(envOption())
     .addOption(dirOption())
-    .action(async (assignments: string[], flags: { env?: string; dir?: string }) => {
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .action(async (assignments: string[], flags: { env?: string; dir?: string; file?: string[]; profile?: string[] }) => {
       const { runEnvSet } = await import("./commands/env.js");
       setExit(await runEnvSet(await ctx(), assignments, flags));
     });
@@ -212,7 +247,9 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .argument("<names...>", "variable names")
     .addOption(envOption())
     .addOption(dirOption())
-    .action(async (names: string[], flags: { env?: string; dir?: string }) => {
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .action(async (names: string[], flags: { env?: string; dir?: string; file?: string[]; profile?: string[] }) => {
       const { runEnvUnset } = await import("./commands/env.js");
       setExit(await runEnvUnset(await ctx(), names, flags));
     });
@@ -222,7 +259,9 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .argument("<file>", "a dotenv file")
     .addOption(envOption())
     .addOption(dirOption())
-    .action(async (file: string, flags: { env?: string; dir?: string }) => {
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .action(async (file: string, flags: { env?: string; dir?: string; file?: string[]; profile?: string[] }) => {
       const { runEnvImport } = await import("./commands/env.js");
       setExit(await runEnvImport(await ctx(), file, flags));
     });
@@ -231,8 +270,10 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("print every variable as a dotenv file (for a backup; needs --reveal)")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--reveal", "agree to print the values in clear")
-    .action(async (flags: { env?: string; dir?: string; reveal?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; reveal?: boolean }) => {
       const { runEnvExport } = await import("./commands/env.js");
       setExit(await runEnvExport(await ctx(), flags));
     });
@@ -256,8 +297,10 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("break the environment's deploy lock, after saying who holds it (a lock whose holder died is taken over on its own)")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("-y, --yes", "break it without asking")
-    .action(async (flags: { env?: string; dir?: string; yes?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; yes?: boolean }) => {
       const { runUnlock } = await import("./commands/unlock.js");
       setExit(await runUnlock(await ctx(), flags));
     });
@@ -267,8 +310,10 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     .description("remove the environment's releases, accessories and route (named volumes only with --volumes)")
     .addOption(envOption())
     .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
     .option("--volumes", "also remove the environment's named volumes (its data)")
-    .action(async (flags: { env?: string; dir?: string; volumes?: boolean }) => {
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; volumes?: boolean }) => {
       const { runDown } = await import("./commands/down.js");
       setExit(await runDown(await ctx(), flags));
     });

@@ -1,6 +1,6 @@
 /** `slipway check`: the preflight, as a report. */
 import { check, renderProblem, type CheckReport } from "../../app/inspect.js";
-import { projectOf, type CommandContext } from "../context.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { describeService } from "./describe.js";
 
 export function renderCheck(report: CheckReport): string {
@@ -30,7 +30,7 @@ export function renderCheck(report: CheckReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function runCheck(ctx: CommandContext, flags: { env?: string; dir?: string }): Promise<number> {
+export async function runCheck(ctx: CommandContext, flags: ProjectFlags): Promise<number> {
   const report = await check(ctx.app, projectOf(ctx, flags));
   (report.exitCode === 0 ? ctx.io.stdout : ctx.io.stderr)(renderCheck(report));
   return report.exitCode;

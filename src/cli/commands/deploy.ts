@@ -5,7 +5,7 @@ import { SlipwayError, type EventSink } from "../../app/errors.js";
 import type { BuildMode } from "../../app/index.js";
 import { promote } from "../../app/promote.js";
 import { rollback } from "../../app/rollback.js";
-import { actorOf, projectOf, type CommandContext } from "../context.js";
+import { actorOf, projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { jsonEvents, plainEvents, progressMode, ttyEvents } from "../progress.js";
 
 export interface ProgressFlags {
@@ -13,9 +13,7 @@ export interface ProgressFlags {
   readonly json?: boolean;
 }
 
-export interface DeployFlags extends ProgressFlags {
-  readonly env?: string;
-  readonly dir?: string;
+export interface DeployFlags extends ProgressFlags, ProjectFlags {
   readonly ref?: string;
   readonly cache?: boolean;
   readonly allowDirty?: boolean;
@@ -58,9 +56,7 @@ export function runDeploy(ctx: CommandContext, flags: DeployFlags): Promise<numb
   return withProgress(ctx, flags, (options) => deploy(ctx.app, request, options));
 }
 
-export interface RollbackFlags extends ProgressFlags {
-  readonly env?: string;
-  readonly dir?: string;
+export interface RollbackFlags extends ProgressFlags, ProjectFlags {
   readonly target?: string;
   readonly withRelease?: boolean;
   readonly currentVars?: boolean;
@@ -71,13 +67,12 @@ export function runRollback(ctx: CommandContext, flags: RollbackFlags): Promise<
   return withProgress(ctx, flags, (options) => rollback(ctx.app, request, options));
 }
 
-export interface PromoteFlags extends ProgressFlags {
+export interface PromoteFlags extends ProgressFlags, Omit<ProjectFlags, "env"> {
   readonly from: string;
   readonly to: string;
-  readonly dir?: string;
 }
 
 export function runPromote(ctx: CommandContext, flags: PromoteFlags): Promise<number> {
-  const request = { dir: flags.dir ?? ctx.io.cwd, from: flags.from, to: flags.to, actor: actorOf(ctx) };
+  const request = { ...projectOf(ctx, flags), from: flags.from, to: flags.to, actor: actorOf(ctx) };
   return withProgress(ctx, flags, (options) => promote(ctx.app, request, options));
 }

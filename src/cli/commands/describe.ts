@@ -14,7 +14,7 @@ export function describeService(service: ServiceClass, classification: Classific
     const hosts = route.hosts.length > 0 ? ` for ${route.hosts.join(", ")}` : "";
     parts.push(`routed to :${route.port}${listen}${hosts}, ready when ${describeReadiness(route.readiness.probe)} passes ${route.readiness.passes}x`);
   }
-  if (service.buildOf) parts.push(`same image as ${service.buildOf}`);
+  if (service.buildOf && !service.reason.endsWith(`${service.buildOf}'s image`)) parts.push(`same image as ${service.buildOf}`);
   if (service.stopFirst) parts.push("stop-first");
   return parts.join(", ");
 }

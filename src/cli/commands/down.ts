@@ -1,8 +1,8 @@
 /** `slipway down`: the environment's releases, accessories and route go; named volumes only with --volumes. */
 import { down } from "../../app/down.js";
-import { actorOf, projectOf, type CommandContext } from "../context.js";
+import { actorOf, projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 
-export async function runDown(ctx: CommandContext, flags: { env?: string; dir?: string; volumes?: boolean }): Promise<number> {
+export async function runDown(ctx: CommandContext, flags: ProjectFlags & { volumes?: boolean }): Promise<number> {
   await down(ctx.app, {
     ...projectOf(ctx, flags),
     volumes: flags.volumes ?? false,

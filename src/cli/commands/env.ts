@@ -5,12 +5,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { SlipwayError } from "../../app/errors.js";
 import { changeEnvironmentVariables, exportVariables, generateKeyText, isVariableName, listVariables, parseDotenvText, rotateKey, type ChangeOutcome } from "../../app/variables.js";
-import { actorOf, projectOf, type CommandContext } from "../context.js";
+import { actorOf, projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { ago, table } from "../render.js";
 
-export interface EnvFlags {
-  readonly env?: string;
-  readonly dir?: string;
+export interface EnvFlags extends ProjectFlags {
   readonly reveal?: boolean;
   readonly json?: boolean;
 }

@@ -1,8 +1,8 @@
 /** `slipway logs`: the live release's containers (compose logs), or a deployment's stored log. */
 import { deploymentLog, liveLogs } from "../../app/logs.js";
-import { projectOf, type CommandContext } from "../context.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 
-export async function runLogs(ctx: CommandContext, flags: { env?: string; dir?: string; service?: string; follow?: boolean; deployment?: string }): Promise<number> {
+export async function runLogs(ctx: CommandContext, flags: ProjectFlags & { service?: string; follow?: boolean; deployment?: string }): Promise<number> {
   const project = projectOf(ctx, flags);
   if (flags.deployment !== undefined) {
     for (const entry of await deploymentLog(ctx.app, { ...project, deployment: flags.deployment, ...(flags.service ? { step: flags.service } : {}) })) {

@@ -4,12 +4,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SlipwayError } from "../../app/errors.js";
 import { plan, type ReleasePlan } from "../../app/inspect.js";
-import { projectOf, type CommandContext } from "../context.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
 
-export interface PlanFlags {
-  readonly env?: string;
-  readonly dir?: string;
+export interface PlanFlags extends ProjectFlags {
   readonly release?: string;
   readonly format?: string;
   readonly out?: string;

@@ -1,8 +1,8 @@
 /** `slipway prune [--dry-run]`: what retention allows to go, gone (or listed). */
 import { describePrune, prune } from "../../app/prune.js";
-import { projectOf, type CommandContext } from "../context.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 
-export async function runPrune(ctx: CommandContext, flags: { dir?: string; dryRun?: boolean; json?: boolean }): Promise<number> {
+export async function runPrune(ctx: CommandContext, flags: ProjectFlags & { dryRun?: boolean; json?: boolean }): Promise<number> {
   const { report, retain } = await prune(ctx.app, { ...projectOf(ctx, flags), dryRun: flags.dryRun ?? false });
   if (flags.json) {
     ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);

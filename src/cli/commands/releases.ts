@@ -1,6 +1,6 @@
 /** `slipway releases`: number, commit, images, kind, variables, who, when, duration, outcome, rollback. */
 import { releases, type ReleaseHistory } from "../../app/releases.js";
-import { projectOf, type CommandContext } from "../context.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { ago, table } from "../render.js";
 
 type Release = ReleaseHistory["releases"][number];
@@ -31,7 +31,7 @@ export function renderReleases(history: ReleaseHistory): string {
   return table([["RELEASE", "COMMIT", "IMAGES", "KIND", "VARIABLES", "BY", "WHEN", "TOOK", "STATUS", "ROLLBACK"], ...rows]);
 }
 
-export async function runReleases(ctx: CommandContext, flags: { env?: string; dir?: string; json?: boolean }): Promise<number> {
+export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { json?: boolean }): Promise<number> {
   const history = await releases(ctx.app, { ...projectOf(ctx, flags), rollbackable: !flags.json });
   if (flags.json) ctx.io.stdout(`${JSON.stringify(history.releases, null, 2)}\n`);
   else if (history.releases.length === 0) ctx.io.stdout(`no releases of ${history.project} in ${history.environment} yet: run slipway deploy\n`);

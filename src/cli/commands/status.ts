@@ -1,6 +1,6 @@
 /** `slipway status`: the status report, as text or JSON. */
 import { isHealthy, status, type StatusReport } from "../../app/status.js";
-import { projectOf, type CommandContext } from "../context.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { ago } from "../render.js";
 
 export function renderStatus(report: StatusReport): string {
@@ -20,7 +20,7 @@ export function renderStatus(report: StatusReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function runStatus(ctx: CommandContext, flags: { env?: string; dir?: string; json?: boolean }): Promise<number> {
+export async function runStatus(ctx: CommandContext, flags: ProjectFlags & { json?: boolean }): Promise<number> {
   const report = await status(ctx.app, projectOf(ctx, flags));
   if (flags.json) {
     const { live, ...rest } = report;

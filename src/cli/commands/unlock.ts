@@ -1,10 +1,10 @@
 /** `slipway unlock`: who holds the environment's lock, then break it (asked, or --yes). */
 import { SlipwayError } from "../../app/errors.js";
 import { unlock } from "../../app/unlock.js";
-import { actorOf, projectOf, type CommandContext } from "../context.js";
+import { actorOf, projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { ago } from "../render.js";
 
-export async function runUnlock(ctx: CommandContext, flags: { env?: string; dir?: string; yes?: boolean }): Promise<number> {
+export async function runUnlock(ctx: CommandContext, flags: ProjectFlags & { yes?: boolean }): Promise<number> {
   const outcome = await unlock(ctx.app, {
     ...projectOf(ctx, flags),
     actor: actorOf(ctx),

@@ -11,6 +11,7 @@ import { LABEL } from "../../plan/naming.js";
 import { abortable, accessoriesProject, type DeployRun } from "../deploy-run.js";
 import { removeStrayReleases } from "../reconcile.js";
 import { restoreRouter } from "../router-sync.js";
+import { ensureAccessoryImages } from "./accessory-images.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 
@@ -49,7 +50,9 @@ async function ensureAccessories(run: DeployRun): Promise<void> {
   const project = accessoriesProject(run);
   const labels = { [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment, [LABEL.release]: "accessories" };
   const running = (await engine.containers(labels)).filter((c) => c.status === "running").map((c) => c.labels[LABEL.service]);
-  if (services.some((s) => !running.includes(s))) {
+  const absent = services.filter((s) => !running.includes(s));
+  if (absent.length > 0) {
+    await ensureAccessoryImages(run, absent);
     run.log("preflight", "info", `starting accessories: ${services.join(", ")}`);
     const result = await compose.exec(project, ["up", "-d", "--no-recreate", "--no-build"], { onLine: (line, stream) => run.log("preflight", stream, line), ...abortable(run) });
     if (result.exitCode !== 0) throw new SlipwayError("E_START_FAILED", `the accessories did not start: ${result.stderr.trim().split("\n").pop() ?? ""}`);
