@@ -34,13 +34,14 @@ function redacting(io: Io, redactor: Redactor): Io {
 }
 
 async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit: (code: number) => void): Promise<CommanderCommand> {
-  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }] = await Promise.all([
+  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineAccountCommands }] = await Promise.all([
     import("commander"),
     import("./program/parts.js"),
     import("./program/inspect.js"),
     import("./program/deploy.js"),
     import("./program/environment.js"),
     import("./program/variables.js"),
+    import("./program/accounts.js"),
   ]);
   const program = new Command("slipway")
     .description("Deploy Docker Compose projects to your own servers: Build, Release, Switch, with zero downtime.")
@@ -55,6 +56,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
   defineDeployCommands(program, parts);
   defineEnvironmentCommands(program, parts);
   defineVariableCommands(program, parts);
+  defineAccountCommands(program, parts);
   return program;
 }
 

@@ -56,6 +56,7 @@ export function deploymentRepository(db: Kysely<Database>, identity: StoreIdenti
     async updateDeployment(id, patch) {
       const set: Updateable<DeploymentsTable> = {};
       if (patch.releaseId !== undefined) set.release_id = patch.releaseId;
+      if (patch.ref !== undefined) set.ref = patch.ref;
       if (patch.commit !== undefined) set.commit = patch.commit;
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.status === "running") set.running_at = toTimestamp(now());

@@ -49,8 +49,11 @@ export function serverTables(dialect: DialectKind): Migration {
       await db.schema.alterTable("deployments").addColumn("running_at", "text").execute();
       await db.schema.alterTable("deployments").addColumn("cancel_requested_at", "text").execute();
       await db.schema.createIndex("deployments_status").on("deployments").columns(["status", "id"]).execute();
+      // JSON: the server's settings of a registered project ({ cache }); null: the defaults.
+      await db.schema.alterTable("projects").addColumn("settings", "text").execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("projects").dropColumn("settings").execute();
       await db.schema.dropIndex("deployments_status").execute();
       for (const column of ["cancel_requested_at", "running_at", "request"]) await db.schema.alterTable("deployments").dropColumn(column).execute();
       for (const table of ["deployment_events", "audit", "tokens", "users"]) await db.schema.dropTable(table).execute();

@@ -15,6 +15,8 @@ export interface ProjectsTable {
   id: Generated<number>;
   name: string;
   dir: string;
+  /** JSON: the server's settings of the project (see ProjectSettings); null for the defaults. */
+  settings: string | null;
 }
 
 export interface EnvironmentsTable {

@@ -61,9 +61,10 @@ describe.each(storeKinds())("the server's tables ($name)", (kind) => {
     await store.ensureEnvironment(shop, "test");
     await store.ensureEnvironment(shop, "live");
     await store.ensureProject("blog", "/srv/blog");
+    await store.setProjectSettings(shop, { cache: true });
     expect(await store.projects()).toEqual([
-      { id: expect.any(Number) as number, name: "blog", dir: "/srv/blog", environments: [] },
-      { id: shop, name: "shop", dir: "/srv/shop", environments: ["live", "test"] },
+      { id: expect.any(Number) as number, name: "blog", dir: "/srv/blog", settings: {}, environments: [] },
+      { id: shop, name: "shop", dir: "/srv/shop", settings: { cache: true }, environments: ["live", "test"] },
     ]);
     expect(await store.project("shop")).toMatchObject({ name: "shop", environments: ["live", "test"] });
     expect(await store.project("none")).toBeUndefined();

@@ -121,14 +121,21 @@ export interface AuditMethods {
   auditLog(options: { project?: string; limit: number; before?: number }): Promise<AuditRow[]>;
 }
 
+/** What the server does differently for a project: its builds use Docker's layer cache only when `cache`. */
+export interface ProjectSettings {
+  readonly cache?: boolean;
+}
+
 export interface ProjectListRow {
   readonly id: number;
   readonly name: string;
   readonly dir: string;
+  readonly settings: ProjectSettings;
   readonly environments: readonly string[];
 }
 
 export interface RegistryMethods {
+  setProjectSettings(projectId: number, settings: ProjectSettings): Promise<void>;
   /** Every project with its environments' names, by name. */
   projects(): Promise<ProjectListRow[]>;
   project(name: string): Promise<ProjectListRow | undefined>;

@@ -180,7 +180,7 @@ export interface Store extends AsyncDisposable, QueueMethods, EventMethods, Auth
   releases(environmentId: number): Promise<ReleaseWithDeployment[]>;
   /** Created `queued`; the pipeline marks it running once it holds the environment's lock. */
   createDeployment(d: { environmentId: number; kind: string; ref: string; actor: string; pid?: number }): Promise<number>;
-  updateDeployment(id: number, patch: { releaseId?: number; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;
+  updateDeployment(id: number, patch: { releaseId?: number; ref?: string; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;
   deployment(id: number): Promise<DeploymentRow | undefined>;
   latestDeployment(environmentId: number): Promise<DeploymentRow | undefined>;
   /** Newest first, at most `limit`. */
