@@ -12,6 +12,7 @@ import { buildSlots } from "../pipeline/build-slots.js";
 import type { DeployDeps } from "../pipeline/deploy-run.js";
 import { homePaths, type HomePaths } from "../pipeline/paths.js";
 import type { VariableSourcesFn } from "../project/load-project.js";
+import type { Router } from "../router/router.js";
 import type { Sealer } from "../secrets/cipher.js";
 import { masterSealer } from "../secrets/master-key.js";
 import { Redactor } from "../secrets/redact.js";
@@ -34,6 +35,8 @@ export interface AppSettings {
   readonly redactor?: Redactor;
   /** How many builds may run at once in this process (a server's host-wide limit); default: no limit. */
   readonly buildLimit?: number;
+  /** Adapters to use instead of the real ones (tests run operations against fakes). */
+  readonly adapters?: { readonly git?: Git; readonly compose?: ComposeCli; readonly engine?: Engine; readonly router?: Router };
 }
 
 export interface App extends AsyncDisposable {
@@ -69,7 +72,7 @@ export function createApp(settings: AppSettings): App {
   const paths = homePaths(home);
   const clock = settings.clock ?? systemClock;
   const redactor = settings.redactor ?? new Redactor();
-  const engine = createEngine({ ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}) });
+  const engine = settings.adapters?.engine ?? createEngine({ ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}) });
   const sealer = (options: { create: boolean }): Sealer | undefined => masterSealer(home, env, options);
   let opened: Promise<{ deps: DeployDeps; store: Store }> | undefined;
   const slots = settings.buildLimit !== undefined ? buildSlots(settings.buildLimit) : undefined;
@@ -77,7 +80,7 @@ export function createApp(settings: AppSettings): App {
     const [{ openStore }, { createRouter }, { connectDocker }] = await Promise.all([import("../store/open-store.js"), import("../router/router.js"), import("../adapters/docker-engine.js")]);
     const started = processStarted(settings.identity.pid);
     const store = await openStore({ ...storeLocation(env, home), identity: { ...settings.identity, now: () => new Date(clock.now()), ...(started ? { started } : {}) } });
-    const router = createRouter({
+    const router = settings.adapters?.router ?? createRouter({
       docker: () => connectDocker(env.DOCKER_HOST),
       home: paths.router,
       clock,
@@ -106,8 +109,8 @@ export function createApp(settings: AppSettings): App {
     env,
     home,
     paths,
-    git: createGit(),
-    compose: createComposeCli({ env }),
+    git: settings.adapters?.git ?? createGit(),
+    compose: settings.adapters?.compose ?? createComposeCli({ env }),
     engine,
     clock,
     redactor,

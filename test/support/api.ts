@@ -5,8 +5,9 @@
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createApp, createToken, type App, type Role } from "../../src/app/index.js";
+import { createApp, createToken, type App, type AppSettings, type Role } from "../../src/app/index.js";
 import type { WorkerControl } from "../../src/server/context.js";
 import { buildServer } from "../../src/server/server.js";
 import { runCommand } from "../../src/adapters/run-command.js";
@@ -29,16 +30,25 @@ export interface ApiHarness extends AsyncDisposable {
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
 }
 
-export async function apiHarness(options: { env?: Record<string, string>; worker?: (app: App) => WorkerControl & { stop?(graceMs: number): Promise<void> } } = {}): Promise<ApiHarness> {
+export interface HarnessOptions {
+  readonly env?: Record<string, string>;
+  /** Settings beyond the environment: fakes of the adapters, a build limit. */
+  readonly settings?: Omit<AppSettings, "env" | "identity">;
+  readonly worker?: (app: App) => WorkerControl & { start?(): Promise<void>; stop?(graceMs: number): Promise<void> };
+}
+
+export async function apiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const home = mkdtempSync(join(tmpdir(), "slipway-api-"));
-  const app = createApp({ env: { ...process.env, SLIPWAY_HOME: home, SLIPWAY_MASTER_KEY: "a-test-master-key-of-32-characters-or-more", ...options.env }, identity: { pid: process.pid, hostname: hostname() } });
+  const env = { ...process.env, SLIPWAY_HOME: home, SLIPWAY_MASTER_KEY: "a-test-master-key-of-32-characters-or-more", ...options.env };
+  const app = createApp({ env, identity: { pid: process.pid, hostname: hostname() }, ...options.settings });
   const logs: string[] = [];
   const shutdown = new AbortController();
   const worker = options.worker?.(app);
   const server = await buildServer({ app, version: "test", shutdown: shutdown.signal, log: (line) => void logs.push(line), ...(worker ? { worker } : {}) });
   await server.listen({ host: "127.0.0.1", port: 0 });
-  const address = server.addresses()[0];
-  const url = `http://127.0.0.1:${address?.port ?? 0}`;
+  await worker?.start?.();
+  const { port } = server.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
   return {
     app,
     url,
