@@ -14,8 +14,10 @@ import { createWorker, type Worker } from "./worker.js";
 export interface ServeOptions {
   readonly listen: { host: string; port: number };
   readonly buildLimit: number;
-  readonly deadlineMs: number;
-  readonly graceMs: number;
+  /** Milliseconds (the option is --deadline). */
+  readonly deadline: number;
+  /** Milliseconds (the option is --grace). */
+  readonly grace: number;
   readonly maxDeployments: number;
   readonly worker: boolean;
 }
@@ -87,7 +89,7 @@ async function serve(options: ServeOptions): Promise<void> {
   // Open the store now: a bad database URL or a failing migration stops the server at once.
   await app.deps();
   const log = (msg: string, fields: Record<string, unknown> = {}): void => write(logLine({ msg, ...fields }));
-  const worker: Worker | undefined = options.worker ? createWorker({ app, deadlineMs: options.deadlineMs, maxRunning: options.maxDeployments, log }) : undefined;
+  const worker: Worker | undefined = options.worker ? createWorker({ app, deadlineMs: options.deadline, maxRunning: options.maxDeployments, log }) : undefined;
   const shutdown = new AbortController();
   const server = await buildServer({ app, ...(worker ? { worker } : {}), shutdown: shutdown.signal, log: write, version: version() });
   const stopped = stopSignal();
@@ -98,7 +100,7 @@ async function serve(options: ServeOptions): Promise<void> {
   log("stopping", { signal, running: worker?.running() ?? [] });
   shutdown.abort();
   await server.close();
-  await worker?.stop(options.graceMs);
+  await worker?.stop(options.grace);
   log("stopped");
 }
 
