@@ -11,10 +11,12 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createComposeCli } from "../../src/adapters/compose-cli.js";
+import { createApp } from "../../src/app/index.js";
 import type { ExecOptions } from "../../src/adapters/compose-cli.js";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { openStore } from "../../src/store/store.js";
 import { deadPid } from "../../src/store/testing/process.js";
+import { newPostgresUrl, storeKinds } from "../../src/store/testing/store-kinds.js";
 import { createWorker, type Worker } from "../../src/server/worker.js";
 import { apiHarness, type ApiHarness } from "../support/api.js";
 import { fakeCompose, fakeEngine, fakeGit, fakeHost, fakeRouter, type FakeHost } from "../support/fake-host.js";
@@ -30,6 +32,8 @@ let host: FakeHost;
 let api: ApiHarness;
 let worker: Worker;
 let admin: string;
+/** The PostgreSQL database of the run, when the suite runs on one. */
+let databaseUrl: string | undefined;
 
 /** A compose command held until released (or aborted): a build that takes as long as a test needs. */
 function hold(verb: string): { release(): void; started: Promise<void> } {
@@ -47,11 +51,17 @@ function hold(verb: string): { release(): void; started: Promise<void> } {
   return { release: () => release(), started: begun };
 }
 
-async function start(options: { buildLimit?: number; deadlineMs?: number } = {}): Promise<void> {
+/** The fakes, with compose's own `config` to read the project. */
+function adapters() {
   const real = createComposeCli();
   const compose = { ...fakeCompose(host, { port }), config: real.config.bind(real) };
+  return { git: fakeGit(host, COMMIT), compose, engine: fakeEngine(host), router: fakeRouter(host) };
+}
+
+async function start(options: { buildLimit?: number; deadlineMs?: number } = {}): Promise<void> {
   api = await apiHarness({
-    settings: { adapters: { git: fakeGit(host, COMMIT), compose, engine: fakeEngine(host), router: fakeRouter(host) }, buildLimit: options.buildLimit ?? 1 },
+    ...(databaseUrl ? { env: { SLIPWAY_DATABASE_URL: databaseUrl } } : {}),
+    settings: { adapters: adapters(), buildLimit: options.buildLimit ?? 1 },
     worker: (app) => (worker = createWorker({ app, deadlineMs: options.deadlineMs ?? 60_000, maxRunning: 8, pollMs: 50, log: () => undefined })),
   });
   admin = await api.token("admin");
@@ -117,7 +127,11 @@ afterEach(async () => {
   await api?.[Symbol.asyncDispose]();
 });
 
-describe("the queue, through the API", () => {
+describe.each(storeKinds().map((k) => k.name))("the queue, through the API (%s)", (kind) => {
+  beforeEach(async () => {
+    databaseUrl = kind === "postgres" ? await newPostgresUrl() : undefined;
+  });
+
   it("runs a queued deploy, and its event stream replays every step, then live ones, to the final live", async () => {
     await start();
     const build = hold("build");
@@ -235,7 +249,7 @@ describe("the queue, through the API", () => {
     const dead = { pid: await deadPid(), hostname: hostname(), now: () => new Date() };
     {
       // The dead server had claimed it, taken the lock and begun building.
-      await using store = await openStore({ home: api.home, identity: dead });
+      await using store = await openStore({ ...(databaseUrl ? { url: databaseUrl } : { home: api.home }), identity: dead });
       expect((await store.claimDeployment())?.id).toBe(orphan.id);
       await store.updateDeployment(orphan.id, { status: "running" });
       await store.startStep(orphan.id, "build");
@@ -251,6 +265,28 @@ describe("the queue, through the API", () => {
       await until((await ask("production")).id, ["succeeded"]);
     } finally {
       await next.stop(1000);
+    }
+  });
+  it("never runs one deployment twice with two servers on one store", async () => {
+    await start();
+    // A second server: its own application, store connection and worker, on the same database.
+    const env = { ...api.app.env, ...(databaseUrl ? { SLIPWAY_DATABASE_URL: databaseUrl } : {}) };
+    await using other = createApp({ env, identity: { pid: process.pid, hostname: hostname() }, adapters: adapters(), buildLimit: 1 });
+    const second = createWorker({ app: other, deadlineMs: 60_000, maxRunning: 8, pollMs: 10, log: () => undefined });
+    await second.start();
+    try {
+      const preflights = new Map<number, number>();
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++) ids.push(await ask(i % 2 === 0 ? "test" : "production", { buildMode: "auto" }).then((d) => d.id));
+      for (const id of ids) await until(id, ["succeeded", "superseded"]);
+      for (const id of ids) {
+        const seen = await events(id);
+        preflights.set(id, seen.filter((e) => e.event === "step-started" && (e.data as { step: string }).step === "preflight").length);
+      }
+      for (const [id, count] of preflights) expect(count, `deployment ${id}`).toBeLessThanOrEqual(1);
+      expect([...preflights.values()].filter((c) => c === 1).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await second.stop(1000);
     }
   });
 });
