@@ -67,14 +67,39 @@ export async function listTokens(app: App): Promise<TokenRow[]> {
 
 export async function revokeToken(app: App, request: { id: number; actor: string }): Promise<void> {
   const { store } = await app.deps();
-  if (!(await store.revokeToken(request.id))) throw new SlipwayError("E_NOT_FOUND", `no live API token ${request.id}`);
+  const revoked = await store.revokeToken(request.id);
+  forget(app);
+  if (!revoked) throw new SlipwayError("E_NOT_FOUND", `no live API token ${request.id}`);
   await store.audit({ actor: request.actor, action: "token.revoke", detail: { id: request.id } });
 }
+
+/**
+ * Tokens read in the last second, per application: a busy client would otherwise cost a read of
+ * the store per request. A revocation through this application clears them at once; one made by
+ * another process (the CLI, a second server) takes effect within a second. Misses are not kept.
+ */
+const REMEMBER_MS = 1000;
+const REMEMBER_AT_MOST = 1000;
+const remembered = new WeakMap<App, Map<string, { row: TokenRow; at: number }>>();
+
+async function tokenRow(app: App, digest: string): Promise<TokenRow | undefined> {
+  const known = remembered.get(app) ?? new Map<string, { row: TokenRow; at: number }>();
+  remembered.set(app, known);
+  const hit = known.get(digest);
+  if (hit && app.clock.now() - hit.at < REMEMBER_MS) return hit.row;
+  const row = await (await app.deps()).store.tokenByDigest(digest);
+  if (known.size >= REMEMBER_AT_MOST) known.clear();
+  if (row) known.set(digest, { row, at: app.clock.now() });
+  else known.delete(digest);
+  return row;
+}
+
+const forget = (app: App): void => remembered.get(app)?.clear();
 
 /** The principal a token's or session's text stands for; undefined when unknown, revoked or expired. */
 export async function authenticate(app: App, text: string): Promise<Principal | undefined> {
   if (!text.startsWith(API_PREFIX) && !text.startsWith(SESSION_PREFIX)) return undefined;
-  const row = await (await app.deps()).store.tokenByDigest(tokenDigest(text));
+  const row = await tokenRow(app, tokenDigest(text));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= app.clock.now())) return undefined;
   const actor = row.kind === "session" ? `user ${row.userName ?? "?"}` : `token ${row.id} (${row.description})`;
   return { actor, role: row.role, kind: row.kind, tokenId: row.id, ...(row.project ? { project: row.project } : {}) };
@@ -96,4 +121,5 @@ export async function login(app: App, request: { name: string; password: string 
 
 export async function logout(app: App, text: string): Promise<void> {
   await (await app.deps()).store.revokeDigest(tokenDigest(text));
+  forget(app);
 }

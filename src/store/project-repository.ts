@@ -6,17 +6,30 @@ import type { Store } from "./types.js";
 
 type ProjectMethods = "ensureProject" | "ensureEnvironment" | "environments" | "projectId" | "projects" | "project" | "setProjectSettings";
 
-/** Two queries whatever the number of projects: the projects, then their environments. */
+const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * One query whatever the number of projects: each project with its environments, by name. Sorted
+ * here, not by the database: the same order (by code point) on SQLite and on Postgres, whatever
+ * the latter's collation, and no sort for it to do.
+ */
 async function listProjects(db: Kysely<Database>, name?: string): Promise<ProjectListRow[]> {
-  let query = db.selectFrom("projects").select(["id", "name", "dir", "settings"]).orderBy("name");
-  if (name !== undefined) query = query.where("name", "=", name);
-  const projects = await query.execute();
-  if (projects.length === 0) return [];
-  let envQuery = db.selectFrom("environments").select(["project_id", "name"]).orderBy("name");
-  if (name !== undefined) envQuery = envQuery.where("project_id", "=", projects[0]?.id ?? 0);
-  const byProject = new Map<number, string[]>();
-  for (const e of await envQuery.execute()) byProject.set(e.project_id, [...(byProject.get(e.project_id) ?? []), e.name]);
-  return projects.map((p) => ({ id: p.id, name: p.name, dir: p.dir, settings: p.settings === null ? {} : (JSON.parse(p.settings) as ProjectSettings), environments: byProject.get(p.id) ?? [] }));
+  let query = db
+    .selectFrom("projects as p")
+    .leftJoin("environments as e", "e.project_id", "p.id")
+    .select(["p.id", "p.name", "p.dir", "p.settings", "e.name as environment"]);
+  if (name !== undefined) query = query.where("p.name", "=", name);
+  const projects = new Map<number, ProjectListRow & { environments: string[] }>();
+  for (const row of await query.execute()) {
+    let project = projects.get(row.id);
+    if (!project) {
+      project = { id: row.id, name: row.name, dir: row.dir, settings: row.settings === null ? {} : (JSON.parse(row.settings) as ProjectSettings), environments: [] };
+      projects.set(row.id, project);
+    }
+    if (row.environment !== null) project.environments.push(row.environment);
+  }
+  for (const project of projects.values()) project.environments.sort();
+  return [...projects.values()].sort(byName);
 }
 
 export function projectRepository(db: Kysely<Database>): Pick<Store, ProjectMethods> {
