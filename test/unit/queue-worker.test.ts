@@ -11,7 +11,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createComposeCli } from "../../src/adapters/compose-cli.js";
-import { createApp } from "../../src/app/index.js";
+import { createApp, deploy, type DeploymentEvent } from "../../src/app/index.js";
 import type { ExecOptions } from "../../src/adapters/compose-cli.js";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { openStore } from "../../src/store/store.js";
@@ -288,5 +288,14 @@ describe.each(storeKinds().map((k) => k.name))("the queue, through the API (%s)"
     } finally {
       await second.stop(1000);
     }
+  });
+  it("leaves the CLI's own deployments to the CLI: queued, run and live in its process, never claimed", async () => {
+    await start();
+    const seen: DeploymentEvent[] = [];
+    const outcome = await deploy(api.app, { dir, environment: "test", actor: "cli ann", cache: true, buildMode: "force" }, { events: (e) => seen.push(e), wait: true });
+    expect(seen[0]).toMatchObject({ type: "queued", deploymentId: outcome.deploymentId });
+    expect(seen.at(-1)).toMatchObject({ type: "live", release: "v1" });
+    expect(await deployment(outcome.deploymentId)).toMatchObject({ status: "succeeded", actor: "cli ann" });
+    expect(worker.running()).toEqual([]);
   });
 });
