@@ -10,9 +10,10 @@
  * brings back servers whose containers are gone or whose ports now belong to someone else;
  * after a restart the caller re-adds its servers, as it does for a new router.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../core/clock.js";
+import { privateDir, writePrivateFile } from "../core/private-files.js";
 import { joinAddress } from "./names.js";
 import { renderRouterConfig, type RouterConfigServer, type RouterRoute, type RouterState } from "./render-config.js";
 import { checkConfig, createRouterContainer, ensureImage, IN_CONTAINER, inspectRouter, removeRouter, routerLogs, signalReload, type RouterContainerSpec } from "./router-container.js";
@@ -39,8 +40,9 @@ const POLL_MS = 50;
 export async function ensureRouter(ctx: RouterContext, routes: readonly RouterRoute[]): Promise<EnsureOutcome> {
   const state: RouterState = { routes, adminSocket: IN_CONTAINER.socket, ...(ctx.adminSocketUid ? { adminSocketUid: ctx.adminSocketUid } : {}) };
   const desired = renderRouterConfig(state); // bad routes fail here, before anything changes
-  mkdirSync(ctx.spec.etcDir, { recursive: true });
-  mkdirSync(ctx.spec.runDir, { recursive: true });
+  // The owner's alone: HAProxy reads them as root in its container.
+  privateDir(ctx.spec.etcDir);
+  privateDir(ctx.spec.runDir);
   const container = await inspectRouter(ctx.spec);
   if (!container?.running) {
     await create(ctx, desired);
@@ -59,8 +61,7 @@ function readConfig(ctx: RouterContext): string | undefined {
 }
 
 function writeAtomically(ctx: RouterContext, name: string, text: string): void {
-  writeFileSync(configPath(ctx, `${name}.tmp`), text);
-  renameSync(configPath(ctx, `${name}.tmp`), configPath(ctx, name));
+  writePrivateFile(configPath(ctx, name), text);
 }
 
 /** Writes the config as haproxy.cfg only once `haproxy -c` accepted it. */

@@ -3,10 +3,11 @@
  * accessories run (started once as their own project, never recreated) and answer; the router
  * runs and serves every live route on this host.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { composeEnvFile } from "../../secrets/env-file.js";
 import { stringify } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
+import { privateDirsUnder } from "../../core/private-files.js";
 import { LABEL } from "../../plan/naming.js";
 import { accessoriesProject, type DeployRun } from "../deploy-run.js";
 import { restoreRouter } from "../router-sync.js";
@@ -18,9 +19,7 @@ const ACCESSORY_DEADLINE_MS = 120_000;
  * the only place on disk its variables are, from here until the new release has started.
  */
 export function writePlannedFiles(run: DeployRun): void {
-  const dir = run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  const dir = privateDirsUnder(run.deps.paths.home, run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs));
   for (const kind of ["release", "accessories", "build"] as const) {
     const text = stringify(run.plan.files[kind].content, { lineWidth: 0, aliasDuplicateObjects: false });
     writeFileSync(`${dir}/${kind}.yml`, text, { mode: 0o600 });

@@ -2,10 +2,11 @@
  * source: exactly the commit's tree, exported to a clean build directory (no untracked or
  * ignored file reaches a build). Build contexts of the planned build file are moved onto it.
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { Git } from "../../adapters/git.js";
+import { PRIVATE_DIR, PRIVATE_FILE, privateDirsUnder } from "../../core/private-files.js";
 import type { DeployRun } from "../deploy-run.js";
 
 type Json = Record<string, unknown>;
@@ -26,12 +27,18 @@ export function rebaseBuildFile(content: Json, repoRoot: string, tree: string): 
   };
 }
 
-/** Exports a commit's tree once (a marker says it is complete); true when it exported it now. */
-export async function exportBuildTree(git: Git, dir: string, commit: string, tree: string): Promise<boolean> {
+/**
+ * Exports a commit's tree once (a marker says it is complete); true when it exported it now.
+ * The directories above it are the owner's alone (0700); inside, files keep the modes the commit
+ * gives them, since a build copies those modes into the image.
+ */
+export async function exportBuildTree(git: Git, dir: string, commit: string, tree: string, home?: string): Promise<boolean> {
+  if (home !== undefined) privateDirsUnder(home, dirname(tree));
   const marker = join(tree, ".slipway-exported");
   if (existsSync(marker)) return false;
   await git.exportTree(dir, commit, tree);
-  writeFileSync(marker, `${commit}\n`);
+  chmodSync(tree, PRIVATE_DIR);
+  writeFileSync(marker, `${commit}\n`, { mode: PRIVATE_FILE });
   return true;
 }
 
@@ -44,7 +51,7 @@ export async function source(run: DeployRun): Promise<Json> {
   const prefix = await git.prefix(dir);
   const repoRoot = prefix ? dir.slice(0, dir.length - prefix.replace(/\/$/, "").length - 1) : dir;
   const tree = paths.build(run.plan.project, tag);
-  const fresh = await exportBuildTree(git, dir, exported, tree);
+  const fresh = await exportBuildTree(git, dir, exported, tree, paths.home);
   run.log("source", "info", fresh ? `exported ${exported.slice(0, 12)} to ${tree}` : `tree already exported in ${tree}`);
   run.buildDir = tree;
   return rebaseBuildFile(run.plan.files.build.content, repoRoot, tree);
@@ -52,6 +59,6 @@ export async function source(run: DeployRun): Promise<Json> {
 
 export function writeBuildFile(run: DeployRun, content: Json): string {
   const file = join(run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs), "build.yml");
-  writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }));
+  writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }), { mode: PRIVATE_FILE });
   return file;
 }
