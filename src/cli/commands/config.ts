@@ -1,5 +1,6 @@
 /** `slipway config`: the resolved compose model, plus how Slipway classified each service. */
 import type { ResolvedProject } from "../../project/resolve-project.js";
+import { redactData } from "../../secrets/redact.js";
 import type { CommandContext } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
 import { resolveOrThrow, type ProjectFlags } from "./load.js";
@@ -27,6 +28,7 @@ export function configView(resolved: ResolvedProject): Record<string, unknown> {
 export async function runConfig(ctx: CommandContext, flags: ProjectFlags & { format?: string }): Promise<number> {
   const format = parseFormat(flags.format);
   const resolved = await resolveOrThrow(ctx, flags);
-  ctx.io.stdout(renderData(configView(resolved), format));
+  // Redacted as data, before YAML or JSON quotes a value into a form the printed text would not match.
+  ctx.io.stdout(renderData(redactData(configView(resolved), (text) => ctx.redactor.apply(text)), format));
   return 0;
 }

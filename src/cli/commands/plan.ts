@@ -8,6 +8,7 @@ import { problemsError } from "../../project/problem.js";
 import type { CommandContext } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
 import { planProject } from "../../project/resolve-project.js";
+import { redactData } from "../../secrets/redact.js";
 import { resolveOrThrow, type ProjectFlags } from "./load.js";
 
 export interface PlanFlags extends ProjectFlags {
@@ -47,7 +48,8 @@ export async function runPlan(ctx: CommandContext, flags: PlanFlags): Promise<nu
     }
     ctx.io.stderr(`wrote ${dir}/{release,accessories,build}.yml\n`);
   }
-  ctx.io.stdout(format === "json" ? renderData(plan, "json") : renderPlanYaml(plan));
+  const shown = redactData(plan, (text) => ctx.redactor.apply(text));
+  ctx.io.stdout(format === "json" ? renderData(shown, "json") : renderPlanYaml(shown));
   for (const warning of resolved.lint.warnings) ctx.io.stderr(`warning: ${warning}\n`);
   return 0;
 }
