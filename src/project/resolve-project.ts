@@ -12,6 +12,8 @@ import { applyRuntimeVariables, secretValuesOf } from "../plan/runtime-variables
 import type { EnvironmentConfig } from "../config/slipway-schema.js";
 import type { Git } from "../adapters/git.js";
 import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
+import { renderProblem } from "./problem.js";
+import { pathsOutsideTree, treeRoot } from "./tree-paths.js";
 
 export interface ResolvedProject {
   readonly project: LoadedProject;
@@ -46,7 +48,9 @@ export function resolveModel(project: LoadedProject, composed: ComposeModel): Re
   const order = [...new Set(project.sources.flatMap((s) => s.serviceNames))];
   const classified = classify(model, project.config, order);
   const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
-  return { project, model, classification, lint: lintForZeroDowntime(model, classification) };
+  const lint = lintForZeroDowntime(model, classification);
+  const outside = pathsOutsideTree({ model, sources: project.sources, dir: project.dir, root: treeRoot(project.dir) }).map(renderProblem);
+  return { project, model, classification, lint: { ...lint, errors: [...outside, ...lint.errors] } };
 }
 
 export async function resolveProject(project: LoadedProject, compose: ComposeCli): Promise<ResolvedProject> {

@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
 import { privateDirsUnder } from "../../core/private-files.js";
 import { LABEL } from "../../plan/naming.js";
+import { problemsError } from "../../project/problem.js";
 import { accessoriesProject, type DeployRun } from "../deploy-run.js";
 import { restoreRouter } from "../router-sync.js";
 
@@ -68,6 +69,10 @@ async function ensureAccessories(run: DeployRun): Promise<void> {
 
 export async function preflight(run: DeployRun): Promise<void> {
   const { compose, engine } = run.deps;
+  // What `check` refuses (a build context outside the repository, …), a deploy refuses too,
+  // whoever started it. A rollback builds nothing and runs what was checked when it was built.
+  const { errors } = run.request.resolved.lint;
+  if (!run.request.build && errors.length > 0) throw problemsError(errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
   // Compose's version comes from a process of its own: asked now, awaited at the end.
   const composeVersion = compose.version();
   composeVersion.catch(() => undefined);

@@ -11,7 +11,10 @@ import type { DeployRun } from "../deploy-run.js";
 
 type Json = Record<string, unknown>;
 
-/** The build file with every context inside the repository moved into the exported tree. */
+/**
+ * The build file with every context, additional context and absolute Dockerfile path inside the
+ * repository moved into the exported tree (paths outside it are refused before a deploy starts).
+ */
 export function rebaseBuildFile(content: Json, repoRoot: string, tree: string): Json {
   const services = (content.services ?? {}) as Record<string, Json>;
   const rebase = (path: unknown): unknown =>
@@ -20,8 +23,15 @@ export function rebaseBuildFile(content: Json, repoRoot: string, tree: string): 
     ...content,
     services: Object.fromEntries(
       Object.entries(services).map(([name, service]) => {
-        const build = (service.build ?? {}) as Json;
-        return [name, { ...service, build: { ...build, context: rebase(build.context) } }];
+        // Key by key, in order: the build key is computed from this object's JSON.
+        const build = Object.fromEntries(
+          Object.entries((service.build ?? {}) as Json).map(([key, value]) => {
+            if (key === "context" || key === "dockerfile") return [key, rebase(value)];
+            if (key === "additional_contexts" && value && typeof value === "object") return [key, Object.fromEntries(Object.entries(value).map(([k, path]) => [k, rebase(path)]))];
+            return [key, value];
+          }),
+        );
+        return [name, { ...service, build }];
       }),
     ),
   };
