@@ -1,4 +1,7 @@
-/** Keeps the router in step with the registry: routes for every environment, servers put back. */
+/**
+ * Keeps the router in step with the registry: routes for every environment, servers put back,
+ * and the servers written into the file HAProxy starts from whenever they change.
+ */
 import { SlipwayError } from "../core/errors.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
 import type { Router, RouterRoute } from "../router/router.js";
@@ -6,10 +9,11 @@ import type { DeployDeps } from "./deploy-run.js";
 import { readRegistry, updateRegistry, withEnvironmentRoutes, type Registry } from "./route-registry.js";
 import { withRouterLock } from "./router-lock.js";
 
+/** Every routed backend of the registry, with the servers it records: what HAProxy is to start with. */
 export function routerRoutes(registry: Registry): RouterRoute[] {
   return Object.entries(registry)
     .filter(([, backend]) => backend.listen > 0)
-    .map(([backend, b]) => ({ backend, listen: b.listen, hosts: b.hosts }));
+    .map(([backend, b]) => ({ backend, listen: b.listen, hosts: b.hosts, servers: b.servers.map((s) => ({ name: s.name, address: s.address, enabled: true })) }));
 }
 
 export function routerError(error: unknown): SlipwayError {
