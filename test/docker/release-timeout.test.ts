@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
+import { report } from "../support/report.js";
 import { helloRepo, slipwayYml, type HelloRepo } from "../support/hello-repo.js";
 
 let repo: HelloRepo;
@@ -43,6 +44,6 @@ describe("a release task that hangs past its timeout", () => {
     expect(await docker(["network", "ls", "--filter", `label=com.docker.compose.project=${releaseProject}`, "--format", "{{.Name}}"])).toEqual([]);
     // Nothing went live; the accessories it started stay, as after any failed deployment.
     expect((await repo.slipway(["releases"])).stdout).toMatch(/^v1\s.*failed/m);
-    console.log(`release timeout: deploy exited after ${seconds.toFixed(1)} s (build included)`);
+    report(`release timeout: deploy exited after ${seconds.toFixed(1)} s (build included)`);
   });
 });

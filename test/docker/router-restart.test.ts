@@ -8,6 +8,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
+import { report } from "../support/report.js";
 import { freeListenPort, helloRepo, type HelloRepo } from "../support/hello-repo.js";
 import { startRequestLoad } from "../support/load.js";
 
@@ -56,7 +57,7 @@ describe("docker restart of the router under load", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const traffic = await load.stop();
 
-    console.log(
+    report(
       `router restart: ${traffic.lostInFlight} request(s) lost in flight, ${Object.values(traffic.statuses).reduce((a, b) => a + b, 0)} error answer(s) ${JSON.stringify(traffic.statuses)}, ` +
         `${traffic.refused} connection(s) refused while no HAProxy listened (docker restart took ${restarted - restarting} ms; the app answered ${answered - restarting} ms after it began), ${traffic.ok} ok`,
     );
@@ -88,7 +89,7 @@ describe("files under SLIPWAY_HOME after a deploy", () => {
     const home = repo.env.SLIPWAY_HOME ?? "";
     const all = entriesUnder(home);
     const shown = all.map((e) => `${e.mode.toString(8)} ${e.kind} ${relative(home, e.path)}`);
-    console.log(`modes under SLIPWAY_HOME:\n  ${shown.join("\n  ")}`);
+    report(`modes under SLIPWAY_HOME:\n  ${shown.join("\n  ")}`);
     expect(statSync(home).mode & 0o777).toBe(0o700);
     const trees = all.filter((e) => e.kind === "dir" && /^builds\/[^/]+\/[^/]+$/.test(relative(home, e.path))).map((e) => e.path);
     expect(trees).toHaveLength(1);
