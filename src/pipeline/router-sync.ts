@@ -4,6 +4,7 @@
  */
 import { SlipwayError } from "../core/errors.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
+import { isRouterError } from "../router/router-error.js";
 import type { Router, RouterRoute } from "../router/router.js";
 import type { DeployDeps } from "./deploy-run.js";
 import { readRegistry, updateRegistry, withEnvironmentRoutes, type Registry } from "./route-registry.js";
@@ -19,6 +20,21 @@ export function routerRoutes(registry: Registry): RouterRoute[] {
 export function routerError(error: unknown): SlipwayError {
   if (error instanceof SlipwayError) return error;
   return new SlipwayError("E_ROUTER_UNAVAILABLE", `the router (HAProxy) could not be set up: ${(error as Error).message}`, { cause: error });
+}
+
+/**
+ * The registry's servers written into the file HAProxy starts from, without a reload. Should the
+ * file not hold the registry's routes (an earlier ensure failed half-way), the router is made
+ * to run them first.
+ */
+export async function saveServers(router: Router, registry: Registry): Promise<void> {
+  const routes = routerRoutes(registry);
+  try {
+    router.persist(routes);
+  } catch (error) {
+    if (!isRouterError(error, "E_ROUTER_CONFIG")) throw error;
+    await router.ensure(routes);
+  }
 }
 
 /** Adds the servers the registry lists that HAProxy does not know (after a restart or reload). */

@@ -9,7 +9,7 @@ import { LABEL } from "../../plan/naming.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
 import { backendName, updateRegistry, type RegistryServer } from "../route-registry.js";
 import { withRouterLock } from "../router-lock.js";
-import { restoreRouter, routerError, routerRoutes, routesPending } from "../router-sync.js";
+import { restoreRouter, routerError, routesPending, saveServers } from "../router-sync.js";
 
 /** Servers that were serving before the switch, per backend: the retire step removes them. */
 export type Retiring = ReadonlyArray<{ readonly backend: string; readonly server: string }>;
@@ -58,7 +58,7 @@ export async function switchTraffic(run: DeployRun): Promise<Retiring> {
           const entry = current[backend];
           return entry ? { ...current, [backend]: { ...entry, servers: fresh } } : current;
         });
-        router.persist(routerRoutes(registry));
+        await saveServers(router, registry);
       });
       const names = new Set(fresh.map((s) => s.name));
       for (const old of (await router.servers(backend)).filter((s) => !names.has(s.name))) {
