@@ -11,7 +11,7 @@ import { privateDirsUnder } from "../../core/private-files.js";
 import { LABEL } from "../../plan/naming.js";
 import { problemsError } from "../../project/problem.js";
 import { accessoriesProject, type DeployRun } from "../deploy-run.js";
-import { publishPorts } from "../../plan/ports.js";
+import { portNeeds, publishPorts } from "../../plan/ports.js";
 import { allocatePorts } from "../port-allocation.js";
 import { restoreRouter } from "../router-sync.js";
 
@@ -79,6 +79,7 @@ export async function preflight(run: DeployRun): Promise<void> {
   const composeVersion = compose.version();
   composeVersion.catch(() => undefined);
   const engineVersion = await engine.ping();
+  const needs = portNeeds(run.plan);
   const ports = await allocatePorts(run);
   run.plan = publishPorts(run.plan, ports);
   writePlannedFiles(run);
@@ -98,7 +99,7 @@ export async function preflight(run: DeployRun): Promise<void> {
   // before it leaves the live one where its users reach it.
   const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan, { keepServing: true })]);
   run.log("preflight", "info", `compose ${await composeVersion}, engine ${engineVersion}`);
-  const shown = Object.entries(ports).map(([key, port]) => `${key} on 127.0.0.1:${port}`);
+  const shown = needs.map(({ key, count }) => `${key} on 127.0.0.1:${ports[key] ?? "?"}${count > 1 ? `-${(ports[key] ?? 0) + count - 1}` : ""}`);
   if (shown.length > 0) run.log("preflight", "info", `host ports: ${shown.join(", ")}`);
   if (restored.length > 0) run.log("preflight", "info", `router: ${restored.join("; ")}`);
 }
