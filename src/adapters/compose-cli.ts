@@ -17,6 +17,10 @@ export interface ComposeTarget {
   readonly projectName: string;
   /** Variables for interpolation (merged over the process environment). */
   readonly variables: Readonly<Record<string, string>>;
+  /** The profiles to enable (default: every one). */
+  readonly profiles?: readonly string[];
+  /** Only these services (and what they depend on), enabled whatever their profiles. */
+  readonly services?: readonly string[];
 }
 
 /** A compose project to act on: planned files that need no interpolation. */
@@ -31,6 +35,8 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Extra environment for compose (variables the containers receive at run time). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Aborting stops compose (SIGTERM): a cancelled deployment's build or start goes no further. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ComposeCli {
@@ -38,7 +44,7 @@ export interface ComposeCli {
   exec(project: ComposeProject, args: readonly string[], options?: ExecOptions): Promise<CommandResult>;
   /** The plugin's version, such as "2.26.1"; throws E_COMPOSE_MISSING / E_COMPOSE_TOO_OLD. */
   version(): Promise<string>;
-  /** The resolved model with every profile enabled. */
+  /** The resolved model: of the target's profiles (default: every one), or of its services. */
   config(target: ComposeTarget): Promise<ComposeModel>;
 }
 
@@ -117,6 +123,7 @@ export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } =
           env: { ...baseEnv, ...options.env },
           ...(options.onLine ? { onLine: options.onLine } : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
         if (error instanceof CommandNotFoundError) {
@@ -133,7 +140,8 @@ export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } =
     },
 
     async config(target) {
-      const args = ["--project-directory", target.projectDirectory, "-p", target.projectName, ...target.files.flatMap((f) => ["-f", f]), "--profile", "*", "config", "--format", "json"];
+      const profiles = (target.profiles ?? ["*"]).flatMap((p) => ["--profile", p]);
+      const args = ["--project-directory", target.projectDirectory, "-p", target.projectName, ...target.files.flatMap((f) => ["-f", f]), ...profiles, "config", "--format", "json", ...(target.services ?? [])];
       // COMPOSE_* settings of the caller's shell must not change which files or project we read.
       const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(baseEnv).filter(([key]) => !/^COMPOSE_(FILE|PROJECT_NAME|PROFILES|ENV_FILES)$/.test(key)));
       // Reading a model needs no engine, yet compose pings it: point it nowhere, so a read never

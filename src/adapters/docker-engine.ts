@@ -84,16 +84,29 @@ export interface Engine {
   removeImage(reference: string): Promise<void>;
 }
 
-export async function connectDocker(): Promise<Docker> {
+export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+/**
+ * Where the engine is, as dockerode's options, from a DOCKER_HOST-style address given by the
+ * caller (the composition root reads the environment; nothing here does).
+ */
+export function dockerOptions(host: string | undefined): Docker.DockerOptions {
+  const where = host === undefined || host === "" ? DEFAULT_DOCKER_HOST : host;
+  if (where.startsWith("unix://")) return { socketPath: where.slice("unix://".length) };
+  const url = new URL(where.replace(/^tcp:/, "http:"));
+  const protocol = url.protocol === "ssh:" ? "ssh" : url.protocol === "https:" ? "https" : "http";
+  return { protocol, host: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), ...(url.username ? { username: url.username } : {}) };
+}
+
+export async function connectDocker(host?: string): Promise<Docker> {
   // Loaded on demand: dockerode's import is the slowest of all, and most commands never need it.
   const { default: DockerClient } = await import("dockerode");
-  return new DockerClient();
+  return new DockerClient(dockerOptions(host));
 }
 
 const statusCode = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
 
-function unreachable(error: unknown): SlipwayError {
-  const where = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+function unreachable(error: unknown, where: string): SlipwayError {
   return new SlipwayError(
     "E_ENGINE_UNREACHABLE",
     `the Docker engine at ${where} does not answer (${(error as Error).message}). Start it (systemctl start docker, or scripts/install-docker-debian.sh), or point DOCKER_HOST at a running one`,
@@ -148,7 +161,16 @@ function demux(buffer: Buffer): string {
   return offset === buffer.length ? Buffer.concat(parts).toString("utf8") : buffer.toString("utf8");
 }
 
-export function createEngine(docker: () => Promise<Docker> = connectDocker): Engine {
+export interface EngineOptions {
+  /** The engine's address (DOCKER_HOST form), for connecting and for saying where it did not answer. */
+  readonly host?: string;
+  /** How to reach it; by default dockerode at `host`. */
+  readonly connect?: () => Promise<Docker>;
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  const where = options.host || DEFAULT_DOCKER_HOST;
+  const docker = options.connect ?? (() => connectDocker(options.host));
   let client: Promise<Docker> | undefined;
   const get = (): Promise<Docker> => (client ??= docker());
 
@@ -158,7 +180,7 @@ export function createEngine(docker: () => Promise<Docker> = connectDocker): Eng
         const version = await (await get()).version();
         return version.Version;
       } catch (error) {
-        throw unreachable(error);
+        throw unreachable(error, where);
       }
     },
 

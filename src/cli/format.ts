@@ -1,6 +1,6 @@
 /** Output formats shared by the commands that print data. */
 import { stringify } from "yaml";
-import { SlipwayError } from "../core/errors.js";
+import { SlipwayError } from "../app/errors.js";
 
 export type Format = "yaml" | "json";
 

@@ -10,4 +10,10 @@ export interface Io {
   readonly stdinIsTTY: boolean;
   /** All of standard input (for `slipway env set KEY=-`). */
   readonly readStdin?: () => Promise<string>;
+  /** Asks a yes/no question on the terminal; absent when standard input is not one. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+  /** This process, as the holder of the locks it takes. */
+  readonly identity: { readonly pid: number; readonly hostname: string };
+  /** Aborted by SIGINT or SIGTERM: a deployment then stops cleanly (before its switch) or finishes (after). */
+  readonly signal?: AbortSignal;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseComposeFiles, chooseEnvironment } from "./compose-files.js";
+import { chooseComposeFiles, chooseEnvironment, chooseProfiles, composeFileList } from "./compose-files.js";
 import type { EnvironmentConfig, SlipwayConfig } from "./slipway-schema.js";
 
 const config = (extra: Partial<SlipwayConfig> = {}): SlipwayConfig => ({ retain: 5, ...extra });
@@ -22,40 +22,90 @@ describe("chooseComposeFiles", () => {
     { name: "compose. base ignores docker-compose. overrides", present: ["compose.yaml", "docker-compose.prod.yml"], env: "production", files: ["compose.yaml"] },
     { name: "docker-compose. base ignores compose. overrides", present: ["docker-compose.yml", "compose.prod.yaml"], env: "production", files: ["docker-compose.yml"] },
     { name: "an override without a base is not a base", present: ["compose.prod.yaml", "compose.yaml"], env: "staging", files: ["compose.yaml"] },
+    { name: "only the production override: it alone", present: ["docker-compose.prod.yml"], env: "production", files: ["docker-compose.prod.yml"] },
+    { name: "only a .production.yml: it alone", present: ["docker-compose.production.yml"], env: "production", files: ["docker-compose.production.yml"] },
+    { name: "only overrides: compose. first", present: ["docker-compose.prod.yml", "compose.prod.yaml"], env: "production", files: ["compose.prod.yaml"] },
   ])("inferred: $name", ({ present, env, files }) => {
     const exists = (file: string): boolean => present.includes(file);
-    expect(chooseComposeFiles({ config: config(), environmentName: env, environment: undefined, exists })).toEqual({ ok: true, files, inferred: true });
+    const choice = chooseComposeFiles({ config: config(), environmentName: env, environment: undefined, exists });
+    expect(choice.ok && { files: choice.files, origin: choice.origin }).toEqual({ files, origin: "inferred" });
   });
 
-  it.each<{ name: string; top?: string[]; perEnv?: string[]; files: string[] }>([
-    { name: "top-level list", top: ["a.yml", "b.yml"], files: ["a.yml", "b.yml"] },
-    { name: "per-environment list", perEnv: ["p.yml"], files: ["p.yml"] },
-    { name: "per-environment list wins over the top-level one", top: ["a.yml"], perEnv: ["p.yml", "q.yml"], files: ["p.yml", "q.yml"] },
-  ])("declared: $name", ({ top, perEnv, files }) => {
+  it.each<{ name: string; top?: string[]; perEnv?: string[]; files: string[]; reason: string }>([
+    { name: "top-level list", top: ["a.yml", "b.yml"], files: ["a.yml", "b.yml"], reason: "compose: in slipway.yml" },
+    { name: "per-environment list", perEnv: ["p.yml"], files: ["p.yml"], reason: "environments.production.compose in slipway.yml" },
+    { name: "per-environment list wins over the top-level one", top: ["a.yml"], perEnv: ["p.yml", "q.yml"], files: ["p.yml", "q.yml"], reason: "environments.production.compose in slipway.yml" },
+  ])("declared: $name", ({ top, perEnv, files, reason }) => {
     const checked: string[] = [];
     const exists = (file: string): boolean => {
       checked.push(file);
       return true;
     };
     const environment: EnvironmentConfig | undefined = perEnv ? { compose: perEnv } : undefined;
-    const choice = chooseComposeFiles({ config: config(top ? { compose: top } : {}), environmentName: "production", environment, exists });
-    expect(choice).toEqual({ ok: true, files, inferred: false });
+    const composeEnv = { COMPOSE_FILE: "env.yml" };
+    const choice = chooseComposeFiles({ config: config(top ? { compose: top } : {}), environmentName: "production", environment, exists, composeEnv });
+    expect(choice).toEqual({ ok: true, files, origin: "slipway.yml", reason });
     expect(checked).toEqual([]);
   });
 
   it("an environment without its own list falls back to the top-level list", () => {
     const choice = chooseComposeFiles({ config: config({ compose: ["a.yml"] }), environmentName: "staging", environment: { branch: "dev" }, exists: () => false });
-    expect(choice).toEqual({ ok: true, files: ["a.yml"], inferred: false });
+    expect(choice).toEqual({ ok: true, files: ["a.yml"], origin: "slipway.yml", reason: "compose: in slipway.yml" });
+  });
+
+  it.each<{ name: string; files?: string[]; top?: string[]; composeEnv?: Record<string, string>; expected: unknown }>([
+    { name: "-f wins over slipway.yml and COMPOSE_FILE", files: ["x.yml", "y.yml"], top: ["a.yml"], composeEnv: { COMPOSE_FILE: "e.yml" }, expected: { ok: true, files: ["x.yml", "y.yml"], origin: "--file", reason: "given with -f" } },
+    { name: "COMPOSE_FILE when slipway.yml names none", composeEnv: { COMPOSE_FILE: "a.yml:sub/b.yml" }, expected: { ok: true, files: ["a.yml", "sub/b.yml"], origin: "COMPOSE_FILE", reason: "COMPOSE_FILE=a.yml:sub/b.yml" } },
+    { name: "COMPOSE_PATH_SEPARATOR", composeEnv: { COMPOSE_FILE: "a.yml;b.yml", COMPOSE_PATH_SEPARATOR: ";" }, expected: { ok: true, files: ["a.yml", "b.yml"], origin: "COMPOSE_FILE", reason: "COMPOSE_FILE=a.yml;b.yml" } },
+    { name: "empty entries of COMPOSE_FILE are skipped", composeEnv: { COMPOSE_FILE: ":a.yml::" }, expected: { ok: true, files: ["a.yml"], origin: "COMPOSE_FILE", reason: "COMPOSE_FILE=:a.yml::" } },
+    { name: "an empty COMPOSE_FILE is none", composeEnv: { COMPOSE_FILE: "" }, expected: { ok: true, files: ["docker-compose.yml"], origin: "inferred", reason: "docker-compose.yml alone: there is no production override beside it (docker-compose.prod.yml)" } },
+    { name: "slipway.yml wins over COMPOSE_FILE", top: ["a.yml"], composeEnv: { COMPOSE_FILE: "e.yml" }, expected: { ok: true, files: ["a.yml"], origin: "slipway.yml", reason: "compose: in slipway.yml" } },
+    { name: "an empty -f list is none", files: [], expected: { ok: true, files: ["docker-compose.yml"], origin: "inferred", reason: "docker-compose.yml alone: there is no production override beside it (docker-compose.prod.yml)" } },
+  ])("precedence: $name", ({ files, top, composeEnv, expected }) => {
+    const choice = chooseComposeFiles({
+      config: config(top ? { compose: top } : {}),
+      environmentName: "production",
+      environment: undefined,
+      exists: (f) => f === "docker-compose.yml",
+      ...(files ? { files } : {}),
+      ...(composeEnv ? { composeEnv } : {}),
+    });
+    expect(choice).toEqual(expected);
   });
 
   it.each<{ name: string; present: string[] }>([
     { name: "nothing at all", present: [] },
-    { name: "only overrides", present: ["docker-compose.prod.yml", "compose.prod.yaml"] },
+    { name: "only another environment's override", present: ["docker-compose.staging.yml", "compose.dev.yaml"] },
     { name: "a differently named file", present: ["compose.yml.bak", "Docker-Compose.yml"] },
   ])("no base file is a problem: $name", ({ present }) => {
     const choice = chooseComposeFiles({ config: config(), environmentName: "production", environment: undefined, exists: (f) => present.includes(f) });
     expect(choice.ok).toBe(false);
     if (!choice.ok) expect(choice.problem.startsWith("no compose file found")).toBe(true);
+  });
+});
+
+describe("composeFileList", () => {
+  it.each([
+    { value: "a.yml:b.yml", separator: undefined, files: ["a.yml", "b.yml"] },
+    { value: "a.yml;b.yml", separator: ";", files: ["a.yml", "b.yml"] },
+    { value: "a.yml;b.yml", separator: "", files: ["a.yml;b.yml"] },
+    { value: " a.yml : b.yml ", separator: undefined, files: ["a.yml", "b.yml"] },
+  ])("$value with separator $separator", ({ value, separator, files }) => {
+    expect(composeFileList(value, separator)).toEqual(files);
+  });
+});
+
+describe("chooseProfiles", () => {
+  it.each<{ name: string; flags?: string[]; top?: Partial<SlipwayConfig>; environment?: EnvironmentConfig; composeEnv?: Record<string, string>; expected: unknown }>([
+    { name: "none named: every service", expected: { reason: "no profile named: every service is read, whatever its profiles" } },
+    { name: "--profile wins", flags: ["a", "b"], top: { profiles: ["c"] }, composeEnv: { COMPOSE_PROFILES: "d" }, expected: { profiles: ["a", "b"], reason: "given with --profile" } },
+    { name: "the environment's profiles", top: { profiles: ["c"] }, environment: { profiles: ["e"] }, expected: { profiles: ["e"], reason: "environments.production.profiles in slipway.yml" } },
+    { name: "slipway.yml's profiles over COMPOSE_PROFILES", top: { profiles: ["c"] }, composeEnv: { COMPOSE_PROFILES: "d" }, expected: { profiles: ["c"], reason: "profiles: in slipway.yml" } },
+    { name: "COMPOSE_PROFILES, comma-separated", composeEnv: { COMPOSE_PROFILES: "worker, jobs,," }, expected: { profiles: ["worker", "jobs"], reason: "COMPOSE_PROFILES=worker, jobs,," } },
+    { name: "COMPOSE_PROFILES ignored when slipway.yml names the files", top: { compose: ["a.yml"] }, composeEnv: { COMPOSE_PROFILES: "worker" }, expected: { reason: "no profile named: every service is read, whatever its profiles" } },
+  ])("$name", ({ flags, top, environment, composeEnv, expected }) => {
+    const choice = chooseProfiles({ config: config(top ?? {}), environmentName: "production", environment, ...(flags ? { profiles: flags } : {}), ...(composeEnv ? { composeEnv } : {}) });
+    expect(choice).toEqual(expected);
   });
 });
 

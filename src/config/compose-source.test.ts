@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scanComposeSource } from "./compose-source.js";
+import { scanComposeSource, servicesWhoseImageNames } from "./compose-source.js";
 
 const FILE = "compose.yaml";
 const lines = (...rows: string[]): string => rows.join("\n") + "\n";
@@ -119,5 +119,24 @@ describe("scanComposeSource serviceNames", () => {
     { name: "a quoted services key", text: lines('"services":', "  a: {}"), services: ["a"] },
   ])("$name", ({ text, services }) => {
     expect(scanComposeSource(FILE, text).serviceNames).toEqual(services);
+  });
+});
+
+describe("servicesWhoseImageNames", () => {
+  it.each<{ name: string; files: string[]; services: string[] }>([
+    { name: "image: app:${TAG}", files: [lines("services:", "  web:", "    image: app:${TAG}")], services: ["web"] },
+    { name: "a default does not hide it", files: [lines("services:", "  web:", "    image: app:${TAG:-dev}")], services: ["web"] },
+    { name: "inside another variable's default", files: [lines("services:", "  web:", "    image: ${IMAGE:-app:${TAG}}")], services: ["web"] },
+    { name: "beside a registry variable", files: [lines("services:", "  web:", "    image: ${REGISTRY}/app:${TAG}")], services: ["web"] },
+    { name: "another variable only", files: [lines("services:", "  web:", "    image: app:${VERSION}")], services: [] },
+    { name: "TAG elsewhere in the service", files: [lines("services:", "  web:", "    image: app", "    environment:", "      V: ${TAG}")], services: [] },
+    { name: "an image key outside services", files: [lines("x-base:", "  image: app:${TAG}")], services: [] },
+    {
+      name: "across files, each service once",
+      files: [lines("services:", "  web:", "    image: app:${TAG}"), lines("services:", "  web:", "    image: app:${TAG}", "  worker:", "    image: app:${TAG}")],
+      services: ["web", "worker"],
+    },
+  ])("$name", ({ files, services }) => {
+    expect(servicesWhoseImageNames(files.map((text, i) => scanComposeSource(`f${i}.yml`, text)), "TAG")).toEqual(services);
   });
 });

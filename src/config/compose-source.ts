@@ -2,7 +2,7 @@
  * Reads the raw text of a compose file (not its meaning: compose does that) to find every
  * `${VAR}` reference with its line and column, and YAML syntax errors with theirs.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Scalar } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Scalar } from "yaml";
 import { locatePaths, type LocatedPath } from "./compose-paths.js";
 import { parseInterpolation, type VariableReference } from "./interpolation.js";
 import type { SourcePosition } from "./source-position.js";
@@ -14,6 +14,8 @@ export interface LocatedReference {
   readonly position: SourcePosition;
   /** Where each nested reference (inside a default or alternate) sits, by its offset. */
   readonly nested: ReadonlyMap<number, SourcePosition>;
+  /** The keys of the mappings that hold it, from the top: `["services", "web", "image"]`. */
+  readonly keys: readonly string[];
 }
 
 export interface SourceProblem {
@@ -36,7 +38,7 @@ function positionOf(lines: LineCounter, file: string, offset: number): SourcePos
   return { file, line, column: col };
 }
 
-function locate(refs: readonly VariableReference[], lines: LineCounter, file: string): LocatedReference[] {
+function locate(refs: readonly VariableReference[], lines: LineCounter, file: string, keys: readonly string[]): LocatedReference[] {
   const nestedOf = (ref: VariableReference, into: Map<number, SourcePosition>): Map<number, SourcePosition> => {
     for (const inner of ref.nested) {
       into.set(inner.offset, positionOf(lines, file, inner.offset));
@@ -44,7 +46,7 @@ function locate(refs: readonly VariableReference[], lines: LineCounter, file: st
     }
     return into;
   };
-  return refs.map((reference) => ({ reference, position: positionOf(lines, file, reference.offset), nested: nestedOf(reference, new Map()) }));
+  return refs.map((reference) => ({ reference, position: positionOf(lines, file, reference.offset), nested: nestedOf(reference, new Map()), keys }));
 }
 
 /** The offset where a scalar's value starts: after a block scalar's header line and its comment. */
@@ -90,16 +92,34 @@ export function scanComposeSource(file: string, text: string): ScannedSource {
   const references: LocatedReference[] = [];
   const problems: SourceProblem[] = [];
   visit(doc, {
-    Scalar(key, node) {
+    Scalar(key, node, path) {
       // Compose interpolates values only, never mapping keys.
       if (key === "key" || typeof node.value !== "string" || !node.range) return;
       const start = valueStart(node, text, node.range[0]);
       const parsed = parseInterpolation(text.slice(start, node.range[1]), start);
-      references.push(...locate(parsed.references, lines, file));
+      references.push(...locate(parsed.references, lines, file, keysOf(path)));
       for (const error of parsed.errors) problems.push({ position: positionOf(lines, file, error.offset), message: error.message });
     },
   });
   return { file, references, problems, serviceNames: serviceNamesOf(doc), paths: locatePaths(file, doc, lines) };
+}
+
+function keysOf(path: readonly unknown[]): string[] {
+  return path.filter(isPair).map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+}
+
+function mentions(reference: VariableReference, variable: string): boolean {
+  return reference.name === variable || reference.nested.some((inner) => mentions(inner, variable));
+}
+
+/** The services whose `image:` names a variable (`image: app:${TAG}`), in any of the files. */
+export function servicesWhoseImageNames(sources: readonly ScannedSource[], variable: string): string[] {
+  const names = sources.flatMap((source) =>
+    source.references
+      .filter((r) => r.keys.length === 3 && r.keys[0] === "services" && r.keys[2] === "image" && mentions(r.reference, variable))
+      .map((r) => r.keys[1] ?? ""),
+  );
+  return [...new Set(names)];
 }
 
 function firstLine(message: string): string {

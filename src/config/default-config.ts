@@ -11,7 +11,7 @@ export const DEFAULT_CONFIG: SlipwayConfig = Object.freeze({ retain: 5 });
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
 
 /**
- * The settings that pick the compose files and the environment, read without validation. Only
+ * The settings that pick the compose files, their profiles and the environment, read without validation. Only
  * a guess: callers use it to start work early, and check the guess against the validated config.
  */
 export function provisionalConfig(text: string): SlipwayConfig | undefined {
@@ -23,14 +23,16 @@ export function provisionalConfig(text: string): SlipwayConfig | undefined {
   }
   if (raw === null || raw === undefined) return DEFAULT_CONFIG;
   if (typeof raw !== "object" || Array.isArray(raw)) return undefined;
-  const { project, compose, environments } = raw as Record<string, unknown>;
+  const { project, compose, profiles, environments } = raw as Record<string, unknown>;
   if (project !== undefined && typeof project !== "string") return undefined;
   if (compose !== undefined && !isStringList(compose)) return undefined;
+  if (profiles !== undefined && !isStringList(profiles)) return undefined;
   if (environments !== undefined && (typeof environments !== "object" || environments === null)) return undefined;
   return {
     ...DEFAULT_CONFIG,
     ...(project ? { project } : {}),
     ...(compose ? { compose } : {}),
+    ...(profiles ? { profiles } : {}),
     ...(environments ? { environments: environments as NonNullable<SlipwayConfig["environments"]> } : {}),
   };
 }

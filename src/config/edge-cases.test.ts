@@ -42,7 +42,7 @@ describe("names that are also Object.prototype properties", () => {
   it("an environment named constructor looks for its own override file", () => {
     const seen: string[] = [];
     const result = chooseComposeFiles({ config: DEFAULT_CONFIG, environmentName: "constructor", environment: undefined, exists: (f) => (seen.push(f), f === "compose.yaml") });
-    expect(result).toEqual({ ok: true, files: ["compose.yaml"], inferred: true });
+    expect(result).toMatchObject({ ok: true, files: ["compose.yaml"], origin: "inferred" });
     expect(seen).toContain("compose.constructor.yml");
   });
 

@@ -60,6 +60,7 @@ const environment = z
   .strictObject({
     default: z.boolean().optional().describe("The environment used when --env is not given."),
     compose: z.array(z.string()).min(1).optional().describe("Compose files for this environment (default: the project's)."),
+    profiles: z.array(z.string().min(1)).optional().describe("Compose profiles enabled for this environment (default: the project's)."),
     branch: z.string().optional().describe("The git branch deployed by default."),
     hosts: z.array(z.string()).optional().describe("Host names for this environment's routes."),
     listen: z.number().int().min(1).max(65535).optional().describe("Router port for this environment's first route."),
@@ -70,7 +71,11 @@ const environment = z
 export const slipwayConfigSchema = z
   .strictObject({
     project: name.optional().describe("Project name (default: the directory's name)."),
-    compose: z.array(z.string()).min(1).optional().describe("Compose files, in merge order (default: docker-compose.yml plus docker-compose.<env>.yml)."),
+    compose: z.array(z.string()).min(1).optional().describe("Compose files, in merge order (default: -f, else COMPOSE_FILE, else docker-compose.yml plus docker-compose.<env>.yml; the override alone when it is the only file, or stands alone beside a base meant for development)."),
+    profiles: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Compose profiles to enable, as COMPOSE_PROFILES would (default: --profile, else COMPOSE_PROFILES when compose: is not set here, else every service whatever its profiles). The release task is read whatever its profiles."),
     release: z
       .union([
         z.literal(false),

@@ -22,10 +22,12 @@ export const ErrorCodes = {
   E_BUILD_FAILED: "E_BUILD_FAILED",
   E_RELEASE_FAILED: "E_RELEASE_FAILED",
   E_START_FAILED: "E_START_FAILED",
+  E_IMAGE_UNAVAILABLE: "E_IMAGE_UNAVAILABLE",
   E_HEALTH_TIMEOUT: "E_HEALTH_TIMEOUT",
   E_SWITCH_FAILED: "E_SWITCH_FAILED",
   E_SECRET_KEY: "E_SECRET_KEY",
   E_SECRETS_PROVIDER: "E_SECRETS_PROVIDER",
+  E_CANCELLED: "E_CANCELLED",
   E_INTERNAL: "E_INTERNAL",
 } as const;
 
@@ -57,6 +59,7 @@ const exitByCode: Record<ErrorCode, number> = {
   E_BUILD_FAILED: ExitCodes.failed,
   E_RELEASE_FAILED: ExitCodes.failed,
   E_START_FAILED: ExitCodes.failed,
+  E_IMAGE_UNAVAILABLE: ExitCodes.failed,
   E_HEALTH_TIMEOUT: ExitCodes.failed,
   E_SWITCH_FAILED: ExitCodes.failed,
   E_COMPOSE_MISSING: ExitCodes.unavailable,
@@ -64,19 +67,36 @@ const exitByCode: Record<ErrorCode, number> = {
   E_ENGINE_UNREACHABLE: ExitCodes.unavailable,
   E_SECRET_KEY: ExitCodes.badInput,
   E_SECRETS_PROVIDER: ExitCodes.unavailable,
+  E_CANCELLED: ExitCodes.failed,
   E_INTERNAL: ExitCodes.failed,
 };
+
+/**
+ * What the user can do next, as data: each shell says it in its own words (the CLI names a
+ * flag or a command, a server an HTTP status or a button).
+ */
+export type ErrorHint =
+  | { readonly action: "wait-for-lock" }
+  | { readonly action: "read-deployment-log"; readonly deploymentId: number }
+  | { readonly action: "allow-dirty" }
+  | { readonly action: "deploy-ref"; readonly ref: string }
+  | { readonly action: "build-elsewhere-first" }
+  | { readonly action: "list-releases" }
+  | { readonly action: "deploy-first"; readonly environment: string }
+  | { readonly action: "replace-config" };
 
 export class SlipwayError extends Error {
   readonly code: ErrorCode;
   /** Extra lines (one problem each) printed under the message. */
   readonly details: readonly string[];
+  readonly hint: ErrorHint | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: readonly string[] } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: readonly string[]; hint?: ErrorHint } = {}) {
     super(message, { cause: options.cause });
     this.name = "SlipwayError";
     this.code = code;
     this.details = options.details ?? [];
+    this.hint = options.hint;
   }
 
   get exitCode(): number {

@@ -7,7 +7,7 @@ import type { ResolvedProject } from "../project/resolve-project.js";
 import type { Router } from "../router/router.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../core/clock.js";
-import type { DeployEvents, LogStream, StepName } from "./events.js";
+import type { EventSink, LogStream, StepName } from "./events.js";
 import type { HomePaths } from "./paths.js";
 import type { Sealer } from "../secrets/cipher.js";
 
@@ -17,13 +17,16 @@ export interface DeployDeps {
   readonly engine: Engine;
   readonly router: Router;
   readonly store: Store;
-  readonly events: DeployEvents;
+  /** Every event of a deployment goes here (the CLI renders them, a server streams them). */
+  readonly events: EventSink;
   readonly clock: Clock;
   readonly paths: HomePaths;
   /** Masks every known secret value in a line that is printed or stored. */
   readonly redact: (text: string) => string;
   /** The master key's sealer, created (with its key file) on first use. */
   readonly sealer: () => Sealer;
+  /** Who holds the locks this process takes: given by the composition root. */
+  readonly identity: { readonly pid: number; readonly hostname: string };
 }
 
 export type BuildMode = "auto" | "reuse" | "force";
@@ -77,6 +80,8 @@ export interface DeployRun {
   /** The new release's containers, once started, and when `start` finished. */
   containers: ContainerState[];
   startedAt?: number;
+  /** Aborts the work before the switch; cleared once the new release serves (the retire then finishes). */
+  signal: AbortSignal | undefined;
   log(step: StepName, stream: LogStream, line: string): void;
 }
 
@@ -94,4 +99,9 @@ export function accessoriesProject(run: DeployRun): ComposeProject {
     files: [`${run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs)}/accessories.yml`],
     projectDirectory: run.request.resolved.project.dir,
   };
+}
+
+/** The run's signal as an exec option: aborting it stops the child process (before the switch only). */
+export function abortable(run: DeployRun): { signal?: AbortSignal } {
+  return run.signal ? { signal: run.signal } : {};
 }

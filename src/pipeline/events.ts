@@ -1,20 +1,3 @@
-/** What a deployment tells the outside world while it runs; the CLI renders it, the store keeps it. */
-export const STEPS = ["preflight", "source", "build", "release", "start", "verify", "switch", "retire"] as const;
-export type StepName = (typeof STEPS)[number];
-export type LogStream = "stdout" | "stderr" | "info";
-export type StepOutcome = "succeeded" | "failed" | "skipped";
-
-export interface DeployEvents {
-  stepStarted(step: StepName): void;
-  stepFinished(step: StepName, outcome: StepOutcome, durationMs: number, detail?: string): void;
-  log(step: StepName, stream: LogStream, line: string): void;
-  /** Something said once, outside any step (waiting for a lock, the URL when live). */
-  message(text: string): void;
-}
-
-export const silentEvents: DeployEvents = {
-  stepStarted: () => undefined,
-  stepFinished: () => undefined,
-  log: () => undefined,
-  message: () => undefined,
-};
+/** The deployment event union lives in core (the shells render it); the pipeline emits it. */
+export { STEPS, isFinal, silentSink } from "../core/events.js";
+export type { DeploymentEvent, EventSink, LogStream, StepName, StepOutcome } from "../core/events.js";

@@ -12,6 +12,7 @@ import type { ComposeCli } from "../adapters/compose-cli.js";
 import type { Engine } from "../adapters/docker-engine.js";
 import { LABEL } from "../plan/naming.js";
 import type { Store } from "../store/store.js";
+import { composeDown } from "./compose-down.js";
 import { runsAsOf } from "./release-snapshot.js";
 import type { HomePaths } from "./paths.js";
 
@@ -84,7 +85,7 @@ export async function prune(deps: PruneDeps, options: PruneOptions): Promise<Pru
   const buildDirs = existsSync(root) ? readdirSync(root).filter((tag) => !keep.has(tag)).map((tag) => paths.build(options.project, tag)) : [];
 
   if (!options.dryRun) {
-    for (const name of projects) await compose.exec({ projectName: name, files: [], projectDirectory: options.dir }, ["down", "--remove-orphans"]);
+    for (const name of projects) await composeDown(compose, { projectName: name, files: [], projectDirectory: options.dir });
     for (const image of images) await engine.removeImage(image.tag);
     for (const dir of buildDirs) rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
  */
 import type { HealthcheckConfig, SlipwayConfig } from "../config/slipway-schema.js";
 import { publishedPort, type ComposeModel, type ComposeService } from "./compose-model.js";
+import { builtImages, imageProblems } from "./built-images.js";
 
 export type Role = "app" | "accessory" | "release" | "ignore";
 
@@ -38,7 +39,10 @@ export interface ServiceClass {
   /** Why the role was chosen, for `slipway config`. */
   readonly reason: string;
   readonly stopFirst: boolean;
-  /** For services that build: the service whose image this one shares (identical build). */
+  /**
+   * The service that names the image this one runs: for a service that builds, the first with
+   * an identical build; for one without build: (a worker on the web image), the one building it.
+   */
   readonly buildOf?: string;
 }
 
@@ -51,19 +55,25 @@ export interface Classification {
 
 const DEFAULT_HEALTH = { interval: 1000, timeout: 2000, passes: 2, deadline: 60_000 } as const;
 
-function roleOf(name: string, service: ComposeService, config: SlipwayConfig, releaseTask: string | undefined): [Role, string] {
+function roleOf(name: string, service: ComposeService, config: SlipwayConfig, releaseTask: string | undefined, runs: string | undefined): [Role, string] {
   const declared = config.services?.[name]?.role;
   if (declared) return [declared, "declared in slipway.yml"];
   if (name === releaseTask) return ["release", config.release ? "release.service in slipway.yml" : "named release"];
   if (service.build) return ["app", "has build:"];
+  if (runs) return ["app", `runs ${runs}'s image`];
   return ["accessory", "no build: (uses a ready image)"];
 }
 
-function releaseTaskName(model: ComposeModel, config: SlipwayConfig): string | undefined {
+/** The service slipway.yml makes the release task, else the one named `release`, if it exists. */
+export function releaseTaskCandidate(config: SlipwayConfig): string | undefined {
   if (config.release === false) return undefined;
   const declared = Object.entries(config.services ?? {}).find(([, s]) => s.role === "release")?.[0];
-  const name = declared ?? config.release?.service ?? "release";
-  return name in model.services ? name : undefined;
+  return declared ?? config.release?.service ?? "release";
+}
+
+function releaseTaskName(model: ComposeModel, config: SlipwayConfig): string | undefined {
+  const name = releaseTaskCandidate(config);
+  return name !== undefined && name in model.services ? name : undefined;
 }
 
 function readinessOf(service: ComposeService, health: HealthcheckConfig | undefined): ReadinessPolicy {
@@ -78,26 +88,17 @@ function readinessOf(service: ComposeService, health: HealthcheckConfig | undefi
   return { probe: hasHealthcheck ? { type: "docker" } : { type: "tcp" }, ...timings };
 }
 
-/** Services with identical build settings share one image: the first of them names it. */
-function buildGroups(model: ComposeModel, apps: readonly string[]): Map<string, string> {
-  const owners = new Map<string, string>();
-  const byKey = new Map<string, string>();
-  for (const name of apps) {
-    const build = model.services[name]?.build;
-    if (!build) continue;
-    const key = JSON.stringify(build, Object.keys(build).sort());
-    const owner = byKey.get(key) ?? name;
-    byKey.set(key, owner);
-    owners.set(name, owner);
-  }
-  return owners;
+export interface ClassifyOptions {
+  /**
+   * The services' order in the user's files (compose prints them sorted): among services that
+   * share a build, the first one declared names the image.
+   */
+  readonly order?: readonly string[];
+  /** Services whose `image:` in the user's files names `${TAG}`, the tag of Slipway's build. */
+  readonly taggedImages?: readonly string[];
 }
 
-/**
- * `order` is the services' order in the user's files (compose prints them sorted): among
- * services that share a build, the first one declared names the image.
- */
-export function classify(model: ComposeModel, config: SlipwayConfig, order: readonly string[] = []): Classification {
+export function classify(model: ComposeModel, config: SlipwayConfig, options: ClassifyOptions = {}): Classification {
   const problems: string[] = [];
   const releaseTask = releaseTaskName(model, config);
   if (config.release && config.release.service !== "release" && !releaseTask) {
@@ -106,26 +107,28 @@ export function classify(model: ComposeModel, config: SlipwayConfig, order: read
   for (const name of Object.keys(config.services ?? {})) {
     if (!(name in model.services)) problems.push(`services.${name}: no compose service of that name`);
   }
+  const order = options.order ?? [];
   const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length);
   const declared = Object.entries(model.services).sort(([a], [b]) => rank(a) - rank(b));
-  const roles = declared.map(([name, service]) => ({ name, service, role: roleOf(name, service, config, releaseTask) }));
-  // App services name shared images before the release task does: it is the one that borrows.
-  const buildable = [...roles.filter((r) => r.role[0] === "app"), ...roles.filter((r) => r.role[0] === "release")].map((r) => r.name);
-  const owners = buildGroups(model, buildable);
-  const services: ServiceClass[] = roles.map(({ name, role: [role, reason] }) => {
-    const owner = owners.get(name);
+  const images = builtImages(declared, (name, service) => roleOf(name, service, config, releaseTask, undefined)[0]);
+  const roles = declared.map(([name, service]) => {
+    const runs = service.build ? undefined : images.builderOf(service.image);
+    return { name, service, runs, role: roleOf(name, service, config, releaseTask, runs) };
+  });
+  const services: ServiceClass[] = roles.map(({ name, runs, role: [role, reason] }) => {
+    const owner = runs ? images.ownerOf(runs) : images.ownerOf(name);
     return {
       name,
       role,
       reason,
       stopFirst: config.services?.[name]?.stop_first ?? false,
-      ...(owner && owner !== name ? { buildOf: owner } : {}),
+      ...(owner && owner !== name && (role === "app" || role === "release") ? { buildOf: owner } : {}),
     };
   });
-  for (const s of services) {
-    if ((s.role === "app" || s.role === "release") && !model.services[s.name]?.build && !model.services[s.name]?.image) {
-      problems.push(`services.${s.name}: an ${s.role} service needs build: or image: in the compose file`);
-    }
+  const tagged = new Set(options.taggedImages ?? []);
+  for (const { name, service, runs, role } of roles) {
+    const inferred = config.services?.[name]?.role === undefined;
+    problems.push(...imageProblems({ name, service, role: role[0], inferred, runs, tagged: tagged.has(name), built: images.list }));
   }
   const routes = config.routes ? declaredRoutes(model, config, services, problems) : inferredRoutes(model, services);
   return { services, routes, ...(releaseTask ? { releaseTask } : {}), problems };

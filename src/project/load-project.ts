@@ -9,13 +9,14 @@ import { parse as parseDotenv } from "dotenv";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import type { Git, Head } from "../adapters/git.js";
 import { scanComposeSource, type ScannedSource } from "../config/compose-source.js";
-import { chooseComposeFiles, chooseEnvironment } from "../config/compose-files.js";
+import { chooseComposeFiles, chooseEnvironment, chooseProfiles, type ComposeFilesOrigin } from "../config/compose-files.js";
 import { DEFAULT_CONFIG, provisionalConfig } from "../config/default-config.js";
 import type { EnvironmentConfig, SecretsConfig, SlipwayConfig } from "../config/slipway-schema.js";
 import { findMissingVariables, layerVariables, type ResolvedVariables, type VariableSource } from "../config/variables.js";
 import { commitTag, sanitizeName } from "../plan/naming.js";
 import { composeSizeProblem } from "./compose-size.js";
 import type { Problem } from "./problem.js";
+import { composeEnvironment, projectFiles } from "./project-files.js";
 
 export const CONFIG_FILE = "slipway.yml";
 
@@ -33,6 +34,10 @@ export interface LoadOptions {
   readonly name?: string;
   /** Where `.env` is read from (default: `dir`); an exported tree has none of its own. */
   readonly dotenvDir?: string;
+  /** `-f/--file`, relative to `dir`: the compose files, in merge order, whatever else says. */
+  readonly files?: readonly string[];
+  /** `--profile`: the compose profiles to enable. */
+  readonly profiles?: readonly string[];
 }
 
 /** What names an environment's own variables. */
@@ -54,7 +59,12 @@ export interface StagedProject {
   readonly environment: { readonly name: string; readonly settings: EnvironmentConfig | undefined };
   /** Paths relative to `dir`, in merge order. */
   readonly composeFiles: readonly string[];
-  readonly inferredFiles: boolean;
+  /** Who named the files, and why these: for `slipway config` and `slipway init`. */
+  readonly composeOrigin: ComposeFilesOrigin;
+  readonly composeReason: string;
+  /** The compose profiles enabled (undefined: every service, whatever its profiles). */
+  readonly profiles?: readonly string[];
+  readonly profilesReason: string;
   readonly variables: ResolvedVariables;
   /** The store's version of the environment's variables (null: none was ever set). */
   readonly variablesVersion: number | null;
@@ -119,11 +129,15 @@ function extraSources(options: LoadOptions, dir: string): (config: SlipwayConfig
 function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configFile: string | undefined, head: Head | undefined, extra: readonly VariableSource[]): Staging {
   const environment = chooseEnvironment(config, options.environment);
   if (!environment.ok) return { ok: false, problem: { code: "E_USAGE", message: environment.problem } };
-  const choice = chooseComposeFiles({ config, environmentName: environment.name, environment: environment.environment, exists: (f) => existsSync(join(dir, f)) });
+  const dotenv = readDotenv(options.dotenvDir ?? dir, parseDotenv);
+  const composeEnv = composeEnvironment(dotenv, options.processEnv);
+  const which = { config, environmentName: environment.name, environment: environment.environment, composeEnv };
+  const choice = chooseComposeFiles({ ...which, ...projectFiles(dir), ...(options.files ? { files: options.files } : {}) });
   if (!choice.ok) return { ok: false, problem: { code: "E_FILE_MISSING", message: choice.problem } };
+  const profiles = chooseProfiles({ ...which, ...(options.profiles ? { profiles: options.profiles } : {}) });
   const tag = options.tag ?? (head ? commitTag(head.commit, head.dirty) : "latest");
   const variables = layerVariables([
-    { name: ".env", values: readDotenv(options.dotenvDir ?? dir, parseDotenv) },
+    { name: ".env", values: dotenv },
     { name: "process environment", values: options.processEnv },
     ...extra,
     { name: "slipway", values: { TAG: tag } },
@@ -137,7 +151,10 @@ function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configF
       ...(configFile ? { configFile } : {}),
       environment: { name: environment.name, settings: environment.environment },
       composeFiles: choice.files,
-      inferredFiles: choice.inferred,
+      composeOrigin: choice.origin,
+      composeReason: choice.reason,
+      ...(profiles.profiles ? { profiles: profiles.profiles } : {}),
+      profilesReason: profiles.reason,
       variables,
       variablesVersion: extra.find((source) => source.version !== undefined)?.version ?? null,
       ...(head ? { head } : {}),
@@ -160,7 +177,7 @@ function scanSources(staged: StagedProject): { sources: ScannedSource[]; problem
     const path = isAbsolute(file) ? file : join(staged.dir, file);
     const shown = isAbsolute(file) ? relative(staged.dir, file) || file : file;
     if (!existsSync(path)) {
-      const where = staged.inferredFiles ? "" : ` (listed in ${staged.configFile ?? CONFIG_FILE})`;
+      const where = { inferred: "", "--file": " (given with -f)", COMPOSE_FILE: " (named in COMPOSE_FILE)", "slipway.yml": ` (listed in ${staged.configFile ?? CONFIG_FILE})` }[staged.composeOrigin];
       problems.push({ code: "E_FILE_MISSING", message: `compose file ${shown} does not exist${where}: create it or fix the list of files` });
       continue;
     }

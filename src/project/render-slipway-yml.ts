@@ -9,8 +9,30 @@ const SCHEDULER = /beat|scheduler|cron/i;
 export interface InitInput {
   readonly project: string;
   readonly composeFiles: readonly string[];
+  /** Why these files (see chooseComposeFiles). */
+  readonly composeReason: string;
+  readonly profiles?: readonly string[];
+  readonly profilesReason?: string;
   readonly environment: string;
   readonly classification: Classification;
+}
+
+/** A comment over as many lines as it takes. */
+function comment(text: string, width = 92): string[] {
+  const lines: string[] = [];
+  let line = "#";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.length > 1 && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = "#";
+    }
+    line += ` ${word}`;
+  }
+  return [...lines, line];
+}
+
+function sentence(text: string): string {
+  return text.endsWith(".") ? text : `${text}.`;
 }
 
 export function renderSlipwayYml(input: InitInput): string {
@@ -19,7 +41,12 @@ export function renderSlipwayYml(input: InitInput): string {
   out.push(`# slipway.yml: what your compose files cannot say. Written by \`slipway init\` from`);
   out.push(`# ${input.composeFiles.join(", ")}. Every key is optional; \`slipway check\` validates this file.`);
   out.push(`project: ${input.project}`);
+  out.push(...comment(`Compose files, in merge order: ${sentence(input.composeReason)}`));
   out.push(`compose: [${input.composeFiles.join(", ")}]`);
+  if (input.profiles) {
+    out.push(...comment(`Compose profiles enabled (${input.profilesReason ?? "as given"}); the release task is read whatever its profiles.`));
+    out.push(`profiles: [${input.profiles.join(", ")}]`);
+  }
   out.push("");
   out.push("# The release task runs once per deployment, from the new image, before the switch");
   out.push("# (migrations, compilemessages, collectstatic). A failure leaves the live release serving.");
@@ -47,8 +74,9 @@ export function renderSlipwayYml(input: InitInput): string {
     out.push("#     listen: 8080");
   }
   out.push("");
-  out.push("# What each service is: app (built, replaced every release), accessory (a ready image,");
-  out.push("# started once per environment and kept), release (the release task), ignore.");
+  out.push("# What each service is: app (built, or run from an image a service builds; replaced every");
+  out.push("# release), accessory (a ready image, started once per environment and kept), release (the");
+  out.push("# release task), ignore.");
   const schedulers = c.services.filter((s) => s.role === "app" && SCHEDULER.test(s.name));
   out.push("services:");
   for (const s of c.services) {

@@ -4,11 +4,13 @@
  */
 import { join } from "node:path";
 import type { ComposeCli, ComposeTarget } from "../adapters/compose-cli.js";
-import { classify, type Classification, type Route } from "../plan/classify.js";
+import { classify, releaseTaskCandidate, type Classification, type Route } from "../plan/classify.js";
 import type { ComposeModel } from "../plan/compose-model.js";
 import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
 import { planRelease, type ReleasePlan } from "../plan/plan-release.js";
 import { applyRuntimeVariables, secretValuesOf } from "../plan/runtime-variables.js";
+import { servicesWhoseImageNames } from "../config/compose-source.js";
+import { isSlipwayError } from "../core/errors.js";
 import type { EnvironmentConfig } from "../config/slipway-schema.js";
 import type { Git } from "../adapters/git.js";
 import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
@@ -28,7 +30,34 @@ export function composeTarget(project: StagedProject, extraVariables: Readonly<R
     projectDirectory: project.dir,
     projectName: `${project.name}-${project.environment.name}`,
     variables: { ...project.variables.values, ...extraVariables },
+    ...(project.profiles ? { profiles: project.profiles } : {}),
   };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * The model compose reads for the project's profiles, plus the release task whatever its own
+ * profiles: it is run by name, which enables it in compose too (`compose run release`).
+ */
+export async function readModel(compose: ComposeCli, target: ComposeTarget, config: StagedProject["config"]): Promise<ComposeModel> {
+  const model = await compose.config(target);
+  const task = releaseTaskCandidate(config);
+  if (!target.profiles || task === undefined || task in model.services) return model;
+  const { profiles: _profiles, ...everyProfile } = target;
+  let extra: ComposeModel;
+  try {
+    extra = await compose.config({ ...everyProfile, services: [task] });
+  } catch (error) {
+    if (isSlipwayError(error, "E_COMPOSE_INVALID")) return model; // No service of that name: no release task.
+    throw error;
+  }
+  const merged = (key: string): Json | undefined => {
+    const both = { ...(extra[key] as Json | undefined), ...(model[key] as Json | undefined) };
+    return Object.keys(both).length > 0 ? both : undefined;
+  };
+  const tops = Object.fromEntries(["networks", "volumes", "secrets", "configs"].flatMap((key) => (merged(key) ? [[key, merged(key)]] : [])));
+  return { ...model, ...tops, services: { ...extra.services, ...model.services } };
 }
 
 /** An environment's `hosts:` and `listen:` apply to its first route unless the route says otherwise. */
@@ -46,7 +75,7 @@ export function routesForEnvironment(routes: readonly Route[], settings: Environ
 export function resolveModel(project: LoadedProject, composed: ComposeModel): ResolvedProject {
   const model = applyRuntimeVariables(composed, project.variables.overrides);
   const order = [...new Set(project.sources.flatMap((s) => s.serviceNames))];
-  const classified = classify(model, project.config, order);
+  const classified = classify(model, project.config, { order, taggedImages: servicesWhoseImageNames(project.sources, "TAG") });
   const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
   const lint = lintForZeroDowntime(model, classification);
   const outside = pathsOutsideTree({ model, sources: project.sources, dir: project.dir, root: treeRoot(project.dir) }).map(renderProblem);
@@ -54,7 +83,7 @@ export function resolveModel(project: LoadedProject, composed: ComposeModel): Re
 }
 
 export async function resolveProject(project: LoadedProject, compose: ComposeCli): Promise<ResolvedProject> {
-  return resolveModel(project, await compose.config(composeTarget(project)));
+  return resolveModel(project, await readModel(compose, composeTarget(project), project.config));
 }
 
 /**
@@ -67,15 +96,15 @@ export async function loadAndResolve(options: LoadOptions, deps: { readonly git:
   const loaded = await loadProject(options, deps, {
     onStaged(staged) {
       const target = composeTarget(staged);
-      const model = deps.compose.config(target);
+      const model = readModel(deps.compose, target, staged.config);
       model.catch(() => undefined); // Its error, if it matters, surfaces when awaited below.
-      early = { key: JSON.stringify(target), model };
+      early = { key: JSON.stringify([target, releaseTaskCandidate(staged.config)]), model };
     },
   });
   const project = loaded.project;
   if (!project || loaded.problems.length > 0) return { loaded };
   const target = composeTarget(project);
-  const model = early?.key === JSON.stringify(target) ? await early.model : await deps.compose.config(target);
+  const model = early?.key === JSON.stringify([target, releaseTaskCandidate(project.config)]) ? await early.model : await readModel(deps.compose, target, project.config);
   return { loaded, resolved: resolveModel(project, model) };
 }
 

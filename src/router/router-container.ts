@@ -109,7 +109,7 @@ export async function signalReload(spec: RouterContainerSpec): Promise<void> {
 
 export async function routerLogs(spec: RouterContainerSpec, lines = 20): Promise<string[]> {
   try {
-    return await createEngine(spec.docker).logsTail(spec.name, lines);
+    return await createEngine({ connect: spec.docker }).logsTail(spec.name, lines);
   } catch {
     return []; // only ever used to explain another failure
   }
@@ -133,7 +133,7 @@ export async function checkConfig(spec: RouterContainerSpec, fileName: string): 
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     if (StatusCode !== 0) {
-      const output = await createEngine(spec.docker).logsTail(container.id, 30);
+      const output = await createEngine({ connect: spec.docker }).logsTail(container.id, 30);
       throw new RouterError("E_ROUTER_CONFIG", `HAProxy rejects the rendered config (haproxy -c exited ${StatusCode}):\n${output.join("\n")}`);
     }
   } catch (error) {

@@ -12,9 +12,9 @@ describe("deployments, steps and logs", () => {
   });
   afterEach(() => store[Symbol.asyncDispose]());
 
-  it("creates a running deployment owned by this process and patches it", async () => {
+  it("creates a queued deployment owned by this process and patches it", async () => {
     const id = await store.createDeployment({ environmentId, kind: "deploy", ref: "main", actor: "ann" });
-    expect(await store.deployment(id)).toMatchObject({ id, environmentId, kind: "deploy", ref: "main", actor: "ann", status: "running", pid: process.pid, commit: undefined, finishedAt: undefined });
+    expect(await store.deployment(id)).toMatchObject({ id, environmentId, kind: "deploy", ref: "main", actor: "ann", status: "queued", pid: process.pid, commit: undefined, finishedAt: undefined });
     const finishedAt = new Date("2026-03-01T10:00:00.000Z");
     await store.updateDeployment(id, { commit: "abc123" });
     await store.updateDeployment(id, { status: "failed", error: "verify timed out", finishedAt });

@@ -1,10 +1,11 @@
 /** Deployments (one run of the pipeline) and their steps. */
 import type { Kysely, Selectable, Updateable } from "kysely";
 import type { Database, DeploymentsTable, StepsTable } from "./schema.js";
+import { holderIsDead } from "./liveness.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
-import type { DeploymentRow, DeploymentStatus, StepRow, StepStatus, Store } from "./types.js";
+import type { DeploymentRow, DeploymentStatus, StepRow, StepStatus, Store, StoreIdentity } from "./types.js";
 
-type DeploymentMethods = "createDeployment" | "updateDeployment" | "deployment" | "latestDeployment" | "startStep" | "finishStep" | "steps";
+type DeploymentMethods = "createDeployment" | "updateDeployment" | "deployment" | "latestDeployment" | "startStep" | "finishStep" | "steps" | "orphanedDeployments" | "markInterrupted" | "recentDeployments";
 
 function toDeployment(row: Selectable<DeploymentsTable>): DeploymentRow {
   return {
@@ -20,6 +21,8 @@ function toDeployment(row: Selectable<DeploymentsTable>): DeploymentRow {
     startedAt: fromTimestamp(row.started_at),
     finishedAt: fromOptionalTimestamp(row.finished_at),
     pid: row.pid ?? undefined,
+    hostname: row.hostname ?? undefined,
+    processStarted: row.process_started ?? undefined,
   };
 }
 
@@ -35,12 +38,13 @@ function toStep(row: Selectable<StepsTable>): StepRow {
   };
 }
 
-export function deploymentRepository(db: Kysely<Database>): Pick<Store, DeploymentMethods> {
+export function deploymentRepository(db: Kysely<Database>, identity: StoreIdentity): Pick<Store, DeploymentMethods> {
+  const { now } = identity;
   return {
     async createDeployment(d) {
       const row = await db
         .insertInto("deployments")
-        .values({ environment_id: d.environmentId, kind: d.kind, ref: d.ref, actor: d.actor, status: "running", started_at: toTimestamp(new Date()), pid: process.pid })
+        .values({ environment_id: d.environmentId, kind: d.kind, ref: d.ref, actor: d.actor, status: "queued", started_at: toTimestamp(now()), pid: d.pid ?? identity.pid, hostname: identity.hostname, process_started: identity.started ?? null })
         .returning("id")
         .executeTakeFirstOrThrow();
       return row.id;
@@ -70,7 +74,7 @@ export function deploymentRepository(db: Kysely<Database>): Pick<Store, Deployme
     async startStep(deploymentId, name) {
       const row = await db
         .insertInto("steps")
-        .values({ deployment_id: deploymentId, name, status: "running", started_at: toTimestamp(new Date()) })
+        .values({ deployment_id: deploymentId, name, status: "running", started_at: toTimestamp(now()) })
         .returning("id")
         .executeTakeFirstOrThrow();
       return row.id;
@@ -79,9 +83,32 @@ export function deploymentRepository(db: Kysely<Database>): Pick<Store, Deployme
     async finishStep(stepId, status, error) {
       await db
         .updateTable("steps")
-        .set({ status, finished_at: toTimestamp(new Date()), ...(error !== undefined ? { error } : {}) })
+        .set({ status, finished_at: toTimestamp(now()), ...(error !== undefined ? { error } : {}) })
         .where("id", "=", stepId)
         .execute();
+    },
+
+    async recentDeployments(environmentId, limit) {
+      const rows = await db.selectFrom("deployments").selectAll().where("environment_id", "=", environmentId).orderBy("id", "desc").limit(limit).execute();
+      return rows.map(toDeployment);
+    },
+
+    async orphanedDeployments(environmentId) {
+      const rows = await db.selectFrom("deployments").selectAll().where("environment_id", "=", environmentId).where("status", "in", ["queued", "running"]).orderBy("id").execute();
+      return rows.filter((r) => holderIsDead({ pid: r.pid, hostname: r.hostname, started: r.process_started }, identity.hostname)).map(toDeployment);
+    },
+
+    async markInterrupted(deploymentId, reason) {
+      return await db.transaction().execute(async (trx) => {
+        const at = toTimestamp(now());
+        const step = await trx.selectFrom("steps").select("name").where("deployment_id", "=", deploymentId).where("status", "=", "running").orderBy("id", "desc").executeTakeFirst();
+        await trx.updateTable("steps").set({ status: "interrupted", finished_at: at, error: reason }).where("deployment_id", "=", deploymentId).where("status", "=", "running").execute();
+        const deployment = await trx.selectFrom("deployments").select("release_id").where("id", "=", deploymentId).executeTakeFirst();
+        if (deployment?.release_id != null) await trx.updateTable("releases").set({ status: "interrupted" }).where("id", "=", deployment.release_id).where("status", "=", "pending").execute();
+        const error = step ? `${reason} during ${step.name}` : reason;
+        await trx.updateTable("deployments").set({ status: "interrupted", finished_at: at, error }).where("id", "=", deploymentId).execute();
+        return step?.name;
+      });
     },
 
     async steps(deploymentId) {

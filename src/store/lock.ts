@@ -3,13 +3,13 @@
  * single INSERT … ON CONFLICT DO NOTHING, and taking over a dead holder's lock a single
  * compare-and-swap UPDATE, so two processes racing can never both believe they hold it.
  */
-import { hostname as osHostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import { SlipwayError } from "../core/errors.js";
 import type { Database, LocksTable } from "./schema.js";
-import { toTimestamp } from "./time.js";
-import type { HeldLock, LockHolder, LockOptions } from "./types.js";
+import { holderIsDead } from "./liveness.js";
+import { fromTimestamp, toTimestamp } from "./time.js";
+import type { HeldLock, LockHolder, LockOptions, LockRow, StoreIdentity } from "./types.js";
 
 const DEFAULT_POLL_MS = 500;
 
@@ -27,16 +27,9 @@ export class LockedError extends SlipwayError {
   }
 }
 
-/** A process on this host that no longer exists. Another host's pids say nothing, so those count as alive. */
-function holderIsDead(lock: Selectable<LocksTable>, thisHost: string): boolean {
-  if (lock.pid === null || lock.hostname !== thisHost) return false;
-  try {
-    process.kill(lock.pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+/** A lock whose holder no longer runs (see liveness.ts: a reused pid is not the holder). */
+function lockIsDead(lock: Selectable<LocksTable>, thisHost: string): boolean {
+  return holderIsDead({ pid: lock.pid, hostname: lock.hostname, started: lock.process_started ?? null }, thisHost);
 }
 
 async function tryInsert(db: Kysely<Database>, row: Insertable<LocksTable>): Promise<boolean> {
@@ -83,8 +76,8 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
   }
 }
 
-export async function acquireLock(db: Kysely<Database>, environmentId: number, holder: LockHolder, options: LockOptions = {}): Promise<HeldLock> {
-  const thisHost = osHostname();
+export async function acquireLock(db: Kysely<Database>, identity: StoreIdentity, environmentId: number, holder: LockHolder, options: LockOptions = {}): Promise<HeldLock> {
+  const thisHost = identity.hostname;
   let announced = false;
   for (;;) {
     options.signal?.throwIfAborted();
@@ -92,14 +85,15 @@ export async function acquireLock(db: Kysely<Database>, environmentId: number, h
       environment_id: environmentId,
       deployment_id: holder.deploymentId ?? null,
       holder: holder.description,
-      pid: holder.pid ?? process.pid,
+      pid: holder.pid ?? identity.pid,
       hostname: holder.hostname ?? thisHost,
-      acquired_at: toTimestamp(new Date()),
+      acquired_at: toTimestamp(identity.now()),
+      process_started: holder.pid === undefined || holder.pid === identity.pid ? (identity.started ?? null) : (holder.started ?? null),
     };
     if (await tryInsert(db, row)) return held(db, row);
     const current = await db.selectFrom("locks").selectAll().where("environment_id", "=", environmentId).executeTakeFirst();
     if (current === undefined) continue; // released between our insert and this read
-    if (holderIsDead(current, thisHost)) {
+    if (lockIsDead(current, thisHost)) {
       if (await tryTakeOver(db, current, row)) return held(db, row);
       continue;
     }
@@ -110,4 +104,23 @@ export async function acquireLock(db: Kysely<Database>, environmentId: number, h
     }
     await pause(options.pollMs ?? DEFAULT_POLL_MS, options.signal);
   }
+}
+
+export async function readLock(db: Kysely<Database>, identity: StoreIdentity, environmentId: number): Promise<LockRow | undefined> {
+  const row = await db.selectFrom("locks").selectAll().where("environment_id", "=", environmentId).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    environmentId,
+    ...(row.deployment_id !== null ? { deploymentId: row.deployment_id } : {}),
+    holder: row.holder,
+    ...(row.pid !== null ? { pid: row.pid } : {}),
+    ...(row.hostname !== null ? { hostname: row.hostname } : {}),
+    acquiredAt: fromTimestamp(row.acquired_at),
+    dead: lockIsDead(row, identity.hostname),
+  };
+}
+
+export async function breakLock(db: Kysely<Database>, environmentId: number): Promise<boolean> {
+  const result = await db.deleteFrom("locks").where("environment_id", "=", environmentId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -2,7 +2,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import { fromTimestamp, toTimestamp } from "./time.js";
-import type { LogStream, Store } from "./types.js";
+import type { LogStream, Store, StoreIdentity } from "./types.js";
 
 /**
  * Rows per INSERT: 5 parameters each stays under SQLite's historic 999-parameter limit
@@ -10,11 +10,11 @@ import type { LogStream, Store } from "./types.js";
  */
 const CHUNK = 190;
 
-export function logRepository(db: Kysely<Database>): Pick<Store, "appendLogs" | "logs"> {
+export function logRepository(db: Kysely<Database>, { now }: StoreIdentity): Pick<Store, "appendLogs" | "logs"> {
   return {
     async appendLogs(deploymentId, step, lines) {
       if (lines.length === 0) return;
-      const at = toTimestamp(new Date());
+      const at = toTimestamp(now());
       const rows = lines.map(({ stream, line }) => ({ deployment_id: deploymentId, step, stream, line, at }));
       // One transaction: one fsync for the whole batch, and a batch is never half written.
       await db.transaction().execute(async (trx) => {

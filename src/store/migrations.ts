@@ -132,9 +132,28 @@ function variables(dialect: DialectKind): Migration {
   };
 }
 
+/**
+ * Who runs a deployment or holds a lock, beyond its pid (which the OS reuses): the host and the
+ * process's start, so that a dead holder is known for dead and its work reconciled.
+ */
+function holders(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("deployments").addColumn("hostname", "text").execute();
+      await db.schema.alterTable("deployments").addColumn("process_started", "text").execute();
+      await db.schema.alterTable("locks").addColumn("process_started", "text").execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("locks").dropColumn("process_started").execute();
+      await db.schema.alterTable("deployments").dropColumn("process_started").execute();
+      await db.schema.alterTable("deployments").dropColumn("hostname").execute();
+    },
+  };
+}
+
 /** Every migration, by name; the Migrator runs them in name order. */
 export function migrations(dialect: DialectKind): Record<string, Migration> {
-  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect) };
+  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders() };
 }
 
 export function migrationProvider(dialect: DialectKind): MigrationProvider {

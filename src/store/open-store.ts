@@ -5,7 +5,7 @@ import { makePrivate, PRIVATE_FILE, privateDir } from "../core/private-files.js"
 import SqliteDatabase from "better-sqlite3";
 import { Kysely } from "kysely";
 import { DATABASE_FILE } from "./home.js";
-import { acquireLock } from "./lock.js";
+import { acquireLock, breakLock, readLock } from "./lock.js";
 import { deploymentRepository } from "./deployment-repository.js";
 import { logRepository } from "./log-repository.js";
 import { migrateToLatest } from "./migrations.js";
@@ -14,7 +14,8 @@ import { releaseRepository } from "./release-repository.js";
 import { variableRepository } from "./variable-repository.js";
 import type { Database } from "./schema.js";
 import { SlipwaySqliteDialect } from "./sqlite-dialect.js";
-import type { Store } from "./types.js";
+import { processIdentity } from "./identity.js";
+import type { Store, StoreIdentity } from "./types.js";
 
 /** How long a statement waits for another process's write before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -32,15 +33,17 @@ function openSqlite(path: string): SqliteDatabase.Database {
   return sqlite;
 }
 
-export function storeOver(db: Kysely<Database>): Store {
+export function storeOver(db: Kysely<Database>, identity: StoreIdentity = processIdentity()): Store {
   return {
     db,
     ...projectRepository(db),
-    ...releaseRepository(db),
-    ...deploymentRepository(db),
-    ...logRepository(db),
-    ...variableRepository(db),
-    acquireLock: (environmentId, holder, options) => acquireLock(db, environmentId, holder, options),
+    ...releaseRepository(db, identity),
+    ...deploymentRepository(db, identity),
+    ...logRepository(db, identity),
+    ...variableRepository(db, identity),
+    acquireLock: (environmentId, holder, options) => acquireLock(db, identity, environmentId, holder, options),
+    lock: (environmentId) => readLock(db, identity, environmentId),
+    breakLock: (environmentId) => breakLock(db, environmentId),
     [Symbol.asyncDispose]: () => db.destroy(),
   };
 }
@@ -59,7 +62,7 @@ function privateDatabase(home: string): string {
 }
 
 /** `{ home }` opens `<home>/slipway.db`, creating the directory (0700); `{ database }` a path or ":memory:". */
-export async function openStore(options: { home: string } | { database: string }): Promise<Store> {
+export async function openStore(options: ({ home: string } | { database: string }) & { identity?: StoreIdentity }): Promise<Store> {
   let path: string;
   if ("home" in options) {
     path = privateDatabase(options.home);
@@ -73,5 +76,5 @@ export async function openStore(options: { home: string } | { database: string }
     await db.destroy();
     throw error;
   }
-  return storeOver(db);
+  return storeOver(db, options.identity);
 }

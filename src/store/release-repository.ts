@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { BuildsTable, Database, ReleasesTable } from "./schema.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
-import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, ReleaseVariables, Store } from "./types.js";
+import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, ReleaseVariables, Store, StoreIdentity } from "./types.js";
 
 type ReleaseMethods = "findBuild" | "saveBuild" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
 
@@ -33,7 +33,7 @@ function toRelease(row: Selectable<ReleasesTable>): ReleaseRow {
   };
 }
 
-export function releaseRepository(db: Kysely<Database>): Pick<Store, ReleaseMethods> {
+export function releaseRepository(db: Kysely<Database>, { now }: StoreIdentity): Pick<Store, ReleaseMethods> {
   return {
     async findBuild(projectId, buildKey) {
       const row = await db.selectFrom("builds").selectAll().where("project_id", "=", projectId).where("build_key", "=", buildKey).executeTakeFirst();
@@ -44,7 +44,7 @@ export function releaseRepository(db: Kysely<Database>): Pick<Store, ReleaseMeth
       const images = JSON.stringify(b.images);
       const row = await db
         .insertInto("builds")
-        .values({ project_id: b.projectId, commit: b.commit, tag: b.tag, build_key: b.buildKey, images, created_at: toTimestamp(new Date()) })
+        .values({ project_id: b.projectId, commit: b.commit, tag: b.tag, build_key: b.buildKey, images, created_at: toTimestamp(now()) })
         .onConflict((conflict) => conflict.columns(["project_id", "build_key"]).doUpdateSet({ images }))
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -67,7 +67,7 @@ export function releaseRepository(db: Kysely<Database>): Pick<Store, ReleaseMeth
           kind: r.kind,
           config: JSON.stringify(r.config ?? null),
           status: "pending",
-          created_at: toTimestamp(new Date()),
+          created_at: toTimestamp(now()),
           sealed: r.sealed ?? null,
           variables: r.variables ? JSON.stringify(r.variables) : null,
         })

@@ -75,6 +75,8 @@ export interface DeploymentsTable {
   started_at: Timestamp;
   finished_at: Timestamp | null;
   pid: number | null;
+  hostname: string | null;
+  process_started: string | null;
 }
 
 export interface StepsTable {
@@ -103,6 +105,7 @@ export interface LocksTable {
   pid: number | null;
   hostname: string | null;
   acquired_at: Timestamp;
+  process_started: string | null;
 }
 
 export interface Database {

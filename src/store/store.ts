@@ -7,6 +7,7 @@ export type {
   HeldLock,
   LockHolder,
   LockOptions,
+  LockRow,
   LogRow,
   LogStream,
   ReleaseKind,
@@ -18,6 +19,7 @@ export type {
   StepRow,
   StepStatus,
   Store,
+  StoreIdentity,
   VariableChanges,
   VariableVersionRow,
 } from "./types.js";
@@ -25,4 +27,6 @@ export type { Database } from "./schema.js";
 export { LockedError } from "./lock.js";
 export { VariableVersionConflict } from "./variable-repository.js";
 export { openStore } from "./open-store.js";
+export { processIdentity } from "./identity.js";
+export { processStarted } from "./liveness.js";
 export { DATABASE_FILE, slipwayHome } from "./home.js";

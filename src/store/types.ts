@@ -3,9 +3,19 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 export type ReleaseKind = "deploy" | "rollback" | "promotion";
-export type ReleaseStatus = "pending" | "live" | "failed" | "superseded" | "retired";
-export type DeploymentStatus = "running" | "succeeded" | "failed";
-export type StepStatus = "running" | "succeeded" | "failed" | "skipped";
+export type ReleaseStatus = "pending" | "live" | "failed" | "superseded" | "retired" | "interrupted";
+/** queued → running → succeeded | failed | cancelled; interrupted when its process died; superseded when a newer request replaced it in the queue. */
+export type DeploymentStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted" | "superseded";
+
+/** Who the store acts as, and its clock: given by the composition root, never read from the process. */
+export interface StoreIdentity {
+  readonly pid: number;
+  readonly hostname: string;
+  /** When the process started (boot id and start ticks): tells it from a later one with its pid. */
+  readonly started?: string;
+  readonly now: () => Date;
+}
+export type StepStatus = "running" | "succeeded" | "failed" | "skipped" | "interrupted";
 export type LogStream = "stdout" | "stderr" | "info";
 export type BuildImages = Record<string, { image: string; id: string }>;
 
@@ -83,6 +93,8 @@ export interface DeploymentRow {
   finishedAt?: Date;
   /** The process that ran it, so that a server can reap deployments orphaned by a crash. */
   pid?: number;
+  hostname?: string;
+  processStarted?: string;
 }
 
 export interface StepRow {
@@ -110,7 +122,21 @@ export interface LockHolder {
   pid?: number;
   /** Defaults to this host. */
   hostname?: string;
+  /** The holder process's start (see liveness.ts); defaults to this process's when pid is. */
+  started?: string;
   deploymentId?: number;
+}
+
+/** The lock row as it stands, for saying who holds it and breaking it. */
+export interface LockRow {
+  environmentId: number;
+  deploymentId?: number;
+  holder: string;
+  pid?: number;
+  hostname?: string;
+  acquiredAt: Date;
+  /** The holder no longer runs on this host (its lock is taken over by the next taker). */
+  dead: boolean;
 }
 
 export interface LockOptions {
@@ -146,10 +172,13 @@ export interface Store extends AsyncDisposable {
   liveRelease(environmentId: number): Promise<ReleaseRow | undefined>;
   /** Newest first. */
   releases(environmentId: number): Promise<ReleaseWithDeployment[]>;
-  createDeployment(d: { environmentId: number; kind: string; ref: string; actor: string }): Promise<number>;
+  /** Created `queued`; the pipeline marks it running once it holds the environment's lock. */
+  createDeployment(d: { environmentId: number; kind: string; ref: string; actor: string; pid?: number }): Promise<number>;
   updateDeployment(id: number, patch: { releaseId?: number; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;
   deployment(id: number): Promise<DeploymentRow | undefined>;
   latestDeployment(environmentId: number): Promise<DeploymentRow | undefined>;
+  /** Newest first, at most `limit`. */
+  recentDeployments(environmentId: number, limit: number): Promise<DeploymentRow[]>;
   startStep(deploymentId: number, name: string): Promise<number>;
   finishStep(stepId: number, status: "succeeded" | "failed" | "skipped", error?: string): Promise<void>;
   steps(deploymentId: number): Promise<StepRow[]>;
@@ -162,6 +191,13 @@ export interface Store extends AsyncDisposable {
    * process (same hostname and pid no longer alive) → taken over. Release with `await using`.
    */
   acquireLock(environmentId: number, holder: LockHolder, options?: LockOptions): Promise<HeldLock>;
+  lock(environmentId: number): Promise<LockRow | undefined>;
+  /** Deletes the lock row, whoever holds it: `slipway unlock`. True when there was one. */
+  breakLock(environmentId: number): Promise<boolean>;
+  /** Queued or running deployments whose process no longer runs on this host. */
+  orphanedDeployments(environmentId: number): Promise<DeploymentRow[]>;
+  /** The deployment, its running steps and its unfinished release marked interrupted; returns the step it died in. */
+  markInterrupted(deploymentId: number, reason: string): Promise<string | undefined>;
   /** The environment's variables at `version`, else the latest; undefined when none was ever set. */
   variableVersion(environmentId: number, version?: number): Promise<VariableVersionRow | undefined>;
   /** Newest first, without their values. */

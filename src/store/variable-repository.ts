@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Database, VariableVersionsTable } from "./schema.js";
 import { fromTimestamp, toTimestamp } from "./time.js";
-import type { Store, VariableChanges, VariableVersionRow } from "./types.js";
+import type { Store, StoreIdentity, VariableChanges, VariableVersionRow } from "./types.js";
 
 /** Another change was recorded since the values were read: read again and re-apply. */
 export class VariableVersionConflict extends Error {
@@ -26,7 +26,7 @@ function toVersion(row: Selectable<VariableVersionsTable>): VariableVersionRow {
   };
 }
 
-export function variableRepository(db: Kysely<Database>): Pick<Store, VariableMethods> {
+export function variableRepository(db: Kysely<Database>, { now }: StoreIdentity): Pick<Store, VariableMethods> {
   return {
     async variableVersion(environmentId, version) {
       let query = db.selectFrom("variable_versions").selectAll().where("environment_id", "=", environmentId);
@@ -51,7 +51,7 @@ export function variableRepository(db: Kysely<Database>): Pick<Store, VariableMe
         if ((last?.last ?? null) !== v.base) throw new VariableVersionConflict();
         const row = await trx
           .insertInto("variable_versions")
-          .values({ environment_id: v.environmentId, version: (last?.last ?? 0) + 1, actor: v.actor, changes: JSON.stringify(v.changes), sealed: v.sealed, created_at: toTimestamp(new Date()) })
+          .values({ environment_id: v.environmentId, version: (last?.last ?? 0) + 1, actor: v.actor, changes: JSON.stringify(v.changes), sealed: v.sealed, created_at: toTimestamp(now()) })
           .returningAll()
           .executeTakeFirstOrThrow();
         return toVersion(row);

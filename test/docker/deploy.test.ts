@@ -41,6 +41,10 @@ function expectOneAfterTheOther(a: string, b: string): void {
   expect(first && second && first.end <= second.start).toBe(true);
 }
 
+function lastEvent(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+}
+
 function read(file: string): string {
   return readFileSync(join(repo.dir, file), "utf8");
 }
@@ -112,6 +116,10 @@ describe("slipway rollback", () => {
     const refused = await repo.slipway(["rollback", "v99"]);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/production has no release v99: see slipway releases/);
+    // --json ends with the error's code and hint, for a machine to act on.
+    const json = await repo.slipway(["rollback", "v99", "--json"]);
+    expect(json.exitCode).toBe(2);
+    expect(lastEvent(json.stdout)).toMatchObject({ event: "failed", code: "E_NOT_FOUND", hint: { action: "list-releases" } });
   });
 });
 
@@ -275,6 +283,9 @@ describe("deploying again", () => {
     const refused = await repo.slipway(["deploy", "--no-wait"]);
     expect(refused.exitCode).toBe(3);
     expect(refused.stderr).toMatch(/the environment is locked by deployment \d+ by tester/);
+    const json = await repo.slipway(["deploy", "--no-wait", "--json"]);
+    expect(json.exitCode).toBe(3);
+    expect(lastEvent(json.stdout)).toMatchObject({ event: "failed", code: "E_LOCKED", hint: { action: "wait-for-lock" }, deploymentId: expect.any(Number) as number });
     expect((await slow).exitCode).toBe(0);
   });
 
@@ -290,11 +301,14 @@ describe("deploying again", () => {
     await expect(repo.get("/")).rejects.toThrow();
     const status = await repo.slipway(["status"]);
     expect(status.stdout).toMatch(/drift:\n\s+the router does not answer/);
+    expect(status.exitCode).toBe(1);
     const result = await repo.slipway(["deploy"]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/router: created the router/);
     expect((await repo.get("/")).status).toBe(200);
-    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+    const healthy = await repo.slipway(["status"]);
+    expect(healthy.stdout).toMatch(/drift: none/);
+    expect(healthy.exitCode).toBe(0);
   });
 });
 
@@ -311,7 +325,9 @@ describe("keep_previous: running", () => {
     const live = await liveRelease();
     expect(await runningReleases()).toEqual([live, previous].sort());
     expect(await firstLine()).toBe(`hello from ${newer}`);
-    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+    const healthy = await repo.slipway(["status"]);
+    expect(healthy.stdout).toMatch(/drift: none/);
+    expect(healthy.exitCode).toBe(0);
 
     const load = startLoad({ port: repo.port, connections: 30 });
     const result = await repo.slipway(["rollback"]);
@@ -343,7 +359,9 @@ describe("keep_previous: paused", () => {
     const live = await liveRelease();
     expect(await states(leaving)).toEqual(["paused", "paused"]);
     expect(await states(live)).toEqual(["running", "running"]);
-    expect((await repo.slipway(["status"])).stdout).toMatch(/drift: none/);
+    const healthy = await repo.slipway(["status"]);
+    expect(healthy.stdout).toMatch(/drift: none/);
+    expect(healthy.exitCode).toBe(0);
 
     // The kept release may itself be a rollback (v7 running as v5): asking for v5 finds it too.
     const load = startLoad({ port: repo.port, connections: 30 });

@@ -66,6 +66,29 @@ const cases: Case[] = [
     },
   },
   {
+    name: "the seed's own override: release, worker and scheduler name the backend's image, no build:",
+    fixture: "seed-image-only",
+    processEnv: { POSTGRES_PASSWORD: "pw", SECRET_KEY: "sk" },
+    roles: { backend: "app", frontend: "app", db: "accessory", redis: "accessory", worker: "app", scheduler: "app", release: "release" },
+    routes: [{ service: "frontend", port: 80, listen: 8080, probe: "tcp" }],
+    check(plan, resolved) {
+      const backend = `seed-image-only/backend:${TAG}`;
+      expect(plan.images).toEqual({ backend, frontend: `seed-image-only/frontend:${TAG}`, worker: backend, scheduler: backend, release: backend });
+      expect(Object.keys(plan.files.build.content.services as Json)).toEqual(["backend", "frontend"]);
+      expect(resolved.classification.services.filter((s) => s.buildOf)).toEqual([
+        { name: "worker", role: "app", reason: "runs backend's image", stopFirst: false, buildOf: "backend" },
+        { name: "scheduler", role: "app", reason: "runs backend's image", stopFirst: false, buildOf: "backend" },
+        { name: "release", role: "release", reason: "named release", stopFirst: false, buildOf: "backend" },
+      ]);
+      const services = releaseServices(plan);
+      expect(Object.keys(services).sort()).toEqual(["backend", "frontend", "release", "scheduler", "worker"]);
+      expect(services.worker).toMatchObject({ image: backend, pull_policy: "never", command: ["celery", "-A", "config", "worker"] });
+      expect(services.worker?.depends_on).toBeUndefined();
+      expect(services.release).toMatchObject({ image: backend, profiles: [RELEASE_TASK_PROFILE] });
+      expect(Object.keys(accessoryServices(plan)).sort()).toEqual(["db", "redis"]);
+    },
+  },
+  {
     name: "anchors and merge keys: one image for django, migrations, celeryworker, celerybeat",
     fixture: "django-anchors",
     roles: { django: "app", migrations: "release", celeryworker: "app", celerybeat: "app", nginx: "app", postgres: "accessory", redis: "accessory" },

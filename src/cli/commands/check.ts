@@ -1,9 +1,7 @@
 /** `slipway check`: the preflight, as a report. */
-import { checkProject, type CheckReport } from "../../project/check-project.js";
-import { renderProblem } from "../../project/problem.js";
-import type { CommandContext } from "../context.js";
+import { check, renderProblem, type CheckReport } from "../../app/inspect.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { describeService } from "./describe.js";
-import type { ProjectFlags } from "./load.js";
 
 export function renderCheck(report: CheckReport): string {
   const lines: string[] = [];
@@ -33,10 +31,7 @@ export function renderCheck(report: CheckReport): string {
 }
 
 export async function runCheck(ctx: CommandContext, flags: ProjectFlags): Promise<number> {
-  const report = await checkProject(
-    { dir: flags.dir ?? ctx.io.cwd, processEnv: ctx.io.env, variableSources: ctx.variableSources, ...(flags.env ? { environment: flags.env } : {}) },
-    ctx,
-  );
+  const report = await check(ctx.app, projectOf(ctx, flags));
   (report.exitCode === 0 ? ctx.io.stdout : ctx.io.stderr)(renderCheck(report));
   return report.exitCode;
 }

@@ -1,5 +1,5 @@
 /** One line per service, shared by `check` and `init`. */
-import type { Classification, Readiness, ServiceClass } from "../../plan/classify.js";
+import type { Classification, Readiness, ServiceClass } from "../../app/inspect.js";
 
 export function describeReadiness(probe: Readiness): string {
   if (probe.type === "http") return `HTTP GET ${probe.path}`;
@@ -14,7 +14,7 @@ export function describeService(service: ServiceClass, classification: Classific
     const hosts = route.hosts.length > 0 ? ` for ${route.hosts.join(", ")}` : "";
     parts.push(`routed to :${route.port}${listen}${hosts}, ready when ${describeReadiness(route.readiness.probe)} passes ${route.readiness.passes}x`);
   }
-  if (service.buildOf) parts.push(`same image as ${service.buildOf}`);
+  if (service.buildOf && !service.reason.endsWith(`${service.buildOf}'s image`)) parts.push(`same image as ${service.buildOf}`);
   if (service.stopFirst) parts.push("stop-first");
   return parts.join(", ");
 }

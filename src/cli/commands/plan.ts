@@ -2,14 +2,10 @@
 import { stringify } from "yaml";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { SlipwayError } from "../../core/errors.js";
-import type { ReleasePlan } from "../../plan/plan-release.js";
-import { problemsError } from "../../project/problem.js";
-import type { CommandContext } from "../context.js";
+import { redactData, SlipwayError } from "../../app/errors.js";
+import { plan, type ReleasePlan } from "../../app/inspect.js";
+import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
-import { planProject } from "../../project/resolve-project.js";
-import { redactData } from "../../secrets/redact.js";
-import { resolveOrThrow, type ProjectFlags } from "./load.js";
 
 export interface PlanFlags extends ProjectFlags {
   readonly release?: string;
@@ -34,22 +30,17 @@ function renderPlanYaml(plan: ReleasePlan): string {
 
 export async function runPlan(ctx: CommandContext, flags: PlanFlags): Promise<number> {
   const format = parseFormat(flags.format);
-  const release = releaseId(flags.release);
-  const resolved = await resolveOrThrow(ctx, flags);
-  if (resolved.lint.errors.length > 0) {
-    throw problemsError(resolved.lint.errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
-  }
-  const plan = planProject(resolved, release);
+  const planned = await plan(ctx.app, { ...projectOf(ctx, flags), release: releaseId(flags.release) });
   if (flags.out) {
     const dir = resolve(ctx.io.cwd, flags.out);
     mkdirSync(dir, { recursive: true });
     for (const kind of ["release", "accessories", "build"] as const) {
-      writeFileSync(join(dir, `${kind}.yml`), renderData(plan.files[kind].content, "yaml"));
+      writeFileSync(join(dir, `${kind}.yml`), renderData(planned.plan.files[kind].content, "yaml"));
     }
     ctx.io.stderr(`wrote ${dir}/{release,accessories,build}.yml\n`);
   }
-  const shown = redactData(plan, (text) => ctx.redactor.apply(text));
+  const shown = redactData(planned.plan, (text) => ctx.app.redactor.apply(text));
   ctx.io.stdout(format === "json" ? renderData(shown, "json") : renderPlanYaml(shown));
-  for (const warning of resolved.lint.warnings) ctx.io.stderr(`warning: ${warning}\n`);
+  for (const warning of planned.warnings) ctx.io.stderr(`warning: ${warning}\n`);
   return 0;
 }

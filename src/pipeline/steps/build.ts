@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
-import type { DeployRun } from "../deploy-run.js";
+import { abortable, type DeployRun } from "../deploy-run.js";
 import { writeBuildFile } from "./source.js";
 
 type Json = Record<string, unknown>;
@@ -77,7 +77,7 @@ export async function build(run: DeployRun, content: Json): Promise<"built" | "r
   }
   if (mode !== "force" && (await fromMirror(run, key, images))) return "reused";
   if (mode === "reuse") {
-    throw new SlipwayError("E_NOT_FOUND", `no build of ${run.request.commit.slice(0, 12)} with these build settings exists (--build-mode reuse): deploy it to another environment first, or use --build-mode auto`);
+    throw new SlipwayError("E_NOT_FOUND", `no build of ${run.request.commit.slice(0, 12)} with these build settings exists`, { hint: { action: "build-elsewhere-first" } });
   }
   const source = (await run.deps.git.remoteUrl(run.request.resolved.project.dir)) ?? run.request.resolved.project.dir;
   const file = writeBuildFile(
@@ -92,7 +92,7 @@ export async function build(run: DeployRun, content: Json): Promise<"built" | "r
   );
   const project = { projectName: run.plan.files.build.projectName, files: [file], projectDirectory: tree };
   const args = ["build", ...(run.request.cache && mode !== "force" ? [] : ["--no-cache"])];
-  const result = await compose.exec(project, args, { onLine: (line, stream) => run.log("build", stream, line) });
+  const result = await compose.exec(project, args, { onLine: (line, stream) => run.log("build", stream, line), ...abortable(run) });
   if (result.exitCode !== 0) {
     const last = result.stderr.trim().split("\n").slice(-3).join(" / ");
     throw new SlipwayError("E_BUILD_FAILED", `the build failed (docker compose build exited ${result.exitCode}): ${last}`);

@@ -9,11 +9,13 @@ import { stringify } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
 import { privateDirsUnder } from "../../core/private-files.js";
 import { LABEL } from "../../plan/naming.js";
-import { problemsError } from "../../project/problem.js";
-import { accessoriesProject, type DeployRun } from "../deploy-run.js";
 import { portNeeds, publishPorts } from "../../plan/ports.js";
+import { problemsError } from "../../project/problem.js";
+import { abortable, accessoriesProject, type DeployRun } from "../deploy-run.js";
 import { allocatePorts } from "../port-allocation.js";
+import { removeStrayReleases } from "../reconcile.js";
 import { restoreRouter } from "../router-sync.js";
+import { ensureAccessoryImages } from "./accessory-images.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 
@@ -50,9 +52,11 @@ async function ensureAccessories(run: DeployRun): Promise<void> {
   const project = accessoriesProject(run);
   const labels = { [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment, [LABEL.release]: "accessories" };
   const running = (await engine.containers(labels)).filter((c) => c.status === "running").map((c) => c.labels[LABEL.service]);
-  if (services.some((s) => !running.includes(s))) {
+  const absent = services.filter((s) => !running.includes(s));
+  if (absent.length > 0) {
+    await ensureAccessoryImages(run, absent);
     run.log("preflight", "info", `starting accessories: ${services.join(", ")}`);
-    const result = await compose.exec(project, ["up", "-d", "--no-recreate", "--no-build"], { onLine: (line, stream) => run.log("preflight", stream, line) });
+    const result = await compose.exec(project, ["up", "-d", "--no-recreate", "--no-build"], { onLine: (line, stream) => run.log("preflight", stream, line), ...abortable(run) });
     if (result.exitCode !== 0) throw new SlipwayError("E_START_FAILED", `the accessories did not start: ${result.stderr.trim().split("\n").pop() ?? ""}`);
   }
   // Answering: the accessory's own healthcheck when it has one, else running.
@@ -90,6 +94,10 @@ export async function preflight(run: DeployRun): Promise<void> {
   }
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
   const environment = async (): Promise<void> => {
+    // Under the lock no other deployment of this environment runs: a release neither live nor
+    // kept is a dead one's (its release task may still run), and goes before this one starts.
+    const stray = await removeStrayReleases(run.deps, { project: run.plan.project, environment: run.plan.environment, environmentId: run.environmentId, dir: run.request.resolved.project.dir });
+    if (stray.length > 0) run.log("preflight", "info", `removed what no release runs as: ${stray.join(", ")}`);
     await engine.ensureNetwork(run.plan.network, labels);
     await Promise.all(run.plan.volumes.map((volume) => engine.ensureVolume(volume, labels)));
     await ensureAccessories(run);

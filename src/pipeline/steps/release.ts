@@ -6,7 +6,7 @@
  */
 import type { ComposeProject } from "../../adapters/compose-cli.js";
 import { SlipwayError } from "../../core/errors.js";
-import { releaseProject, type DeployRun } from "../deploy-run.js";
+import { abortable, releaseProject, type DeployRun } from "../deploy-run.js";
 
 export const DEFAULT_RELEASE_TIMEOUT_MS = 600_000;
 
@@ -35,18 +35,29 @@ export async function releaseTask(run: DeployRun): Promise<"ran" | "skipped"> {
   const timeoutMs = (config ? config.timeout : undefined) ?? DEFAULT_RELEASE_TIMEOUT_MS;
   run.log("release", "info", `running ${task} (timeout ${Math.round(timeoutMs / 1000)} s)`);
   const project = releaseProject(run);
-  const result = await run.deps.compose.exec(project, ["run", "--rm", "-T", "--no-deps", task], {
-    timeoutMs,
-    onLine: (line, stream) => run.log("release", stream, line),
-  });
-  if (result.exitCode === 0 && !result.timedOut) return "ran";
+  const removeLeftovers = async (): Promise<void> => {
+    try {
+      await cleanUp(run, project, task);
+    } catch (error) {
+      run.log("release", "info", `warning: could not remove what the release task left (${(error as Error).message}); remove it with docker rm -f, or slipway down`);
+    }
+  };
+  let result;
   try {
-    await cleanUp(run, project, task);
+    result = await run.deps.compose.exec(project, ["run", "--rm", "-T", "--no-deps", task], {
+      timeoutMs,
+      onLine: (line, stream) => run.log("release", stream, line),
+      ...abortable(run),
+    });
   } catch (error) {
-    run.log("release", "info", `warning: could not remove what the release task left (${(error as Error).message}); remove it with docker rm -f, or slipway down`);
+    // Cancelled: the compose client is gone, its container is not.
+    await removeLeftovers();
+    throw error;
   }
+  if (result.exitCode === 0 && !result.timedOut) return "ran";
+  await removeLeftovers();
   if (result.timedOut) {
     throw new SlipwayError("E_RELEASE_FAILED", `the release task ${task} was stopped after ${Math.round(timeoutMs / 1000)} s (release.timeout in slipway.yml)`);
   }
-  throw new SlipwayError("E_RELEASE_FAILED", `the release task ${task} exited with ${result.exitCode}; its output is in the deployment's log (slipway logs --deployment ${run.deploymentId})`);
+  throw new SlipwayError("E_RELEASE_FAILED", `the release task ${task} exited with ${result.exitCode}; its output is in deployment ${run.deploymentId}'s log`, { hint: { action: "read-deployment-log", deploymentId: run.deploymentId } });
 }

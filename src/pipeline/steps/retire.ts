@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { LABEL } from "../../plan/naming.js";
+import { composeDown } from "../compose-down.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
 import type { Retiring } from "./switch.js";
 
@@ -97,10 +98,10 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
     const target = existsSync(project.files[0] ?? "") ? project : { ...project, files: [] };
     work.push(
       (async () => {
-        await compose.exec(target, ["down", "--remove-orphans"], { onLine });
+        await composeDown(compose, target, { onLine });
         await engine.removeNetworks({ "com.docker.compose.project": project.projectName });
         run.log("retire", "info", `removed ${name}`);
-      })().catch((error: unknown) => run.log("retire", "info", `warning: could not remove ${name} (${(error as Error).message}); slipway prune removes it later`)),
+      })().catch((error: unknown) => run.log("retire", "info", `warning: could not remove ${name} (${(error as Error).message}); retention removes it later`)),
     );
   }
   // The new release is live by now: what fails here is reported, never undone.

@@ -3,7 +3,7 @@ import { SlipwayError } from "../../core/errors.js";
 import type { ContainerState } from "../../adapters/docker-engine.js";
 import { LABEL } from "../../plan/naming.js";
 import { restartPolicyOf, type RestartPolicy } from "../../plan/restart-policy.js";
-import { releaseProject, type DeployRun } from "../deploy-run.js";
+import { abortable, releaseProject, type DeployRun } from "../deploy-run.js";
 
 /** App services to start now: stop-first ones wait for the switch when a release is live. */
 export function servicesToStart(run: DeployRun): string[] {
@@ -33,6 +33,7 @@ export async function start(run: DeployRun): Promise<void> {
   }
   const result = await run.deps.compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], {
     onLine: (line, stream) => run.log("start", stream, line),
+    ...abortable(run),
   });
   if (result.exitCode !== 0) {
     throw new SlipwayError("E_START_FAILED", `the new release did not start: ${result.stderr.trim().split("\n").slice(-2).join(" / ")}`);

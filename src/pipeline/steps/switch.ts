@@ -30,7 +30,9 @@ async function swapStopFirst(run: DeployRun): Promise<void> {
   if (services.length === 0 || !run.previous) return;
   const { compose } = run.deps;
   const onLine = (line: string, stream: "stdout" | "stderr"): void => run.log("switch", stream, line);
-  await compose.exec(releaseProject(run, run.previous.runsAs), ["stop", ...services], { onLine });
+  const stopped = await compose.exec(releaseProject(run, run.previous.runsAs), ["stop", ...services], { onLine });
+  // Never two at once: if the old ones may still run, the new ones do not start.
+  if (stopped.exitCode !== 0) throw new SlipwayError("E_SWITCH_FAILED", `the stop-first services ${services.join(", ")} of ${run.previous.name} did not stop (docker compose stop exited ${stopped.exitCode})`);
   const result = await compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], { onLine });
   if (result.exitCode !== 0) throw new SlipwayError("E_SWITCH_FAILED", `the stop-first services ${services.join(", ")} did not start`);
   run.log("switch", "info", `swapped stop-first ${services.join(", ")}`);

@@ -36,7 +36,7 @@ export async function verify(run: DeployRun): Promise<void> {
       const port = container.ports.find((p) => p.containerPort === route.port && p.hostIp === "127.0.0.1")?.hostPort;
       const probe = probeFor(route.readiness, port, () => current(container.id));
       try {
-        const ms = await waitReady({ probe, policy: route.readiness, clock: run.deps.clock, fatal: async () => crashed(await current(container.id)) });
+        const ms = await waitReady({ probe, policy: route.readiness, clock: run.deps.clock, fatal: async () => (run.signal?.aborted ? "the deployment was cancelled" : crashed(await current(container.id))) });
         run.log("verify", "info", `${container.name} ready in ${(ms / 1000).toFixed(1)} s (${route.readiness.passes} passes)`);
       } catch (error) {
         if (!(error instanceof NotReadyError)) throw error;

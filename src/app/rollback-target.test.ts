@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isSlipwayError } from "../../core/errors.js";
-import type { ReleaseWithDeployment } from "../../store/store.js";
-import { chooseTarget } from "./rollback.js";
+import { isSlipwayError } from "../core/errors.js";
+import type { ReleaseWithDeployment } from "../store/store.js";
+import { chooseTarget } from "./rollback-target.js";
 
 const release = (number: number, status: ReleaseWithDeployment["status"]): ReleaseWithDeployment => ({
   id: number * 10,

@@ -1,0 +1,110 @@
+/**
+ * The composition root: from a settings object (never from `process`), the adapters every
+ * operation runs with. The CLI builds one per call, a server one per process; both pass it to
+ * the operations in this folder.
+ */
+import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
+import { createEngine, type Engine } from "../adapters/docker-engine.js";
+import { createGit, type Git } from "../adapters/git.js";
+import { systemClock, type Clock } from "../core/clock.js";
+import { silentSink } from "../core/events.js";
+import type { DeployDeps } from "../pipeline/deploy-run.js";
+import { homePaths, type HomePaths } from "../pipeline/paths.js";
+import type { VariableSourcesFn } from "../project/load-project.js";
+import type { Sealer } from "../secrets/cipher.js";
+import { masterSealer } from "../secrets/master-key.js";
+import { Redactor } from "../secrets/redact.js";
+import { variableSources } from "../secrets/variable-sources.js";
+import { slipwayHome } from "../store/home.js";
+import { processStarted } from "../store/liveness.js";
+import type { Store } from "../store/store.js";
+
+export interface AppSettings {
+  /**
+   * The environment Slipway runs in: SLIPWAY_HOME, DOCKER_HOST, SLIPWAY_ROUTER_*, the master key,
+   * a provider's token, and the variables compose interpolates (the process environment source).
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Who takes locks and records deployments: this process. */
+  readonly identity: { readonly pid: number; readonly hostname: string };
+  readonly clock?: Clock;
+  /** The redactor the shell prints through, so that it learns what the operations load. */
+  readonly redactor?: Redactor;
+}
+
+export interface App extends AsyncDisposable {
+  readonly settings: AppSettings;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly home: string;
+  readonly paths: HomePaths;
+  readonly git: Git;
+  readonly compose: ComposeCli;
+  readonly engine: Engine;
+  readonly clock: Clock;
+  /** Learns every secret value as it is loaded; what the shells print passes through it. */
+  readonly redactor: Redactor;
+  /** The store's and the provider's variables of an environment, for loading a project. */
+  readonly variableSources: VariableSourcesFn;
+  /** The master key's sealer; with create, its key file is made on first use. */
+  sealer(options: { create: boolean }): Sealer | undefined;
+  /** The store, router and the rest a deployment needs: opened on first use, closed with the app. */
+  deps(): Promise<DeployDeps>;
+}
+
+export function createApp(settings: AppSettings): App {
+  const env = settings.env;
+  const home = slipwayHome(env);
+  const paths = homePaths(home);
+  const clock = settings.clock ?? systemClock;
+  const redactor = settings.redactor ?? new Redactor();
+  const engine = createEngine({ ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}) });
+  const sealer = (options: { create: boolean }): Sealer | undefined => masterSealer(home, env, options);
+  let opened: Promise<{ deps: DeployDeps; store: Store }> | undefined;
+  const open = async (): Promise<{ deps: DeployDeps; store: Store }> => {
+    const [{ openStore }, { createRouter }, { connectDocker }] = await Promise.all([import("../store/open-store.js"), import("../router/router.js"), import("../adapters/docker-engine.js")]);
+    const started = processStarted(settings.identity.pid);
+    const store = await openStore({ home, identity: { ...settings.identity, now: () => new Date(clock.now()), ...(started ? { started } : {}) } });
+    const router = createRouter({
+      docker: () => connectDocker(env.DOCKER_HOST),
+      home: paths.router,
+      clock,
+      ...(env.SLIPWAY_ROUTER_IMAGE ? { image: env.SLIPWAY_ROUTER_IMAGE } : {}),
+      ...(env.SLIPWAY_ROUTER_NAME ? { containerName: env.SLIPWAY_ROUTER_NAME } : {}),
+    });
+    let created: Sealer | undefined;
+    const deps: DeployDeps = {
+      git: app.git,
+      compose: app.compose,
+      engine: app.engine,
+      clock,
+      router,
+      store,
+      events: silentSink,
+      paths,
+      redact: (text) => redactor.apply(text),
+      sealer: () => (created ??= sealer({ create: true }) as Sealer),
+      identity: settings.identity,
+    };
+    return { deps, store };
+  };
+  const app: App = {
+    settings,
+    env,
+    home,
+    paths,
+    git: createGit(),
+    compose: createComposeCli({ env }),
+    engine,
+    clock,
+    redactor,
+    variableSources: variableSources({ home, env, redactor }),
+    sealer,
+    deps: async () => (await (opened ??= open())).deps,
+    async [Symbol.asyncDispose]() {
+      const current = opened;
+      opened = undefined;
+      if (current) await (await current.catch(() => undefined))?.store[Symbol.asyncDispose]();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,33 @@
+/**
+ * The application layer's public face: every user operation, the composition root, and the
+ * types the shells (the CLI, the server) render. The shells import from here only.
+ */
+export { createApp, type App, type AppSettings } from "./app.js";
+export type { ProjectRequest } from "./project.js";
+export { deploy, describeSources, type DeployRequest } from "./deploy.js";
+export { rollback, type RollbackRequest } from "./rollback.js";
+export { promote, type PromoteRequest } from "./promote.js";
+export type { DriveOptions } from "./drive.js";
+export { down, type DownRequest } from "./down.js";
+export { status, computeDrift, type StatusReport, type RouteStatus } from "./status.js";
+export { releases, type ReleaseHistory, type Rollbackable } from "./releases.js";
+export { deploymentLog, liveLogs, type LiveLogsRequest } from "./logs.js";
+export { prune, describePrune, type PruneReport } from "./prune.js";
+export {
+  changeEnvironmentVariables,
+  exportVariables,
+  generateKeyText,
+  isVariableName,
+  listVariables,
+  parseDotenvText,
+  rotateKey,
+  type ChangeOutcome,
+  type RotateOutcome,
+  type VariableList,
+} from "./variables.js";
+export { check, config, configView, plan, renderProblem, type CheckReport, type Classification, type Readiness, type ReleasePlan, type ServiceClass } from "./inspect.js";
+export { inferConfig, type InitOutcome } from "./init.js";
+export { ExitCodes, SlipwayError, exitCodeFor, isSlipwayError, type ErrorCode, type ErrorHint } from "../core/errors.js";
+export { STEPS, isFinal, type DeploymentEvent, type EventSink, type LogStream, type StepName, type StepOutcome } from "../core/events.js";
+export type { BuildMode } from "../pipeline/deploy-run.js";
+export type { DeployOutcome } from "../pipeline/deploy.js";

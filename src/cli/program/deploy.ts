@@ -1,0 +1,58 @@
+/** deploy, promote and rollback: the commands that make a release live. */
+import type { Command } from "commander";
+import type { ProgramParts } from "./parts.js";
+
+export function defineDeployCommands(program: Command, parts: ProgramParts): void {
+  const { ctx, setExit, envOption, dirOption, fileOption, profileOption, Option } = parts;
+  program
+    .command("deploy")
+    .description("build, release and switch to a new release of the environment, with zero downtime")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .option("--ref <ref>", "commit, branch or tag to deploy (default: the environment's branch, else HEAD)")
+    .option("--no-cache", "build without Docker's layer cache")
+    .option("--cache", "build with Docker's layer cache (the default)")
+    .option("--allow-dirty", "deploy uncommitted changes (the build is tagged -dirty)")
+    .addOption(new Option("--build-mode <mode>", "auto: re-use a build of the same commit from any environment; reuse: fail without one; force: always build, without cache").choices(["auto", "reuse", "force"]).default("auto"))
+    .option("--no-wait", "exit 3 at once when another deployment holds the environment")
+    .option("--json", "print one JSON event per line")
+    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; ref?: string; cache?: boolean; allowDirty?: boolean; buildMode?: string; wait?: boolean; json?: boolean }) => {
+      const { runDeploy } = await import("../commands/deploy.js");
+      setExit(await runDeploy(await ctx(), flags));
+    });
+
+  program
+    .command("promote")
+    .description("deploy to <to-env> the build <from-env> runs now, with <to-env>'s own variables, accessories and routes: never a rebuild")
+    .argument("<from-env>", "the environment whose live build is promoted, such as test")
+    .argument("<to-env>", "the environment it goes to, such as live")
+    .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .option("--no-wait", "exit 3 at once when another deployment holds the environment")
+    .option("--json", "print one JSON event per line")
+    .action(async (from: string, to: string, flags: { dir?: string; file?: string[]; profile?: string[]; wait?: boolean; json?: boolean }) => {
+      const { runPromote } = await import("../commands/deploy.js");
+      setExit(await runPromote(await ctx(), { ...flags, from, to }));
+    });
+
+  program
+    .command("rollback")
+    .description("make an earlier release live again (default: the one before the live one), without rebuilding")
+    .argument("[release]", "the release to return to, such as v5")
+    .addOption(envOption())
+    .addOption(dirOption())
+    .addOption(fileOption())
+    .addOption(profileOption())
+    .option("--with-release", "also run the release task of that release (it is skipped by default)")
+    .option("--current-vars", "run it with the environment's current variables instead of those it ran with")
+    .option("--no-wait", "exit 3 at once when another deployment holds the environment")
+    .option("--json", "print one JSON event per line")
+    .action(async (target: string | undefined, flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; withRelease?: boolean; currentVars?: boolean; wait?: boolean; json?: boolean }) => {
+      const { runRollback } = await import("../commands/deploy.js");
+      setExit(await runRollback(await ctx(), { ...flags, ...(target ? { target } : {}) }));
+    });
+
+}
