@@ -1,6 +1,7 @@
 /** The Docker engine, through its API (dockerode): the only way Slipway observes what runs. */
 import type Docker from "dockerode";
 import { SlipwayError } from "../core/errors.js";
+import { LABEL } from "../plan/naming.js";
 
 export interface PublishedPort {
   readonly containerPort: number;
@@ -18,6 +19,18 @@ export interface ContainerState {
   readonly restartCount: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly ports: readonly PublishedPort[];
+}
+
+/** A host port a container publishes, or will publish when it starts again. */
+export interface ClaimedPort {
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface RestartPolicySetting {
+  readonly name: "no" | "always" | "unless-stopped" | "on-failure";
+  readonly maximumRetryCount?: number;
 }
 
 export interface ImageInfo {
@@ -53,6 +66,15 @@ export interface Engine {
   pauseContainers(ids: readonly string[]): Promise<void>;
   /** Thaws paused containers: they go on where they were, in milliseconds. */
   unpauseContainers(ids: readonly string[]): Promise<void>;
+  /** Kills and removes the containers (gone already: fine). */
+  removeContainers(ids: readonly string[]): Promise<void>;
+  /** Changes what the engine does when the containers stop or the engine restarts. */
+  setRestartPolicy(ids: readonly string[], policy: RestartPolicySetting): Promise<void>;
+  /**
+   * Host ports containers hold: every running container's, and those Slipway's containers name
+   * in their configuration whether running or not (a stopped one takes them again when it starts).
+   */
+  claimedPorts(): Promise<ClaimedPort[]>;
   image(reference: string): Promise<ImageInfo | undefined>;
   /** Images carrying every given label. */
   images(labels: Readonly<Record<string, string>>): Promise<ImageSummary[]>;
@@ -109,6 +131,22 @@ function toState(info: Docker.ContainerInspectInfo): ContainerState {
     labels: info.Config.Labels ?? {},
     ports,
   };
+}
+
+/** "8080", or "20001-20003" for a range a service's replicas share. */
+function hostPorts(text: string): number[] {
+  const [first = Number.NaN, last = first] = text.split("-").map((part) => Number.parseInt(part, 10));
+  if (!Number.isInteger(first) || !Number.isInteger(last) || last < first) return [];
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+function configuredPorts(info: Docker.ContainerInspectInfo): ClaimedPort[] {
+  const labels = info.Config.Labels ?? {};
+  // dockerode types PortBindings as `any`.
+  const bindings = (info.HostConfig.PortBindings ?? {}) as Record<string, Array<{ HostPort?: string }> | null>;
+  return Object.entries(bindings).flatMap(([key, list]) =>
+    (list ?? []).flatMap((binding) => hostPorts(binding.HostPort ?? "").map((hostPort) => ({ hostPort, containerPort: Number.parseInt(key, 10), labels }))),
+  );
 }
 
 /** Docker multiplexes stdout and stderr in 8-byte-framed chunks unless the container has a TTY. */
@@ -254,6 +292,43 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async unpauseContainers(ids) {
       const api = await get();
       await Promise.all(ids.map((id) => api.getContainer(id).unpause()));
+    },
+
+    async removeContainers(ids) {
+      const api = await get();
+      await Promise.all(
+        ids.map(async (id) => {
+          try {
+            await api.getContainer(id).remove({ force: true });
+          } catch (error) {
+            if (statusCode(error) !== 404) throw error;
+          }
+        }),
+      );
+    },
+
+    async setRestartPolicy(ids, policy) {
+      const api = await get();
+      const RestartPolicy = { Name: policy.name, ...(policy.maximumRetryCount !== undefined ? { MaximumRetryCount: policy.maximumRetryCount } : {}) };
+      await Promise.all(ids.map((id) => api.getContainer(id).update({ RestartPolicy })));
+    },
+
+    async claimedPorts() {
+      const api = await get();
+      const list = await api.listContainers({ all: true });
+      const running = list.flatMap((c) => (c.State === "running" ? c.Ports.filter((p) => p.PublicPort).map((p) => ({ hostPort: p.PublicPort, containerPort: p.PrivatePort, labels: c.Labels ?? {} })) : []));
+      const ours = list.filter((c) => c.Labels?.[LABEL.managed] === "true");
+      const configured = await Promise.all(
+        ours.map(async (c) => {
+          try {
+            return configuredPorts(await api.getContainer(c.Id).inspect());
+          } catch (error) {
+            if (statusCode(error) === 404) return []; // removed meanwhile
+            throw error;
+          }
+        }),
+      );
+      return [...running, ...configured.flat()];
     },
 
     async logsTail(id, lines) {

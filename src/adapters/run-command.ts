@@ -10,6 +10,8 @@ export interface CommandResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The program ran out of `timeoutMs` and was killed. */
+  readonly timedOut?: boolean;
 }
 
 export interface RunOptions {
@@ -40,7 +42,13 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     });
     // Our own timer rather than spawn's `timeout`, whose timer outlives a program that never
     // started (ENOENT) and keeps the process alive until it fires.
-    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGKILL");
+        }, options.timeoutMs)
+      : undefined;
     const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const partial = { stdout: "", stderr: "" };
     for (const stream of ["stdout", "stderr"] as const) {
@@ -66,6 +74,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
         exitCode: code ?? (signal ? 128 + 9 : 1),
         stdout: Buffer.concat(chunks.stdout).toString("utf8"),
         stderr: Buffer.concat(chunks.stderr).toString("utf8"),
+        ...(timedOut ? { timedOut } : {}),
       });
     });
     if (options.input !== undefined) child.stdin?.end(options.input);

@@ -72,7 +72,8 @@ export interface DeployRun {
   readonly deploymentId: number;
   release: ReleaseRef;
   readonly previous?: ReleaseRef;
-  readonly plan: ReleasePlan;
+  /** Planned before the deploy starts; preflight writes the host ports it allocates into it. */
+  plan: ReleasePlan;
   /** Where the exported tree sits (filled by `source`). */
   buildDir?: string;
   buildId?: number;

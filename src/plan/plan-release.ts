@@ -13,6 +13,7 @@ import {
   LABEL,
   releaseProjectName,
 } from "./naming.js";
+import { withDefaultRestart, withoutRestart } from "./restart-policy.js";
 
 /** The key under which planned files refer to the environment network. */
 export const ENVIRONMENT_NETWORK_KEY = "slipway-environment";
@@ -209,7 +210,7 @@ function releaseService(ctx: Context, s: ServiceClass, images: Readonly<Record<s
   const ports = isTask ? [] : routedPorts(ctx, s.name);
   const { ports: _ports, ...rest } = baseService(service);
   return {
-    ...withEnvFile(ctx, s.name, rest),
+    ...withEnvFile(ctx, s.name, isTask ? withoutRestart(rest) : withDefaultRestart(rest)),
     image: images[s.name],
     pull_policy: "never",
     ...(ports.length > 0 ? { ports } : {}),
@@ -220,8 +221,9 @@ function releaseService(ctx: Context, s: ServiceClass, images: Readonly<Record<s
 }
 
 /**
- * Routed ports are published on 127.0.0.1 at an ephemeral port (the router's backend), whether
- * or not compose published them; every other published port is dropped.
+ * Routed ports are published on 127.0.0.1 (the router's backend), whether or not compose
+ * published them, at the host port the deploy allocates (see ports.ts); every other published
+ * port is dropped.
  */
 function routedPorts(ctx: Context, name: string): Json[] {
   const targets = [...new Set(ctx.classification.routes.filter((r) => r.service === name).map((r) => r.port))];
@@ -234,7 +236,7 @@ function withEnvironmentNetwork(networks: Readonly<Record<string, unknown>> | un
 
 function accessoryService(ctx: Context, s: ServiceClass): Json {
   const service = ctx.model.services[s.name] ?? {};
-  const rest = baseService(service);
+  const rest = withDefaultRestart(baseService(service));
   // Accessories live on the environment network only, where releases reach them by name.
   const { default: _default, ...otherNetworks } = (service.networks ?? {}) as Json;
   return {

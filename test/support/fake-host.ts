@@ -103,6 +103,9 @@ export function fakeEngine(host: FakeHost): Engine {
     stopContainers: (ids) => Promise.resolve(set(ids, "exited")),
     pauseContainers: (ids) => Promise.resolve(set(ids, "paused")),
     unpauseContainers: (ids) => Promise.resolve(set(ids, "running")),
+    removeContainers: (ids) => Promise.resolve(void ids.forEach((id) => host.containers.delete(id))),
+    setRestartPolicy: () => Promise.resolve(),
+    claimedPorts: () => Promise.resolve([...host.containers.values()].flatMap((c) => c.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, labels: c.labels })))),
     image: (reference) => Promise.resolve(host.images.has(reference) ? { id: `sha256:${reference}`, labels: {} } : undefined),
     images: () => Promise.resolve([]),
     tagImage: (_id, reference) => Promise.resolve(void host.images.add(reference)),
@@ -128,6 +131,7 @@ export function fakeRouter(host: FakeHost): Router {
   const list = (backend: string): RouterServer[] => host.servers.get(backend) ?? [];
   return {
     ensure: () => Promise.resolve({ created: false, reloaded: false }),
+    persist: () => undefined,
     servers: (backend) => Promise.resolve(list(backend)),
     addServer(backend, name, address) {
       failing("addServer");
