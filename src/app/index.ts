@@ -5,6 +5,7 @@
 export { createApp, type App, type AppSettings } from "./app.js";
 export type { ProjectRequest } from "./project.js";
 export { deploy, describeSources, type DeployRequest } from "./deploy.js";
+export { build, type BuildOutcome, type BuildRequest } from "./build.js";
 export { rollback, type RollbackRequest } from "./rollback.js";
 export { promote, type PromoteRequest } from "./promote.js";
 export type { DriveOptions } from "./drive.js";
