@@ -52,7 +52,7 @@ function containerDrift(input: DriftInput): string[] {
   const drift: string[] = [];
   const liveName = input.live ? runsAsOf(input.live) : undefined;
   const mine = (c: ContainerState): boolean => c.labels[LABEL.role] === "app" || c.labels[LABEL.release] === "accessories";
-  const running = input.containers.filter((c) => c.status === "running" && c.labels[LABEL.role] === "app");
+  const running = input.containers.filter((c) => c.status === "running" && c.labels[LABEL.role] === "app" && c.labels[LABEL.oneOff] === undefined);
   if (liveName && !running.some((c) => c.labels[LABEL.release] === liveName)) drift.push(`the store says ${liveName} is live, but none of its containers runs`);
   const expected = new Set([liveName, "accessories", ...(input.kept ? [runsAsOf(input.kept)] : [])]);
   for (const other of new Set(input.containers.filter((c) => c.status === "running" && !expected.has(c.labels[LABEL.release])).map((c) => c.labels[LABEL.release]))) {

@@ -85,7 +85,8 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
         run.log("retire", "info", `${name} kept running for a rollback (keep_previous: running)`);
         continue;
       }
-      const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running").map((c) => c.id);
+      // A one-off a person runs (a shell, a data fix) is theirs to end, not the deploy's.
+      const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running" && c.labels[LABEL.oneOff] === undefined).map((c) => c.id);
       work.push(keepForRollback(run, name, ids, keep).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
       continue;
     }
