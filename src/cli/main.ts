@@ -34,7 +34,7 @@ function redacting(io: Io, redactor: Redactor): Io {
 }
 
 async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit: (code: number) => void): Promise<CommanderCommand> {
-  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineOneOffCommands }] = await Promise.all([
+  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineOneOffCommands }, { defineAccessoryCommands }] = await Promise.all([
     import("commander"),
     import("./program/parts.js"),
     import("./program/inspect.js"),
@@ -42,6 +42,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     import("./program/environment.js"),
     import("./program/variables.js"),
     import("./program/one-off.js"),
+    import("./program/accessories.js"),
   ]);
   const program = new Command("slipway")
     .description("Deploy Docker Compose projects to your own servers: Build, Release, Switch, with zero downtime.")
@@ -57,6 +58,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
   defineEnvironmentCommands(program, parts);
   defineVariableCommands(program, parts);
   defineOneOffCommands(program, parts);
+  defineAccessoryCommands(program, parts);
   return program;
 }
 
