@@ -4,7 +4,9 @@ import type { ProgramParts } from "./parts.js";
 
 type Flags = { env?: string; dir?: string; file?: string[]; profile?: string[] };
 
-const EXIT_CODES = "\nExit codes: 0 ok, 1 the accessory did not come back, 2 bad input (no such accessory, no --yes without a terminal), 3 environment locked, 4 engine or compose unavailable.";
+const EXIT_CODES = `
+Exit codes: 0 ok, 1 the accessory did not come back, 2 bad input (no such accessory, or no
+--yes without a terminal to ask on), 3 environment locked, 4 engine or compose unavailable.`;
 
 export function defineAccessoryCommands(program: Command, parts: ProgramParts): void {
   const { ctx, setExit, envOption, dirOption, fileOption, profileOption } = parts;
