@@ -3,7 +3,7 @@
  * the compose files (a deploy never recreates it), `accessories up` recreates it to match with
  * its volume's data intact, `restart` and `logs` act on its container.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
@@ -78,6 +78,8 @@ describe("slipway accessories", () => {
     expect(db?.container?.id).not.toBe(firstId);
     expect(db?.drift).toEqual([]);
     expect(await inspect("{{.Config.Image}}")).toBe("busybox:stable");
+    // Its env file lived only while compose read it.
+    expect(readdirSync(join(repo.env.SLIPWAY_HOME ?? "", "releases", repo.project, "production", "accessories"))).toEqual(["accessories.yml"]);
     const read = await repo.slipway(["exec", "db", "cat", "/var/lib/db/kept.txt"]);
     expect(read.stdout.trim()).toBe("written before");
     // The app still reaches it by name.

@@ -3,6 +3,8 @@
  * commands against the live release: `run` in a fresh container with the environment's
  * variables, `exec` in a running one, and the errors a person meets first.
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { BIN } from "../support/cli.js";
@@ -87,6 +89,9 @@ describe("slipway run", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe(`${GREETING}|${tag}`);
     expect(await containerNames()).toEqual(before);
+    // Its variables went to compose by name: no env file was written again.
+    const releases = join(repo.env.SLIPWAY_HOME ?? "", "releases", repo.project, "production");
+    expect(readdirSync(releases).flatMap((release) => readdirSync(join(releases, release))).filter((file) => file.endsWith(".env"))).toEqual([]);
   });
 
   it("exits with the command's own code", async () => {
