@@ -2,6 +2,9 @@
 import type Docker from "dockerode";
 import { SlipwayError } from "../core/errors.js";
 import { LABEL } from "../plan/naming.js";
+import { followLogs, toSpec, type ContainerSpec, type FollowOptions } from "./container-details.js";
+
+export type { ContainerSpec, FollowOptions, MountInfo } from "./container-details.js";
 
 export interface PublishedPort {
   readonly containerPort: number;
@@ -36,6 +39,10 @@ export interface RestartPolicySetting {
 export interface ImageInfo {
   readonly id: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** What a container of it gets unless told otherwise: `KEY=value` variables, entrypoint, command. */
+  readonly env?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly command?: readonly string[];
 }
 
 export interface ImageSummary {
@@ -58,6 +65,12 @@ export interface Engine {
   /** Containers carrying every given label, stopped ones included. */
   containers(labels: Readonly<Record<string, string>>): Promise<ContainerState[]>;
   logsTail(id: string, lines: number): Promise<string[]>;
+  /** How the container was created; undefined when there is no such container. */
+  containerSpec(id: string): Promise<ContainerSpec | undefined>;
+  /** The container's output, line by line; with `follow`, until it stops or the signal aborts. */
+  logs(id: string, options: FollowOptions): Promise<void>;
+  /** Restarts the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
+  restartContainers(ids: readonly string[], timeoutSeconds: number): Promise<void>;
   /** Starts stopped containers, all at once. */
   startContainers(ids: readonly string[]): Promise<void>;
   /** Stops the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
@@ -337,6 +350,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return demux(Buffer.from(output)).split("\n").filter((line) => line !== "");
     },
 
+    async containerSpec(id) {
+      try {
+        return toSpec(await (await get()).getContainer(id).inspect());
+      } catch (error) {
+        if (statusCode(error) === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async logs(id, options) {
+      await followLogs((await get()).getContainer(id), options);
+    },
+
+    async restartContainers(ids, timeoutSeconds) {
+      const api = await get();
+      await Promise.all(ids.map((id) => api.getContainer(id).restart({ t: timeoutSeconds })));
+    },
+
     async images(labels) {
       const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
       const list = await (await get()).listImages({ filters: { label } });
@@ -359,7 +390,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async image(reference) {
       try {
         const info = await (await get()).getImage(reference).inspect();
-        return { id: info.Id, labels: info.Config.Labels ?? {} };
+        const words = (value: string | string[] | undefined): string[] | undefined => (value === undefined || value === null ? undefined : Array.isArray(value) ? value : [value]);
+        const entrypoint = words(info.Config.Entrypoint);
+        const command = words(info.Config.Cmd);
+        return { id: info.Id, labels: info.Config.Labels ?? {}, env: info.Config.Env ?? [], ...(entrypoint ? { entrypoint } : {}), ...(command ? { command } : {}) };
       } catch (error) {
         if (statusCode(error) === 404) return undefined;
         throw error;

@@ -23,6 +23,12 @@ export interface RunOptions {
   /** Called with each complete line of output as it arrives. */
   readonly onLine?: (line: string, stream: "stdout" | "stderr") => void;
   readonly signal?: AbortSignal;
+  /**
+   * The child gets this process's own standard streams, as they are (a terminal, a pipe, a
+   * file): nothing is collected, and `input` and `onLine` do not apply. For a person's one-off
+   * command, whose output is theirs.
+   */
+  readonly inheritStdio?: boolean;
 }
 
 export class CommandNotFoundError extends Error {
@@ -37,7 +43,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: options.inheritStdio ? "inherit" : [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       ...(options.signal ? { signal: options.signal } : {}),
     });
     // Our own timer rather than spawn's `timeout`, whose timer outlives a program that never

@@ -58,10 +58,15 @@ export async function drive(app: App, prepare: () => Promise<Prepared>, options:
     events({ type: "live", deploymentId, release: outcome.release, urls: outcome.urls, text: prepared.live(outcome) });
     return outcome;
   } catch (error) {
-    if (deploymentId !== undefined && isSlipwayError(error, "E_CANCELLED")) events({ type: "cancelled", deploymentId, reason: app.redactor.apply(error.message) });
-    else events(failedEvent(error, deploymentId, (text) => app.redactor.apply(text)));
+    endWithError(app, events, error, deploymentId);
     throw error;
   }
+}
+
+/** The last event of an operation that threw: `cancelled` once its deployment was under way and cancelled, else `failed`. */
+export function endWithError(app: App, events: EventSink, error: unknown, deploymentId: number | undefined): void {
+  if (deploymentId !== undefined && isSlipwayError(error, "E_CANCELLED")) events({ type: "cancelled", deploymentId, reason: app.redactor.apply(error.message) });
+  else events(failedEvent(error, deploymentId, (text) => app.redactor.apply(text)));
 }
 
 /** " at http://…/ http://…/" when the release has URLs. */

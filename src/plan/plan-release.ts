@@ -14,6 +14,7 @@ import {
   releaseProjectName,
 } from "./naming.js";
 import { withDefaultRestart, withoutRestart } from "./restart-policy.js";
+import { serviceVariables } from "./runtime-variables.js";
 
 /** The key under which planned files refer to the environment network. */
 export const ENVIRONMENT_NETWORK_KEY = "slipway-environment";
@@ -129,12 +130,7 @@ function envFilePath(ctx: Context, service: string): string {
  * holds values as `config` prints them, `$` escaped as `$$`; the file holds the values themselves.
  */
 function envFileOf(ctx: Context, name: string): PlannedEnvFile[] {
-  const environment = ctx.model.services[name]?.environment ?? {};
-  const values = Object.fromEntries(
-    Object.entries(environment)
-      .filter((entry): entry is [string, string] => typeof entry[1] === "string")
-      .map(([key, value]) => [key, value.replaceAll("$$", "$")]),
-  );
+  const values = serviceVariables(ctx.model.services[name]?.environment);
   return Object.keys(values).length > 0 ? [{ service: name, path: envFilePath(ctx, name), values }] : [];
 }
 

@@ -1,4 +1,4 @@
-/** deploy, promote and rollback: the commands that make a release live. */
+/** build, deploy, promote and rollback: the pipeline's commands (all but build make a release live). */
 import type { Command } from "commander";
 import type { ProjectFlags } from "../context.js";
 import type { ProgramParts } from "./parts.js";
@@ -17,6 +17,20 @@ export function defineDeployCommands(program: Command, parts: ProgramParts): voi
     .action(async (flags: ProjectFlags & { ref?: string; cache?: boolean; allowDirty?: boolean; buildMode?: string; wait?: boolean; json?: boolean }) => {
       const { runDeploy } = await import("../commands/deploy.js");
       setExit(await runDeploy(await ctx(), flags));
+    });
+
+  projectCommand(program, "build")
+    .description("build and record a commit's images as a deploy would (same build keys, labels and cache), changing nothing that runs; a later deploy of the commit reuses them")
+    .option("--ref <ref>", "commit, branch or tag to build (default: the environment's branch, else HEAD)")
+    .option("--no-cache", "build without Docker's layer cache")
+    .option("--cache", "build with Docker's layer cache (the default)")
+    .option("--force", "build again, without cache, even when the commit's images exist")
+    .option("--allow-dirty", "build uncommitted changes (tagged -dirty; a deploy of the commit does not reuse it)")
+    .option("--json", "print one JSON event per line")
+    .addHelpText("after", "\nExit codes: 0 built (or already built), 1 the build failed, 2 bad input, 4 engine or compose unavailable.")
+    .action(async (flags: ProjectFlags & { ref?: string; cache?: boolean; force?: boolean; allowDirty?: boolean; json?: boolean }) => {
+      const { runBuild } = await import("../commands/build.js");
+      setExit(await runBuild(await ctx(), flags));
     });
 
   program

@@ -88,7 +88,8 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
         run.log("retire", "info", `${name} kept running for a rollback (keep_previous: running)`);
         continue;
       }
-      const kept = containers.filter((c) => c.labels[LABEL.release] === name);
+      // A one-off a person runs (a shell, a data fix) is theirs to end, not the deploy's.
+      const kept = containers.filter((c) => c.labels[LABEL.release] === name && c.labels[LABEL.oneOff] === undefined);
       const ids = kept.filter((c) => c.status === "running").map((c) => c.id);
       work.push(keepForRollback(run, name, kept.map((c) => c.id), ids, keep).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
       continue;

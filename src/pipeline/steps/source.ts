@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { Git } from "../../adapters/git.js";
 import { PRIVATE_DIR, PRIVATE_FILE, privateDirsUnder } from "../../core/private-files.js";
-import type { DeployRun } from "../deploy-run.js";
+import type { BuildRun } from "../deploy-run.js";
 
 type Json = Record<string, unknown>;
 
@@ -52,7 +52,7 @@ export async function exportBuildTree(git: Git, dir: string, commit: string, tre
   return true;
 }
 
-export async function source(run: DeployRun): Promise<Json> {
+export async function source(run: BuildRun): Promise<Json> {
   const { git, paths } = run.deps;
   const { resolved, commit, snapshot, tag } = run.request;
   const dir = resolved.project.dir;
@@ -67,8 +67,8 @@ export async function source(run: DeployRun): Promise<Json> {
   return rebaseBuildFile(run.plan.files.build.content, repoRoot, tree);
 }
 
-export function writeBuildFile(run: DeployRun, content: Json): string {
-  const file = join(run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs), "build.yml");
+export function writeBuildFile(run: BuildRun, content: Json): string {
+  const file = join(run.filesDir, "build.yml");
   writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }), { mode: PRIVATE_FILE });
   return file;
 }

@@ -64,5 +64,6 @@ function resumed(release: string, paused: number, stopped: number): string {
 
 export async function releaseContainers(run: DeployRun, release = run.release.runsAs): Promise<Awaited<ReturnType<DeployRun["deps"]["engine"]["containers"]>>> {
   const all = await run.deps.engine.containers({ [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment, [LABEL.release]: release });
-  return all.filter((c) => c.labels[LABEL.role] === "app");
+  // A one-off (`slipway run`) carries its release's labels, but is a person's, not the release's.
+  return all.filter((c) => c.labels[LABEL.role] === "app" && c.labels[LABEL.oneOff] === undefined);
 }
