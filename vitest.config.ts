@@ -9,6 +9,7 @@ export default defineConfig({
           name: "unit",
           include: ["src/**/*.test.ts", "test/unit/**/*.test.ts", "test/plan/**/*.test.ts", "test/cli/**/*.test.ts"],
           testTimeout: 30_000,
+          globalSetup: ["test/support/postgres-setup.ts"],
         },
       },
       {

@@ -37,7 +37,8 @@ const deferLoading: Plugin = {
 
 rmSync("dist", { recursive: true, force: true });
 await build({
-  entryPoints: ["src/cli/main.ts"],
+  // The CLI, and the server (`slipway serve`, sent there by bin/slipway.js), sharing chunks.
+  entryPoints: { main: "src/cli/main.ts", serve: "src/server/main.ts" },
   bundle: true,
   platform: "node",
   format: "esm",

@@ -8,9 +8,11 @@ import { createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createGit, type Git } from "../adapters/git.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import { silentSink } from "../core/events.js";
+import { buildSlots } from "../pipeline/build-slots.js";
 import type { DeployDeps } from "../pipeline/deploy-run.js";
 import { homePaths, type HomePaths } from "../pipeline/paths.js";
 import type { VariableSourcesFn } from "../project/load-project.js";
+import type { Router } from "../router/router.js";
 import type { Sealer } from "../secrets/cipher.js";
 import { masterSealer } from "../secrets/master-key.js";
 import { Redactor } from "../secrets/redact.js";
@@ -18,6 +20,7 @@ import { variableSources } from "../secrets/variable-sources.js";
 import { slipwayHome } from "../store/home.js";
 import { processStarted } from "../store/liveness.js";
 import type { Store } from "../store/store.js";
+import { createEventFeed, type EventFeed } from "./event-feed.js";
 
 export interface AppSettings {
   /**
@@ -30,6 +33,10 @@ export interface AppSettings {
   readonly clock?: Clock;
   /** The redactor the shell prints through, so that it learns what the operations load. */
   readonly redactor?: Redactor;
+  /** How many builds may run at once in this process (a server's host-wide limit); default: no limit. */
+  readonly buildLimit?: number;
+  /** Adapters to use instead of the real ones (tests run operations against fakes). */
+  readonly adapters?: { readonly git?: Git; readonly compose?: ComposeCli; readonly engine?: Engine; readonly router?: Router };
 }
 
 export interface App extends AsyncDisposable {
@@ -49,6 +56,14 @@ export interface App extends AsyncDisposable {
   sealer(options: { create: boolean }): Sealer | undefined;
   /** The store, router and the rest a deployment needs: opened on first use, closed with the app. */
   deps(): Promise<DeployDeps>;
+  /** Wakes this process's readers of a deployment's events when it records more. */
+  readonly feed: EventFeed;
+}
+
+/** SLIPWAY_DATABASE_URL (PostgreSQL) when set, else SQLite under the home. */
+export function storeLocation(env: AppSettings["env"], home: string): { url: string } | { home: string } {
+  const url = env.SLIPWAY_DATABASE_URL;
+  return url ? { url } : { home };
 }
 
 export function createApp(settings: AppSettings): App {
@@ -57,14 +72,15 @@ export function createApp(settings: AppSettings): App {
   const paths = homePaths(home);
   const clock = settings.clock ?? systemClock;
   const redactor = settings.redactor ?? new Redactor();
-  const engine = createEngine({ ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}) });
+  const engine = settings.adapters?.engine ?? createEngine({ ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}) });
   const sealer = (options: { create: boolean }): Sealer | undefined => masterSealer(home, env, options);
   let opened: Promise<{ deps: DeployDeps; store: Store }> | undefined;
+  const slots = settings.buildLimit !== undefined ? buildSlots(settings.buildLimit) : undefined;
   const open = async (): Promise<{ deps: DeployDeps; store: Store }> => {
     const [{ openStore }, { createRouter }, { connectDocker }] = await Promise.all([import("../store/open-store.js"), import("../router/router.js"), import("../adapters/docker-engine.js")]);
     const started = processStarted(settings.identity.pid);
-    const store = await openStore({ home, identity: { ...settings.identity, now: () => new Date(clock.now()), ...(started ? { started } : {}) } });
-    const router = createRouter({
+    const store = await openStore({ ...storeLocation(env, home), identity: { ...settings.identity, now: () => new Date(clock.now()), ...(started ? { started } : {}) } });
+    const router = settings.adapters?.router ?? createRouter({
       docker: () => connectDocker(env.DOCKER_HOST),
       home: paths.router,
       clock,
@@ -84,6 +100,7 @@ export function createApp(settings: AppSettings): App {
       redact: (text) => redactor.apply(text),
       sealer: () => (created ??= sealer({ create: true }) as Sealer),
       identity: settings.identity,
+      ...(slots ? { buildSlots: slots } : {}),
     };
     return { deps, store };
   };
@@ -92,14 +109,16 @@ export function createApp(settings: AppSettings): App {
     env,
     home,
     paths,
-    git: createGit(),
-    compose: createComposeCli({ env }),
+    git: settings.adapters?.git ?? createGit(),
+    compose: settings.adapters?.compose ?? createComposeCli({ env }),
     engine,
     clock,
     redactor,
-    variableSources: variableSources({ home, env, redactor }),
+    // On PostgreSQL the variables are read through the app's own store (one pool, not one per read).
+    variableSources: variableSources({ home, env, redactor, ...(env.SLIPWAY_DATABASE_URL ? { store: async () => (await app.deps()).store } : {}) }),
     sealer,
     deps: async () => (await (opened ??= open())).deps,
+    feed: createEventFeed(),
     async [Symbol.asyncDispose]() {
       const current = opened;
       opened = undefined;

@@ -5,8 +5,8 @@
  */
 import { SlipwayError, isSlipwayError } from "../core/errors.js";
 import type { EventSink } from "../core/events.js";
-import { queueDeployment, runDeployment, type DeployOutcome } from "../pipeline/deploy.js";
-import type { DeployRequest as PipelineRequest } from "../pipeline/deploy-run.js";
+import { queueDeployment, runDeployment, type DeployOutcome, type DeploymentTicket } from "../pipeline/deploy.js";
+import type { DeployDeps, DeployRequest as PipelineRequest } from "../pipeline/deploy-run.js";
 import { describeReconciled, reconcile } from "../pipeline/reconcile.js";
 import type { App } from "./app.js";
 
@@ -15,6 +15,7 @@ export interface DriveOptions {
   /** Wait for the environment's lock (the deployment stays queued), or fail with E_LOCKED at once. */
   readonly wait: boolean;
   readonly signal?: AbortSignal;
+  readonly queued?: QueuedTicket;
 }
 
 export interface Prepared {
@@ -37,36 +38,61 @@ export function failedEvent(error: unknown, deploymentId: number | undefined, re
   };
 }
 
+/** A deployment the server's queue recorded already (its row, its `queued` event): run it, rather than queue a new one. */
+export interface QueuedTicket extends DeploymentTicket {
+  /** The project it was asked for, as registered: the checkout must still say so. */
+  readonly project: string;
+}
+
+async function ticketFor(deps: DeployDeps, prepared: Prepared, queued: QueuedTicket | undefined, events: EventSink): Promise<DeploymentTicket> {
+  const { request } = prepared;
+  const { project } = request.resolved;
+  if (queued && project.name !== queued.project) {
+    throw new SlipwayError("E_CONFIG_INVALID", `the checkout at ${project.dir} now names the project ${project.name}, registered as ${queued.project}: register it again`);
+  }
+  const environmentId = queued?.environmentId ?? (await deps.store.ensureEnvironment(await deps.store.ensureProject(project.name, project.dir), project.environment.name));
+  const reconciled = await reconcile(deps, { project: project.name, environment: project.environment.name, environmentId, dir: project.dir });
+  const ticket = queued ?? (await queueDeployment(deps, request));
+  const { deploymentId } = ticket;
+  if (queued) await deps.store.updateDeployment(deploymentId, { ref: request.ref });
+  for (const text of describeReconciled(reconciled)) events({ type: "message", deploymentId, text });
+  if (!queued) events({ type: "queued", deploymentId, kind: request.kind ?? "deploy", ref: request.ref, commit: request.commit });
+  return ticket;
+}
+
 export async function drive(app: App, prepare: () => Promise<Prepared>, options: DriveOptions): Promise<DeployOutcome> {
   const { events } = options;
-  let deploymentId: number | undefined;
+  let deploymentId = options.queued?.deploymentId;
   try {
     const prepared = await prepare();
     const deps = { ...(await app.deps()), events };
-    const { request } = prepared;
-    const { project } = request.resolved;
-    const projectId = await deps.store.ensureProject(project.name, project.dir);
-    const environmentId = await deps.store.ensureEnvironment(projectId, project.environment.name);
-    const reconciled = await reconcile(deps, { project: project.name, environment: project.environment.name, environmentId, dir: project.dir });
-    const ticket = await queueDeployment(deps, request);
+    const ticket = await ticketFor(deps, prepared, options.queued, events);
     deploymentId = ticket.deploymentId;
-    for (const text of describeReconciled(reconciled)) events({ type: "message", deploymentId, text });
-    events({ type: "queued", deploymentId, kind: request.kind ?? "deploy", ref: request.ref, commit: request.commit });
     for (const text of prepared.warnings ?? []) events({ type: "warning", deploymentId, text });
     for (const text of prepared.messages) events({ type: "message", deploymentId, text });
-    const outcome = await runDeployment(deps, ticket, request, { wait: options.wait, ...(options.signal ? { signal: options.signal } : {}) });
+    const outcome = await runDeployment(deps, ticket, prepared.request, { wait: options.wait, ...(options.signal ? { signal: options.signal } : {}) });
     events({ type: "live", deploymentId, release: outcome.release, urls: outcome.urls, text: prepared.live(outcome) });
     return outcome;
   } catch (error) {
-    endWithError(app, events, error, deploymentId);
+    endWithError(app, events, error, deploymentId, options.signal);
     throw error;
   }
 }
 
-/** The last event of an operation that threw: `cancelled` once its deployment was under way and cancelled, else `failed`. */
-export function endWithError(app: App, events: EventSink, error: unknown, deploymentId: number | undefined): void {
-  if (deploymentId !== undefined && isSlipwayError(error, "E_CANCELLED")) events({ type: "cancelled", deploymentId, reason: app.redactor.apply(error.message) });
+/**
+ * The last event of an operation that threw: `cancelled` once its deployment was under way and
+ * cancelled (its error says so, or its signal was aborted), else `failed`.
+ */
+export function endWithError(app: App, events: EventSink, error: unknown, deploymentId: number | undefined, signal?: AbortSignal): void {
+  const cancelled = isSlipwayError(error, "E_CANCELLED") || (signal?.aborted ?? false);
+  if (deploymentId !== undefined && cancelled) events({ type: "cancelled", deploymentId, reason: app.redactor.apply(cancelReason(error, signal)) });
   else events(failedEvent(error, deploymentId, (text) => app.redactor.apply(text)));
+}
+
+function cancelReason(error: unknown, signal: AbortSignal | undefined): string {
+  if (isSlipwayError(error, "E_CANCELLED")) return error.message;
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : "the deployment was cancelled";
 }
 
 /** " at http://…/ http://…/" when the release has URLs. */

@@ -35,3 +35,19 @@ export { ExitCodes, SlipwayError, exitCodeFor, isSlipwayError, type ErrorCode, t
 export { STEPS, isFinal, type DeploymentEvent, type EventSink, type LogStream, type StepName, type StepOutcome } from "../core/events.js";
 export type { BuildMode } from "../pipeline/deploy-run.js";
 export type { DeployOutcome } from "../pipeline/deploy.js";
+export { parseDuration } from "../config/duration.js";
+
+// What a server needs: access, accounts, the registry, the queue, events, and its reports.
+export { ROLES, allows, canSee, isRole, notFound, requireProject, requireRole, type Principal, type Role } from "./access.js";
+export { addUser, listUsers, type AddedUser } from "./users.js";
+export { SESSION_MS, authenticate, createToken, listTokens, login, logout, parseLifetime, revokeToken, type CreatedToken, type TokenRow } from "./tokens.js";
+export { environmentOf, environmentReleases, environmentStatus, listProjects, projectOf, registerProject, type ProjectSettings, type ProjectView, type ReleaseView } from "./registry.js";
+export { deploymentDetail, deploymentLogText, environmentDeployments, findDeployment, type DeploymentDetail, type DeploymentView, type StepView } from "./deployments.js";
+export { cancelDeployment, cancelsAsked, claimNext, enqueue, enqueueDeploy, runClaimed, targetOf, type CancelResult, type ClaimedDeployment, type QueuedRequest } from "./queue.js";
+export { followEvents, recordEvents, type StoredEvent } from "./event-log.js";
+export { reconcileAll } from "./reconcile-all.js";
+export { auditLog, type AuditRow } from "./audit.js";
+export { DURATION_BUCKETS, metrics, type Metrics } from "./metrics.js";
+export { changeProjectVariables, projectVariables } from "./project-variables.js";
+export { storeLocation } from "./app.js";
+export type { DeploymentStatus } from "../store/store.js";

@@ -13,6 +13,8 @@ export interface ProjectRequest {
   readonly files?: readonly string[];
   /** The compose profiles to enable (default: slipway.yml's, else COMPOSE_PROFILES, else every service). */
   readonly profiles?: readonly string[];
+  /** The project's name when slipway.yml gives none (default: the directory's name): a registered project's. */
+  readonly name?: string;
 }
 
 export interface OpenEnvironment {
@@ -63,8 +65,9 @@ export async function openEnvironment(app: App, request: ProjectRequest, options
 }
 
 /** What a request says about which project it is: its environment, compose files and profiles. */
-export function projectOptions(request: Omit<ProjectRequest, "dir">): Pick<LoadOptions, "environment" | "files" | "profiles"> {
+export function projectOptions(request: Omit<ProjectRequest, "dir">): Pick<LoadOptions, "environment" | "files" | "profiles" | "name"> {
   return {
+    ...(request.name ? { name: request.name } : {}),
     ...(request.environment ? { environment: request.environment } : {}),
     ...(request.files?.length ? { files: request.files } : {}),
     ...(request.profiles?.length ? { profiles: request.profiles } : {}),

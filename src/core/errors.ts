@@ -28,6 +28,11 @@ export const ErrorCodes = {
   E_SECRET_KEY: "E_SECRET_KEY",
   E_SECRETS_PROVIDER: "E_SECRETS_PROVIDER",
   E_CANCELLED: "E_CANCELLED",
+  E_INTERRUPTED: "E_INTERRUPTED",
+  E_STORE_UNAVAILABLE: "E_STORE_UNAVAILABLE",
+  E_UNAUTHENTICATED: "E_UNAUTHENTICATED",
+  E_FORBIDDEN: "E_FORBIDDEN",
+  E_CONFLICT: "E_CONFLICT",
   E_INTERNAL: "E_INTERNAL",
 } as const;
 
@@ -68,6 +73,11 @@ const exitByCode: Record<ErrorCode, number> = {
   E_SECRET_KEY: ExitCodes.badInput,
   E_SECRETS_PROVIDER: ExitCodes.unavailable,
   E_CANCELLED: ExitCodes.failed,
+  E_INTERRUPTED: ExitCodes.failed,
+  E_STORE_UNAVAILABLE: ExitCodes.unavailable,
+  E_UNAUTHENTICATED: ExitCodes.badInput,
+  E_FORBIDDEN: ExitCodes.badInput,
+  E_CONFLICT: ExitCodes.badInput,
   E_INTERNAL: ExitCodes.failed,
 };
 

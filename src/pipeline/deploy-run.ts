@@ -10,6 +10,7 @@ import type { Clock } from "../core/clock.js";
 import type { EventSink, LogStream, StepName } from "./events.js";
 import type { HomePaths } from "./paths.js";
 import type { Sealer } from "../secrets/cipher.js";
+import type { BuildSlots } from "./build-slots.js";
 
 export interface DeployDeps {
   readonly git: Git;
@@ -27,6 +28,8 @@ export interface DeployDeps {
   readonly sealer: () => Sealer;
   /** Who holds the locks this process takes: given by the composition root. */
   readonly identity: { readonly pid: number; readonly hostname: string };
+  /** A server's limit on builds at once; none for the CLI. */
+  readonly buildSlots?: BuildSlots;
 }
 
 export type BuildMode = "auto" | "reuse" | "force";

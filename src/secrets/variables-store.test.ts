@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, VariableVersionConflict, type Store } from "../store/store.js";
+import { VariableVersionConflict, type Store } from "../store/store.js";
 import { createSealer, keyMaterial } from "./cipher.js";
 import { changeVariables, readVariables } from "./variables-store.js";
+import { storeKinds } from "../store/testing/store-kinds.js";
 
 const where = { environment: "live", keyFile: "/home/.slipway/master.key" };
 const sealer = createSealer(keyMaterial("k".repeat(32), "test"), "test");
 
-describe("an environment's variables in the store", () => {
+describe.each(storeKinds())("an environment's variables in the store ($name)", (kind) => {
   let store: Store;
   let environmentId: number;
   beforeEach(async () => {
-    store = await openStore({ database: ":memory:" });
+    store = await kind.open();
     environmentId = await store.ensureEnvironment(await store.ensureProject("shop", "/srv/shop"), "live");
   });
   afterEach(() => store[Symbol.asyncDispose]());

@@ -1,13 +1,13 @@
 /** Deployments, steps and logs, against a real (in-memory) SQLite. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "./store.js";
 import type { Store } from "./store.js";
+import { storeKinds } from "./testing/store-kinds.js";
 
-describe("deployments, steps and logs", () => {
+describe.each(storeKinds())("deployments, steps and logs ($name)", (kind) => {
   let store: Store;
   let environmentId: number;
   beforeEach(async () => {
-    store = await openStore({ database: ":memory:" });
+    store = await kind.open();
     environmentId = await store.ensureEnvironment(await store.ensureProject("shop", "/srv/shop"), "live");
   });
   afterEach(() => store[Symbol.asyncDispose]());

@@ -23,6 +23,9 @@ function toDeployment(row: Selectable<DeploymentsTable>): DeploymentRow {
     pid: row.pid ?? undefined,
     hostname: row.hostname ?? undefined,
     processStarted: row.process_started ?? undefined,
+    runningAt: fromOptionalTimestamp(row.running_at),
+    queuedRequest: row.request !== null,
+    cancelRequestedAt: fromOptionalTimestamp(row.cancel_requested_at),
   };
 }
 
@@ -53,8 +56,10 @@ export function deploymentRepository(db: Kysely<Database>, identity: StoreIdenti
     async updateDeployment(id, patch) {
       const set: Updateable<DeploymentsTable> = {};
       if (patch.releaseId !== undefined) set.release_id = patch.releaseId;
+      if (patch.ref !== undefined) set.ref = patch.ref;
       if (patch.commit !== undefined) set.commit = patch.commit;
       if (patch.status !== undefined) set.status = patch.status;
+      if (patch.status === "running") set.running_at = toTimestamp(now());
       if (patch.error !== undefined) set.error = patch.error;
       if (patch.finishedAt !== undefined) set.finished_at = toTimestamp(patch.finishedAt);
       if (Object.keys(set).length === 0) return;

@@ -2,15 +2,16 @@
 import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SlipwayError } from "../core/errors.js";
-import { LockedError, openStore } from "./store.js";
+import { LockedError } from "./store.js";
 import type { Store } from "./store.js";
 import { deadPid } from "./testing/process.js";
+import { storeKinds } from "./testing/store-kinds.js";
 
-describe("acquireLock", () => {
+describe.each(storeKinds())("acquireLock ($name)", (kind) => {
   let store: Store;
   let environmentId: number;
   beforeEach(async () => {
-    store = await openStore({ database: ":memory:" });
+    store = await kind.open();
     environmentId = await store.ensureEnvironment(await store.ensureProject("shop", "/srv/shop"), "live");
   });
   afterEach(() => store[Symbol.asyncDispose]());

@@ -4,21 +4,14 @@
  * the one thing the two spell differently (a generated integer key) is chosen by `dialect`.
  * Never edit a migration that has shipped: add the next one.
  */
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { Migrator } from "kysely/migration";
 import { SlipwayError } from "../core/errors.js";
+import { withId, type DialectKind } from "./migration-kit.js";
+import { serverTables } from "./migration-server.js";
 
-export type DialectKind = "sqlite" | "postgres";
-
-type Table = CreateTableBuilder<string, never>;
-
-function withId(table: Table, dialect: DialectKind): Table {
-  // SQLite: AUTOINCREMENT so that an id (a deployment's, named in logs and output) is never reused.
-  return table.addColumn("id", "integer", (col: ColumnDefinitionBuilder) =>
-    dialect === "postgres" ? col.primaryKey().generatedByDefaultAsIdentity() : col.primaryKey().autoIncrement(),
-  );
-}
+export type { DialectKind } from "./migration-kit.js";
 
 // No CHECK constraints on status or kind columns: SQLite cannot alter one without rebuilding the
 // table, and the closed sets live in the repository's types.
@@ -153,7 +146,7 @@ function holders(): Migration {
 
 /** Every migration, by name; the Migrator runs them in name order. */
 export function migrations(dialect: DialectKind): Record<string, Migration> {
-  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders() };
+  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders(), "0004_server": serverTables(dialect) };
 }
 
 export function migrationProvider(dialect: DialectKind): MigrationProvider {

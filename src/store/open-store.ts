@@ -16,6 +16,12 @@ import type { Database } from "./schema.js";
 import { SlipwaySqliteDialect } from "./sqlite-dialect.js";
 import { processIdentity } from "./identity.js";
 import type { Store, StoreIdentity } from "./types.js";
+import type { DialectKind } from "./migration-kit.js";
+import { queueRepository } from "./queue-repository.js";
+import { openPostgres } from "./postgres-dialect.js";
+import { eventRepository } from "./event-repository.js";
+import { authRepository } from "./auth-repository.js";
+import { auditRepository } from "./audit-repository.js";
 
 /** How long a statement waits for another process's write before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -33,9 +39,13 @@ function openSqlite(path: string): SqliteDatabase.Database {
   return sqlite;
 }
 
-export function storeOver(db: Kysely<Database>, identity: StoreIdentity = processIdentity()): Store {
+export function storeOver(db: Kysely<Database>, identity: StoreIdentity = processIdentity(), dialect: DialectKind = "sqlite"): Store {
   return {
     db,
+    ...queueRepository(db, identity, dialect),
+    ...eventRepository(db, identity),
+    ...authRepository(db, identity),
+    ...auditRepository(db, identity),
     ...projectRepository(db),
     ...releaseRepository(db, identity),
     ...deploymentRepository(db, identity),
@@ -61,8 +71,17 @@ function privateDatabase(home: string): string {
   return path;
 }
 
-/** `{ home }` opens `<home>/slipway.db`, creating the directory (0700); `{ database }` a path or ":memory:". */
-export async function openStore(options: ({ home: string } | { database: string }) & { identity?: StoreIdentity }): Promise<Store> {
+export type StoreLocation = { home: string } | { database: string } | { url: string };
+
+/**
+ * `{ home }` opens `<home>/slipway.db`, creating the directory (0700); `{ database }` a path or
+ * ":memory:"; `{ url }` a PostgreSQL database (postgres://…). The same migrations run on both.
+ */
+export async function openStore(options: StoreLocation & { identity?: StoreIdentity }): Promise<Store> {
+  if ("url" in options) {
+    const db = await openPostgres(options.url);
+    return await migrated(db, "postgres", options.identity);
+  }
   let path: string;
   if ("home" in options) {
     path = privateDatabase(options.home);
@@ -70,11 +89,15 @@ export async function openStore(options: ({ home: string } | { database: string 
     path = options.database;
   }
   const db = new Kysely<Database>({ dialect: new SlipwaySqliteDialect({ database: openSqlite(path) }) });
+  return await migrated(db, "sqlite", options.identity);
+}
+
+async function migrated(db: Kysely<Database>, dialect: DialectKind, identity: StoreIdentity | undefined): Promise<Store> {
   try {
-    await migrateToLatest(db, "sqlite");
+    await migrateToLatest(db, dialect);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return storeOver(db, options.identity);
+  return storeOver(db, identity, dialect);
 }

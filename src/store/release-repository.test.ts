@@ -1,16 +1,16 @@
 /** Projects, environments, builds and releases, against a real (in-memory) SQLite. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "./store.js";
 import type { Store } from "./store.js";
+import { storeKinds } from "./testing/store-kinds.js";
 
 const images = { web: { image: "shop-web:abc123", id: "sha256:1" }, worker: { image: "shop-worker:abc123", id: "sha256:2" } };
 
-describe("projects, builds and releases", () => {
+describe.each(storeKinds())("projects, builds and releases ($name)", (kind) => {
   let store: Store;
   let projectId: number;
   let environmentId: number;
   beforeEach(async () => {
-    store = await openStore({ database: ":memory:" });
+    store = await kind.open();
     projectId = await store.ensureProject("shop", "/srv/shop");
     environmentId = await store.ensureEnvironment(projectId, "live");
   });
@@ -26,7 +26,7 @@ describe("projects, builds and releases", () => {
   });
 
   it("enforces foreign keys", async () => {
-    await expect(store.ensureEnvironment(9999, "live")).rejects.toThrow(/FOREIGN KEY/);
+    await expect(store.ensureEnvironment(9999, "live")).rejects.toThrow(/FOREIGN KEY/i);
   });
 
   it("stores a build and finds it by its key, within its project only", async () => {
@@ -55,7 +55,7 @@ describe("projects, builds and releases", () => {
     await store.createRelease({ environmentId, number: 2, buildId, kind: "deploy", config: {} });
     expect(await store.nextReleaseNumber(environmentId)).toBe(3);
     expect(await store.nextReleaseNumber(testId)).toBe(1);
-    await expect(store.createRelease({ environmentId, number: 2, buildId, kind: "deploy", config: {} })).rejects.toThrow(/UNIQUE/);
+    await expect(store.createRelease({ environmentId, number: 2, buildId, kind: "deploy", config: {} })).rejects.toThrow(/UNIQUE/i);
   });
 
   it("keeps a release's config snapshot as given and tracks its status", async () => {

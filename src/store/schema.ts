@@ -15,6 +15,8 @@ export interface ProjectsTable {
   id: Generated<number>;
   name: string;
   dir: string;
+  /** JSON: the server's settings of the project (see ProjectSettings); null for the defaults. */
+  settings: string | null;
 }
 
 export interface EnvironmentsTable {
@@ -77,6 +79,10 @@ export interface DeploymentsTable {
   pid: number | null;
   hostname: string | null;
   process_started: string | null;
+  /** JSON: what was asked of the server's queue (see queue-repository.ts); null for the CLI's own runs. */
+  request: string | null;
+  running_at: Timestamp | null;
+  cancel_requested_at: Timestamp | null;
 }
 
 export interface StepsTable {
@@ -108,6 +114,48 @@ export interface LocksTable {
   process_started: string | null;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: Timestamp;
+}
+
+export interface TokensTable {
+  id: Generated<number>;
+  /** SHA-256 of the token's text, hex: the text itself is never stored. */
+  digest: string;
+  kind: string;
+  role: string;
+  project: string | null;
+  user_id: number | null;
+  description: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  project: string | null;
+  environment: string | null;
+  /** JSON, never a secret value. */
+  detail: string;
+}
+
+export interface DeploymentEventsTable {
+  id: Generated<number>;
+  deployment_id: number;
+  type: string;
+  /** JSON: the event, redacted as it was emitted. */
+  data: string;
+  at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   environments: EnvironmentsTable;
@@ -118,4 +166,8 @@ export interface Database {
   logs: LogsTable;
   locks: LocksTable;
   variable_versions: VariableVersionsTable;
+  users: UsersTable;
+  tokens: TokensTable;
+  audit: AuditTable;
+  deployment_events: DeploymentEventsTable;
 }

@@ -1,6 +1,7 @@
 /** What the rest of Slipway sees of the store: one interface and the plain rows it returns. */
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
+import type { AuditMethods, AuthMethods, EventMethods, QueueMethods, RegistryMethods } from "./server-types.js";
 
 export type ReleaseKind = "deploy" | "rollback" | "promotion";
 export type ReleaseStatus = "pending" | "live" | "failed" | "superseded" | "retired" | "interrupted";
@@ -95,6 +96,11 @@ export interface DeploymentRow {
   pid?: number;
   hostname?: string;
   processStarted?: string;
+  /** When it took the environment's lock and began its steps. */
+  runningAt?: Date;
+  /** Asked of the server's queue (it carries its request), rather than run by a CLI call. */
+  queuedRequest: boolean;
+  cancelRequestedAt?: Date;
 }
 
 export interface StepRow {
@@ -150,7 +156,7 @@ export interface LockOptions {
 
 export type HeldLock = AsyncDisposable & { release(): Promise<void> };
 
-export interface Store extends AsyncDisposable {
+export interface Store extends AsyncDisposable, QueueMethods, EventMethods, AuthMethods, AuditMethods, RegistryMethods {
   readonly db: Kysely<Database>;
   /** The project's id; records `dir` as its directory. */
   ensureProject(name: string, dir: string): Promise<number>;
@@ -176,7 +182,7 @@ export interface Store extends AsyncDisposable {
   releases(environmentId: number): Promise<ReleaseWithDeployment[]>;
   /** Created `queued`; the pipeline marks it running once it holds the environment's lock. */
   createDeployment(d: { environmentId: number; kind: string; ref: string; actor: string; pid?: number }): Promise<number>;
-  updateDeployment(id: number, patch: { releaseId?: number; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;
+  updateDeployment(id: number, patch: { releaseId?: number; ref?: string; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;
   deployment(id: number): Promise<DeploymentRow | undefined>;
   latestDeployment(environmentId: number): Promise<DeploymentRow | undefined>;
   /** Newest first, at most `limit`. */

@@ -63,6 +63,14 @@ function labelled(content: Json, labels: Record<string, string>): Json {
   };
 }
 
+/** A slot under the server's build limit (waiting for one is logged); no limit, no wait. */
+async function buildSlot(run: BuildRun): Promise<Disposable | undefined> {
+  const slots = run.deps.buildSlots;
+  if (!slots) return undefined;
+  if (slots.busy >= slots.limit) run.log("build", "info", `waiting for a build slot: ${slots.limit} build${slots.limit === 1 ? "" : "s"} at a time on this host`);
+  return await slots.acquire(run.signal);
+}
+
 export async function build(run: BuildRun, content: Json): Promise<"built" | "reused"> {
   const { engine, store, compose } = run.deps;
   const tree = run.buildDir ?? "";
@@ -94,6 +102,7 @@ export async function build(run: BuildRun, content: Json): Promise<"built" | "re
   );
   const project = { projectName: run.plan.files.build.projectName, files: [file], projectDirectory: tree };
   const args = ["build", ...(run.request.cache && mode !== "force" ? [] : ["--no-cache"])];
+  using _slot = await buildSlot(run);
   const result = await compose.exec(project, args, { onLine: (line, stream) => run.log("build", stream, line), ...abortable(run) });
   if (result.exitCode !== 0) {
     const last = result.stderr.trim().split("\n").slice(-3).join(" / ");

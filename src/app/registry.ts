@@ -1,0 +1,105 @@
+/**
+ * The server's projects: a checkout on this host registered by name and path (its slipway.yml,
+ * if any, must agree on the name), with the environments it declares, and its server settings.
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
+import { SlipwayError } from "../core/errors.js";
+import { loadProject } from "../project/load-project.js";
+import { problemsError } from "../project/problem.js";
+import type { ProjectListRow, ProjectSettings } from "../store/server-types.js";
+import type { App } from "./app.js";
+import { canSee, notFound, requireProject, type Principal } from "./access.js";
+import { status, type StatusReport } from "./status.js";
+
+export type { ProjectSettings } from "../store/server-types.js";
+
+export interface ProjectView {
+  readonly name: string;
+  readonly path: string;
+  readonly settings: ProjectSettings;
+  readonly environments: readonly string[];
+}
+
+const view = (row: ProjectListRow): ProjectView => ({ name: row.name, path: row.dir, settings: row.settings, environments: row.environments });
+
+export interface RegisterRequest {
+  readonly name: string;
+  readonly path: string;
+  readonly settings?: ProjectSettings;
+  readonly actor: string;
+}
+
+/** Registers (or moves) a project: loads its checkout to learn its environments. */
+export async function registerProject(app: App, request: RegisterRequest): Promise<ProjectView> {
+  if (!isAbsolute(request.path) || !existsSync(request.path)) throw new SlipwayError("E_FILE_MISSING", `${request.path}: give the absolute path of a checkout on this host`);
+  const loaded = await loadProject({ dir: request.path, name: request.name, processEnv: app.env }, { git: app.git });
+  const blocking = loaded.problems.filter((p) => p.code !== "E_VARIABLES_MISSING");
+  if (!loaded.project || blocking.length > 0) throw problemsError(blocking);
+  const { project } = loaded;
+  if (project.name !== request.name) throw new SlipwayError("E_CONFIG_INVALID", `the slipway.yml at ${request.path} names the project ${project.name}, not ${request.name}`);
+  const { store } = await app.deps();
+  const projectId = await store.ensureProject(request.name, request.path);
+  const declared = new Set([project.environment.name, ...Object.keys(project.config.environments ?? {})]);
+  for (const name of declared) await store.ensureEnvironment(projectId, name);
+  await store.setProjectSettings(projectId, request.settings ?? {});
+  await store.audit({ actor: request.actor, action: "project.register", project: request.name, detail: { path: request.path, settings: request.settings ?? {} } });
+  return view((await store.project(request.name)) as ProjectListRow);
+}
+
+export async function listProjects(app: App, principal: Principal): Promise<ProjectView[]> {
+  const rows = await (await app.deps()).store.projects();
+  return rows.filter((row) => canSee(principal, row.name)).map(view);
+}
+
+export async function projectOf(app: App, principal: Principal, name: string): Promise<ProjectView & { id: number }> {
+  requireProject(principal, name);
+  const row = await (await app.deps()).store.project(name);
+  if (!row) throw notFound(`no project named ${name}`);
+  return { ...view(row), id: row.id };
+}
+
+/** A registered project's environment, never created by asking for it. */
+export async function environmentOf(app: App, principal: Principal, request: { project: string; environment: string }): Promise<{ project: ProjectView; environmentId: number }> {
+  const project = await projectOf(app, principal, request.project);
+  const environmentId = (await (await app.deps()).store.environments(project.id)).find((e) => e.name === request.environment)?.id;
+  if (environmentId === undefined) throw notFound(`${request.project} has no environment ${request.environment}`);
+  return { project, environmentId };
+}
+
+/** The environment's live release, containers and health, route and drift: `slipway status`. */
+export async function environmentStatus(app: App, principal: Principal, request: { project: string; environment: string }): Promise<StatusReport> {
+  const { project } = await environmentOf(app, principal, request);
+  return status(app, { dir: project.path, environment: request.environment, name: project.name });
+}
+
+export interface ReleaseView {
+  readonly number: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly commit: string;
+  readonly tag: string;
+  readonly images: Readonly<Record<string, { image: string; id: string }>>;
+  readonly createdAt: Date;
+  readonly variablesVersion: number | null;
+  readonly deployment?: { id: number; actor: string; status: string };
+}
+
+/** Newest first: what each release ran, and the deployment that made it. */
+export async function environmentReleases(app: App, principal: Principal, request: { project: string; environment: string }): Promise<ReleaseView[]> {
+  const { environmentId } = await environmentOf(app, principal, request);
+  const rows = await (await app.deps()).store.releases(environmentId);
+  return rows.map((r) => ({
+    number: r.number,
+    name: `v${r.number}`,
+    kind: r.kind,
+    status: r.status,
+    commit: r.commit,
+    tag: r.tag,
+    images: r.images,
+    createdAt: r.createdAt,
+    variablesVersion: r.variables?.version ?? null,
+    ...(r.deployment ? { deployment: { id: r.deployment.id, actor: r.deployment.actor, status: r.deployment.status } } : {}),
+  }));
+}

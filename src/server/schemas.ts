@@ -1,0 +1,171 @@
+/**
+ * The API's shapes, once: these zod schemas validate every request (unknown fields rejected),
+ * check every response, and are what the OpenAPI document is generated from.
+ */
+import { z } from "zod";
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "letters, digits, dots, dashes and underscores");
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().describe("Slipway's error code, such as E_NOT_FOUND"),
+    hint: z.record(z.string(), z.unknown()).optional(),
+    details: z.array(z.string()).readonly().optional(),
+  })
+  .meta({ id: "Problem" });
+
+export const ProjectParams = z.strictObject({ project: name });
+export const EnvironmentParams = z.strictObject({ project: name, environment: name });
+export const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+export const VariableParams = z.strictObject({ project: name, environment: name, variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) });
+export const Limit = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+export const Project = z
+  .object({
+    name: z.string(),
+    path: z.string(),
+    settings: z.object({ cache: z.boolean().optional() }),
+    environments: z.array(z.string()).readonly(),
+  })
+  .meta({ id: "Project" });
+
+export const RegisterProject = z.strictObject({
+  name,
+  path: z.string().min(1).max(4096).describe("the absolute path of a checkout on this host"),
+  settings: z.strictObject({ cache: z.boolean().optional().describe("build with Docker's layer cache (server builds have none by default)") }).optional(),
+});
+
+export const Deployment = z
+  .object({
+    id: z.number().int(),
+    project: z.string(),
+    environment: z.string(),
+    kind: z.string(),
+    ref: z.string(),
+    commit: z.string().optional(),
+    actor: z.string(),
+    status: z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted", "superseded"]),
+    error: z.string().optional(),
+    queuedAt: z.date(),
+    runningAt: z.date().optional(),
+    finishedAt: z.date().optional(),
+    cancelRequested: z.boolean(),
+  })
+  .meta({ id: "Deployment" });
+
+export const Step = z.object({
+  name: z.string(),
+  status: z.enum(["running", "succeeded", "failed", "skipped", "interrupted"]),
+  startedAt: z.date(),
+  finishedAt: z.date().optional(),
+  durationMs: z.number().optional(),
+  error: z.string().optional(),
+});
+
+export const DeploymentDetail = Deployment.extend({ steps: z.array(Step).readonly() }).meta({ id: "DeploymentDetail" });
+
+export const DeployBody = z
+  .strictObject({
+    ref: z.string().min(1).max(255).optional().describe("commit, branch or tag (default: the environment's branch, else HEAD)"),
+    buildMode: z.enum(["auto", "reuse", "force"]).optional(),
+    noCache: z.boolean().optional().describe("build without Docker's layer cache (the server's default, unless the project's settings say cache: true)"),
+  })
+  .default({});
+
+export const RollbackBody = z.strictObject({ release: z.string().regex(/^v\d+$/).optional().describe("such as v5 (default: the release before the live one)") }).default({});
+export const PromotionBody = z.strictObject({ project: name, from: name, to: name });
+
+export const CancelResult = z.object({ outcome: z.enum(["cancelled", "requested", "finished"]), deployment: Deployment });
+
+export const Release = z.object({
+  number: z.number().int(),
+  name: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  commit: z.string(),
+  tag: z.string(),
+  images: z.record(z.string(), z.object({ image: z.string(), id: z.string() })),
+  createdAt: z.date(),
+  variablesVersion: z.number().int().nullable(),
+  deployment: z.object({ id: z.number().int(), actor: z.string(), status: z.string() }).optional(),
+});
+
+const Container = z.object({
+  name: z.string(),
+  release: z.string().optional(),
+  service: z.string().optional(),
+  status: z.string(),
+  health: z.string().optional(),
+  exitCode: z.number(),
+  restartCount: z.number(),
+  ports: z.array(z.object({ containerPort: z.number(), hostIp: z.string(), hostPort: z.number() })).readonly(),
+});
+
+export const EnvironmentStatus = z
+  .object({
+    project: z.string(),
+    environment: z.string(),
+    live: z.object({ release: z.string(), number: z.number().int(), createdAt: z.date() }).nullable(),
+    containers: z.array(Container).readonly(),
+    routes: z.array(
+      z.object({
+        backend: z.string(),
+        listen: z.number(),
+        hosts: z.array(z.string()).readonly(),
+        serving: z.array(z.object({ name: z.string(), address: z.string(), state: z.string(), sessions: z.number() })).readonly().optional(),
+      }),
+    ),
+    interrupted: z.array(z.object({ id: z.number().int(), kind: z.string(), ref: z.string(), error: z.string().optional() })).readonly(),
+    drift: z.array(z.string()).readonly(),
+  })
+  .meta({ id: "EnvironmentStatus" });
+
+export const Variables = z.object({
+  environment: z.string(),
+  version: z.number().int().nullable(),
+  variables: z.record(z.string(), z.string().nullable()).describe("name → value; null unless revealed"),
+});
+export const RevealQuery = z.strictObject({ reveal: z.enum(["true", "false"]).default("false") });
+export const SetVariable = z.strictObject({ value: z.string().max(65536) });
+export const VariableChange = z.object({ environment: z.string(), version: z.number().int().nullable(), set: z.array(z.string()).readonly(), unset: z.array(z.string()).readonly() });
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: z.date(),
+  actor: z.string(),
+  action: z.string(),
+  project: z.string().optional(),
+  environment: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() });
+
+const role = z.enum(["viewer", "deployer", "admin"]);
+export const Token = z.object({
+  id: z.number().int(),
+  role,
+  project: z.string().optional(),
+  description: z.string(),
+  createdAt: z.date(),
+  expiresAt: z.date().optional(),
+  revokedAt: z.date().optional(),
+});
+export const CreateToken = z.strictObject({
+  role,
+  project: name.optional(),
+  expires: z.string().regex(/^\d+[smhdw]$/).optional().describe("such as 30d; none: until revoked"),
+  description: z.string().min(1).max(200).optional(),
+});
+export const CreatedToken = z.object({ id: z.number().int(), token: z.string().describe("shown once"), expiresAt: z.date().optional() });
+
+export const User = z.object({ id: z.number().int(), name: z.string(), role, createdAt: z.date() });
+export const CreateUser = z.strictObject({ name, role, password: z.string().min(12).max(1024).optional().describe("none: one is generated and returned once") });
+export const CreatedUser = z.object({ id: z.number().int(), name: z.string(), role, generatedPassword: z.string().optional() });
+
+export const Login = z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+export const Session = z.object({ actor: z.string(), role, expiresAt: z.date().optional() });
+export const Health = z.object({ status: z.literal("ok") });
