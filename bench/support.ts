@@ -17,11 +17,15 @@ export const CONNECTIONS = 20;
 export interface Ran {
   readonly ms: number;
   readonly stdout: string;
+  /** Wall clock (ms since the epoch) at the spawn and at the exit, to set against event times. */
+  readonly startedAt?: number;
+  readonly endedAt?: number;
 }
 
 /** Async, so that the load generator in this process keeps running meanwhile. */
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   const start = process.hrtime.bigint();
+  const startedAt = Date.now();
   return new Promise((ok, fail) => {
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -31,7 +35,7 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
     child.on("error", fail);
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (code === 0) ok({ ms, stdout });
+      if (code === 0) ok({ ms, stdout, startedAt, endedAt: Date.now() });
       else fail(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
     });
   });

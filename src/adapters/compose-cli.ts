@@ -37,6 +37,8 @@ export interface ExecOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Aborting stops compose (SIGTERM): a cancelled deployment's build or start goes no further. */
   readonly signal?: AbortSignal;
+  /** Compose gets this process's standard streams (a one-off command's terminal); nothing is collected. */
+  readonly inheritStdio?: boolean;
 }
 
 export interface ComposeCli {
@@ -124,6 +126,7 @@ export function createComposeCli(options: { readonly env?: NodeJS.ProcessEnv } =
           ...(options.onLine ? { onLine: options.onLine } : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.inheritStdio ? { inheritStdio: true } : {}),
         });
       } catch (error) {
         if (error instanceof CommandNotFoundError) {

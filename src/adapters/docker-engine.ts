@@ -1,6 +1,10 @@
 /** The Docker engine, through its API (dockerode): the only way Slipway observes what runs. */
 import type Docker from "dockerode";
 import { SlipwayError } from "../core/errors.js";
+import { LABEL } from "../plan/naming.js";
+import { followLogs, toSpec, type ContainerSpec, type FollowOptions } from "./container-details.js";
+
+export type { ContainerSpec, FollowOptions, MountInfo } from "./container-details.js";
 
 export interface PublishedPort {
   readonly containerPort: number;
@@ -20,9 +24,25 @@ export interface ContainerState {
   readonly ports: readonly PublishedPort[];
 }
 
+/** A host port a container publishes, or will publish when it starts again. */
+export interface ClaimedPort {
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface RestartPolicySetting {
+  readonly name: "no" | "always" | "unless-stopped" | "on-failure";
+  readonly maximumRetryCount?: number;
+}
+
 export interface ImageInfo {
   readonly id: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** What a container of it gets unless told otherwise: `KEY=value` variables, entrypoint, command. */
+  readonly env?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly command?: readonly string[];
 }
 
 export interface ImageSummary {
@@ -45,6 +65,12 @@ export interface Engine {
   /** Containers carrying every given label, stopped ones included. */
   containers(labels: Readonly<Record<string, string>>): Promise<ContainerState[]>;
   logsTail(id: string, lines: number): Promise<string[]>;
+  /** How the container was created; undefined when there is no such container. */
+  containerSpec(id: string): Promise<ContainerSpec | undefined>;
+  /** The container's output, line by line; with `follow`, until it stops or the signal aborts. */
+  logs(id: string, options: FollowOptions): Promise<void>;
+  /** Restarts the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
+  restartContainers(ids: readonly string[], timeoutSeconds: number): Promise<void>;
   /** Starts stopped containers, all at once. */
   startContainers(ids: readonly string[]): Promise<void>;
   /** Stops the containers all at once (SIGTERM, then SIGKILL after `timeoutSeconds`). */
@@ -53,6 +79,15 @@ export interface Engine {
   pauseContainers(ids: readonly string[]): Promise<void>;
   /** Thaws paused containers: they go on where they were, in milliseconds. */
   unpauseContainers(ids: readonly string[]): Promise<void>;
+  /** Kills and removes the containers (gone already: fine). */
+  removeContainers(ids: readonly string[]): Promise<void>;
+  /** Changes what the engine does when the containers stop or the engine restarts. */
+  setRestartPolicy(ids: readonly string[], policy: RestartPolicySetting): Promise<void>;
+  /**
+   * Host ports containers hold: every running container's, and those Slipway's containers name
+   * in their configuration whether running or not (a stopped one takes them again when it starts).
+   */
+  claimedPorts(): Promise<ClaimedPort[]>;
   image(reference: string): Promise<ImageInfo | undefined>;
   /** Images carrying every given label. */
   images(labels: Readonly<Record<string, string>>): Promise<ImageSummary[]>;
@@ -109,6 +144,22 @@ function toState(info: Docker.ContainerInspectInfo): ContainerState {
     labels: info.Config.Labels ?? {},
     ports,
   };
+}
+
+/** "8080", or "20001-20003" for a range a service's replicas share. */
+function hostPorts(text: string): number[] {
+  const [first = Number.NaN, last = first] = text.split("-").map((part) => Number.parseInt(part, 10));
+  if (!Number.isInteger(first) || !Number.isInteger(last) || last < first) return [];
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+function configuredPorts(info: Docker.ContainerInspectInfo): ClaimedPort[] {
+  const labels = info.Config.Labels ?? {};
+  // dockerode types PortBindings as `any`.
+  const bindings = (info.HostConfig.PortBindings ?? {}) as Record<string, Array<{ HostPort?: string }> | null>;
+  return Object.entries(bindings).flatMap(([key, list]) =>
+    (list ?? []).flatMap((binding) => hostPorts(binding.HostPort ?? "").map((hostPort) => ({ hostPort, containerPort: Number.parseInt(key, 10), labels }))),
+  );
 }
 
 /** Docker multiplexes stdout and stderr in 8-byte-framed chunks unless the container has a TTY. */
@@ -256,10 +307,65 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await Promise.all(ids.map((id) => api.getContainer(id).unpause()));
     },
 
+    async removeContainers(ids) {
+      const api = await get();
+      await Promise.all(
+        ids.map(async (id) => {
+          try {
+            await api.getContainer(id).remove({ force: true });
+          } catch (error) {
+            if (statusCode(error) !== 404) throw error;
+          }
+        }),
+      );
+    },
+
+    async setRestartPolicy(ids, policy) {
+      const api = await get();
+      const RestartPolicy = { Name: policy.name, ...(policy.maximumRetryCount !== undefined ? { MaximumRetryCount: policy.maximumRetryCount } : {}) };
+      await Promise.all(ids.map((id) => api.getContainer(id).update({ RestartPolicy })));
+    },
+
+    async claimedPorts() {
+      const api = await get();
+      const list = await api.listContainers({ all: true });
+      const running = list.flatMap((c) => (c.State === "running" ? c.Ports.filter((p) => p.PublicPort).map((p) => ({ hostPort: p.PublicPort, containerPort: p.PrivatePort, labels: c.Labels ?? {} })) : []));
+      const ours = list.filter((c) => c.Labels?.[LABEL.managed] === "true");
+      const configured = await Promise.all(
+        ours.map(async (c) => {
+          try {
+            return configuredPorts(await api.getContainer(c.Id).inspect());
+          } catch (error) {
+            if (statusCode(error) === 404) return []; // removed meanwhile
+            throw error;
+          }
+        }),
+      );
+      return [...running, ...configured.flat()];
+    },
+
     async logsTail(id, lines) {
       const api = await get();
       const output = await api.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
       return demux(Buffer.from(output)).split("\n").filter((line) => line !== "");
+    },
+
+    async containerSpec(id) {
+      try {
+        return toSpec(await (await get()).getContainer(id).inspect());
+      } catch (error) {
+        if (statusCode(error) === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async logs(id, options) {
+      await followLogs((await get()).getContainer(id), options);
+    },
+
+    async restartContainers(ids, timeoutSeconds) {
+      const api = await get();
+      await Promise.all(ids.map((id) => api.getContainer(id).restart({ t: timeoutSeconds })));
     },
 
     async images(labels) {
@@ -284,7 +390,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async image(reference) {
       try {
         const info = await (await get()).getImage(reference).inspect();
-        return { id: info.Id, labels: info.Config.Labels ?? {} };
+        const words = (value: string | string[] | undefined): string[] | undefined => (value === undefined || value === null ? undefined : Array.isArray(value) ? value : [value]);
+        const entrypoint = words(info.Config.Entrypoint);
+        const command = words(info.Config.Cmd);
+        return { id: info.Id, labels: info.Config.Labels ?? {}, env: info.Config.Env ?? [], ...(entrypoint ? { entrypoint } : {}), ...(command ? { command } : {}) };
       } catch (error) {
         if (statusCode(error) === 404) return undefined;
         throw error;

@@ -10,6 +10,8 @@ export interface CommandResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The program ran out of `timeoutMs` and was killed. */
+  readonly timedOut?: boolean;
 }
 
 export interface RunOptions {
@@ -21,6 +23,12 @@ export interface RunOptions {
   /** Called with each complete line of output as it arrives. */
   readonly onLine?: (line: string, stream: "stdout" | "stderr") => void;
   readonly signal?: AbortSignal;
+  /**
+   * The child gets this process's own standard streams, as they are (a terminal, a pipe, a
+   * file): nothing is collected, and `input` and `onLine` do not apply. For a person's one-off
+   * command, whose output is theirs.
+   */
+  readonly inheritStdio?: boolean;
 }
 
 export class CommandNotFoundError extends Error {
@@ -35,12 +43,18 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: options.inheritStdio ? "inherit" : [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       ...(options.signal ? { signal: options.signal } : {}),
     });
     // Our own timer rather than spawn's `timeout`, whose timer outlives a program that never
     // started (ENOENT) and keeps the process alive until it fires.
-    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGKILL");
+        }, options.timeoutMs)
+      : undefined;
     const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const partial = { stdout: "", stderr: "" };
     for (const stream of ["stdout", "stderr"] as const) {
@@ -66,6 +80,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
         exitCode: code ?? (signal ? 128 + 9 : 1),
         stdout: Buffer.concat(chunks.stdout).toString("utf8"),
         stderr: Buffer.concat(chunks.stderr).toString("utf8"),
+        ...(timedOut ? { timedOut } : {}),
       });
     });
     if (options.input !== undefined) child.stdin?.end(options.input);

@@ -53,12 +53,18 @@ export function describeSources(resolved: ResolvedProject): string {
   return [...bySource].map(([origin, list]) => `${list.join(", ")} from ${origin}`).join("; ");
 }
 
-async function prepareDeploy(app: App, request: DeployRequest): Promise<Prepared> {
+/** The project read at the commit a request names: its source, and its model with that commit's TAG. */
+export async function resolveAtSource(app: App, request: ProjectRequest & { ref?: string; allowDirty?: boolean }): Promise<{ resolved: ResolvedProject; source: DeploySource }> {
   const first = await resolveOrThrow(app, request);
   const source = await resolveSource(app, request.dir, request, first.project.environment.settings?.branch);
   // TAG is part of the model (image: app:${TAG}): read it again with the deployed commit's tag.
   const resolved = source.tag === first.project.tag ? first : await resolveOrThrow(app, { ...request, tag: source.tag });
   assertDeployable(resolved);
+  return { resolved, source };
+}
+
+async function prepareDeploy(app: App, request: DeployRequest): Promise<Prepared> {
+  const { resolved, source } = await resolveAtSource(app, request);
   const sources = describeSources(resolved);
   return {
     request: {

@@ -74,11 +74,19 @@ export async function drive(app: App, prepare: () => Promise<Prepared>, options:
     events({ type: "live", deploymentId, release: outcome.release, urls: outcome.urls, text: prepared.live(outcome) });
     return outcome;
   } catch (error) {
-    const cancelled = isSlipwayError(error, "E_CANCELLED") || (options.signal?.aborted ?? false);
-    if (deploymentId !== undefined && cancelled) events({ type: "cancelled", deploymentId, reason: app.redactor.apply(cancelReason(error, options.signal)) });
-    else events(failedEvent(error, deploymentId, (text) => app.redactor.apply(text)));
+    endWithError(app, events, error, deploymentId, options.signal);
     throw error;
   }
+}
+
+/**
+ * The last event of an operation that threw: `cancelled` once its deployment was under way and
+ * cancelled (its error says so, or its signal was aborted), else `failed`.
+ */
+export function endWithError(app: App, events: EventSink, error: unknown, deploymentId: number | undefined, signal?: AbortSignal): void {
+  const cancelled = isSlipwayError(error, "E_CANCELLED") || (signal?.aborted ?? false);
+  if (deploymentId !== undefined && cancelled) events({ type: "cancelled", deploymentId, reason: app.redactor.apply(cancelReason(error, signal)) });
+  else events(failedEvent(error, deploymentId, (text) => app.redactor.apply(text)));
 }
 
 function cancelReason(error: unknown, signal: AbortSignal | undefined): string {

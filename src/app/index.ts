@@ -5,10 +5,14 @@
 export { createApp, type App, type AppSettings } from "./app.js";
 export type { ProjectRequest } from "./project.js";
 export { deploy, describeSources, type DeployRequest } from "./deploy.js";
+export { build, type BuildOutcome, type BuildRequest } from "./build.js";
 export { rollback, type RollbackRequest } from "./rollback.js";
 export { promote, type PromoteRequest } from "./promote.js";
 export type { DriveOptions } from "./drive.js";
 export { down, type DownRequest } from "./down.js";
+export { execOneOff, runOneOff, type OneOffRequest, type OneOffStdio } from "./one-off.js";
+export { accessories, type AccessoriesReport, type AccessoryStatus } from "./accessories.js";
+export { accessoryLogs, recreateAccessory, restartAccessory, type AccessoryRequest, type RecreateRequest } from "./accessory-control.js";
 export { status, computeDrift, type StatusReport, type RouteStatus } from "./status.js";
 export { releases, type ReleaseHistory, type Rollbackable } from "./releases.js";
 export { deploymentLog, liveLogs, type LiveLogsRequest } from "./logs.js";

@@ -1,8 +1,9 @@
 /** Logs: a deployment's stored log, or the live release's containers' output as it comes. */
 import { SlipwayError } from "../core/errors.js";
-import { openSnapshot, runsAsOf } from "../pipeline/release-snapshot.js";
+import { openSnapshot } from "../pipeline/release-snapshot.js";
 import type { LogRow } from "../store/store.js";
 import type { App } from "./app.js";
+import { liveReleaseOf } from "./live-release.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
 
 export async function deploymentLog(app: App, request: ProjectRequest & { deployment: string; step?: string }): Promise<LogRow[]> {
@@ -25,16 +26,10 @@ export interface LiveLogsRequest extends ProjectRequest {
 export async function liveLogs(app: App, request: LiveLogsRequest): Promise<number> {
   // The variables are read so that the redactor knows them: container output passes it.
   const env = await openEnvironment(app, request, { variables: true });
-  const { store, compose, paths } = await app.deps();
-  const live = await store.liveRelease(env.environmentId);
-  if (!live) throw new SlipwayError("E_NOT_FOUND", `nothing is live in ${env.project.environment.name}: deploy it first`, { hint: { action: "deploy-first", environment: env.project.environment.name } });
-  if (live.sealed !== undefined) app.redactor.add(openSnapshot(live, () => app.sealer({ create: false })).secrets);
-  const release = runsAsOf(live);
-  const project = {
-    projectName: `${env.project.name}-${env.project.environment.name}-${release}`,
-    files: [`${paths.release(env.project.name, env.project.environment.name, release)}/release.yml`],
-    projectDirectory: env.project.dir,
-  };
+  const { compose } = await app.deps();
+  const live = await liveReleaseOf(app, env);
+  if (live.row.sealed !== undefined) app.redactor.add(openSnapshot(live.row, () => app.sealer({ create: false })).secrets);
+  const { project } = live;
   const args = ["logs", "--no-color", ...(request.follow ? ["-f"] : []), ...(request.service ? [request.service] : [])];
   const result = await compose.exec(project, args, { onLine: (line, stream) => request.onLine(app.redactor.apply(line), stream), ...(request.signal ? { signal: request.signal } : {}) });
   return result.exitCode;

@@ -34,7 +34,7 @@ export interface RollbackRequest extends ProjectRequest {
  */
 async function withCurrentVariables(app: App, env: OpenEnvironment, plain: PlainSnapshot, request: RollbackRequest): Promise<ResolvedProject> {
   const tree = app.paths.build(env.project.name, plain.tag);
-  await exportBuildTree(app.git, env.project.dir, plain.commit, tree);
+  await exportBuildTree(app.git, env.project.dir, plain.commit, tree, app.paths.home);
   const prefix = (await app.git.prefix(env.project.dir)).replace(/\/$/, "");
   const { loaded, resolved } = await loadAndResolve(
     { dir: join(tree, prefix), dotenvDir: env.project.dir, name: env.project.name, processEnv: app.env, variableSources: app.variableSources, ...projectOptions(request), environment: env.project.environment.name, tag: plain.tag },

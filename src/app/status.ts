@@ -4,6 +4,7 @@
  */
 import type { ContainerState } from "../adapters/docker-engine.js";
 import { LABEL } from "../plan/naming.js";
+import { BUILD_KIND } from "../pipeline/build-only.js";
 import { describeReconciled } from "../pipeline/reconcile.js";
 import { runsAsOf } from "../pipeline/release-snapshot.js";
 import { readRegistry } from "../pipeline/route-registry.js";
@@ -51,7 +52,7 @@ function containerDrift(input: DriftInput): string[] {
   const drift: string[] = [];
   const liveName = input.live ? runsAsOf(input.live) : undefined;
   const mine = (c: ContainerState): boolean => c.labels[LABEL.role] === "app" || c.labels[LABEL.release] === "accessories";
-  const running = input.containers.filter((c) => c.status === "running" && c.labels[LABEL.role] === "app");
+  const running = input.containers.filter((c) => c.status === "running" && c.labels[LABEL.role] === "app" && c.labels[LABEL.oneOff] === undefined);
   if (liveName && !running.some((c) => c.labels[LABEL.release] === liveName)) drift.push(`the store says ${liveName} is live, but none of its containers runs`);
   const expected = new Set([liveName, "accessories", ...(input.kept ? [runsAsOf(input.kept)] : [])]);
   for (const other of new Set(input.containers.filter((c) => c.status === "running" && !expected.has(c.labels[LABEL.release])).map((c) => c.labels[LABEL.release]))) {
@@ -90,7 +91,8 @@ export function computeDrift(input: DriftInput): string[] {
 function interruptedSince(deployments: readonly DeploymentRow[], live: ReleaseWithDeployment | undefined): StatusReport["interrupted"] {
   // The live release's own deployment too: killed after its switch, its retire never ran.
   const since = live?.deployment?.id ?? 0;
-  return deployments.filter((d) => d.status === "interrupted" && d.id >= since).map((d) => ({ id: d.id, kind: d.kind, ref: d.ref, ...(d.error ? { error: d.error } : {}) }));
+  // A build on its own changes nothing that runs: killed, it leaves nothing to put right.
+  return deployments.filter((d) => d.status === "interrupted" && d.id >= since && d.kind !== BUILD_KIND).map((d) => ({ id: d.id, kind: d.kind, ref: d.ref, ...(d.error ? { error: d.error } : {}) }));
 }
 
 export async function status(app: App, request: ProjectRequest): Promise<StatusReport> {

@@ -22,6 +22,10 @@ export function renderHint(hint: ErrorHint): string {
       return ` (slipway deploy --env ${hint.environment})`;
     case "replace-config":
       return " (slipway init --force)";
+    case "one-off-instead":
+      return `: slipway ${hint.verb} ${hint.service} -- COMMAND…`;
+    case "confirm-with-yes":
+      return `: run slipway ${hint.command} --yes (from a script), or on a terminal`;
   }
 }
 

@@ -30,17 +30,19 @@ export function renderError(error: unknown): string {
 
 /** Everything printed passes the redactor, which learns the secret values as commands load them. */
 function redacting(io: Io, redactor: Redactor): Io {
-  return { ...io, stdout: (text) => io.stdout(redactor.apply(text)), stdoutRaw: io.stdout, stderr: (text) => io.stderr(redactor.apply(text)) };
+  return { ...io, stdout: (text) => io.stdout(redactor.apply(text)), stdoutRaw: io.stdout, stderr: (text) => io.stderr(redactor.apply(text)), stderrRaw: io.stderr };
 }
 
 async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit: (code: number) => void): Promise<CommanderCommand> {
-  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineAccountCommands }] = await Promise.all([
+  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineOneOffCommands }, { defineAccessoryCommands }, { defineAccountCommands }] = await Promise.all([
     import("commander"),
     import("./program/parts.js"),
     import("./program/inspect.js"),
     import("./program/deploy.js"),
     import("./program/environment.js"),
     import("./program/variables.js"),
+    import("./program/one-off.js"),
+    import("./program/accessories.js"),
     import("./program/accounts.js"),
   ]);
   const program = new Command("slipway")
@@ -56,6 +58,8 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
   defineDeployCommands(program, parts);
   defineEnvironmentCommands(program, parts);
   defineVariableCommands(program, parts);
+  defineOneOffCommands(program, parts);
+  defineAccessoryCommands(program, parts);
   defineAccountCommands(program, parts);
   return program;
 }
@@ -131,6 +135,13 @@ async function askOnTerminal(question: string): Promise<boolean> {
 }
 
 export async function runFromProcess(): Promise<void> {
+  // A reader that stops reading (`slipway releases | head`) ends the output, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const signals = abortOnSignals();
   const io: Io = {
     cwd: process.cwd(),
@@ -139,6 +150,7 @@ export async function runFromProcess(): Promise<void> {
     stderr: (text) => void process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
+    handsOverStdio: true,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

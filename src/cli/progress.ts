@@ -29,6 +29,7 @@ export function eventText(event: DeploymentEvent): string | undefined {
       return `warning: ${event.text}`;
     case "message":
     case "live":
+    case "built":
       return event.text;
     case "cancelled":
       return `deployment ${event.deploymentId} cancelled: ${event.reason}`;

@@ -3,13 +3,11 @@
  * `${VAR}` reference with its line and column, and YAML syntax errors with theirs.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Scalar } from "yaml";
+import { locatePaths, type LocatedPath } from "./compose-paths.js";
 import { parseInterpolation, type VariableReference } from "./interpolation.js";
+import type { SourcePosition } from "./source-position.js";
 
-export interface SourcePosition {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+export type { SourcePosition } from "./source-position.js";
 
 export interface LocatedReference {
   readonly reference: VariableReference;
@@ -31,6 +29,8 @@ export interface ScannedSource {
   readonly problems: readonly SourceProblem[];
   /** Top-level service names this file declares (used to classify before compose runs). */
   readonly serviceNames: readonly string[];
+  /** The host paths its services are built from or read (build contexts, dockerfiles, env files). */
+  readonly paths: readonly LocatedPath[];
 }
 
 function positionOf(lines: LineCounter, file: string, offset: number): SourcePosition {
@@ -82,6 +82,7 @@ export function scanComposeSource(file: string, text: string): ScannedSource {
       file,
       references: [],
       serviceNames: [],
+      paths: [],
       problems: doc.errors.map((error) => ({
         position: positionOf(lines, file, error.pos[0]),
         message: `invalid YAML: ${firstLine(error.message)}`,
@@ -100,7 +101,7 @@ export function scanComposeSource(file: string, text: string): ScannedSource {
       for (const error of parsed.errors) problems.push({ position: positionOf(lines, file, error.offset), message: error.message });
     },
   });
-  return { file, references, problems, serviceNames: serviceNamesOf(doc) };
+  return { file, references, problems, serviceNames: serviceNamesOf(doc), paths: locatePaths(file, doc, lines) };
 }
 
 function keysOf(path: readonly unknown[]): string[] {

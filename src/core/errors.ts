@@ -93,7 +93,9 @@ export type ErrorHint =
   | { readonly action: "build-elsewhere-first" }
   | { readonly action: "list-releases" }
   | { readonly action: "deploy-first"; readonly environment: string }
-  | { readonly action: "replace-config" };
+  | { readonly action: "replace-config" }
+  | { readonly action: "one-off-instead"; readonly verb: "run" | "exec"; readonly service: string }
+  | { readonly action: "confirm-with-yes"; readonly command: string };
 
 export class SlipwayError extends Error {
   readonly code: ErrorCode;

@@ -18,6 +18,8 @@ export type DeploymentEvent =
   | { readonly type: "warning"; readonly deploymentId: number; readonly text: string }
   | { readonly type: "message"; readonly deploymentId: number; readonly text: string }
   | { readonly type: "live"; readonly deploymentId: number; readonly release: string; readonly urls: readonly string[]; readonly text: string }
+  /** The last event of a build on its own (`slipway build`): its images, built now or found built. */
+  | { readonly type: "built"; readonly deploymentId: number; readonly commit: string; readonly tag: string; readonly images: readonly string[]; readonly reused: boolean; readonly text: string }
   | { readonly type: "cancelled"; readonly deploymentId: number; readonly reason: string }
   /** The last event of a failed operation; no deployment id when it failed before one was created. */
   | { readonly type: "failed"; readonly deploymentId?: number; readonly code: ErrorCode; readonly message: string; readonly hint?: ErrorHint };
@@ -30,5 +32,5 @@ export const silentSink: EventSink = () => undefined;
 
 /** The events that end a deployment's stream. */
 export function isFinal(event: DeploymentEvent): boolean {
-  return event.type === "live" || event.type === "failed" || event.type === "cancelled";
+  return event.type === "live" || event.type === "built" || event.type === "failed" || event.type === "cancelled";
 }

@@ -75,7 +75,10 @@ export interface DeployRun {
   readonly deploymentId: number;
   release: ReleaseRef;
   readonly previous?: ReleaseRef;
-  readonly plan: ReleasePlan;
+  /** Planned before the deploy starts; preflight writes the host ports it allocates into it. */
+  plan: ReleasePlan;
+  /** Where the run's planned files go: the release's own directory. */
+  readonly filesDir: string;
   /** Where the exported tree sits (filled by `source`). */
   buildDir?: string;
   buildId?: number;
@@ -86,6 +89,12 @@ export interface DeployRun {
   signal: AbortSignal | undefined;
   log(step: StepName, stream: LogStream, line: string): void;
 }
+
+/** What a recorded step needs of its run: its deployment, its signal, its log. */
+export type StepRun = Pick<DeployRun, "deps" | "deploymentId" | "signal" | "log">;
+
+/** What the source and build steps need: a deploy's run, or a build's on its own (no release). */
+export type BuildRun = StepRun & Pick<DeployRun, "request" | "projectId" | "plan" | "filesDir" | "buildDir" | "buildId">;
 
 export function releaseProject(run: DeployRun, name = run.release.runsAs): ComposeProject {
   return {
@@ -104,6 +113,6 @@ export function accessoriesProject(run: DeployRun): ComposeProject {
 }
 
 /** The run's signal as an exec option: aborting it stops the child process (before the switch only). */
-export function abortable(run: DeployRun): { signal?: AbortSignal } {
+export function abortable(run: Pick<DeployRun, "signal">): { signal?: AbortSignal } {
   return run.signal ? { signal: run.signal } : {};
 }

@@ -8,20 +8,18 @@ import { SlipwayError } from "../core/errors.js";
 import { planProject } from "../project/resolve-project.js";
 import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
 import { releaseProject } from "./deploy-run.js";
-import { build } from "./steps/build.js";
+import { sourceAndBuild } from "./steps/build.js";
 import { preflight, removeEnvFiles } from "./steps/preflight.js";
 import { releaseTask } from "./steps/release.js";
 import { retire } from "./steps/retire.js";
-import { source } from "./steps/source.js";
 import { releaseContainers, start } from "./steps/start.js";
 import { switchTraffic } from "./steps/switch.js";
 import { verify } from "./steps/verify.js";
 import { LogBuffer } from "./log-buffer.js";
 import { runsAsOf, sealSnapshot, variablesDigest, type ReleaseSnapshot } from "./release-snapshot.js";
 import { describePrune, prune } from "./prune.js";
-import { cancelledError, step } from "./step.js";
+import { finishUnsuccessful, step, stepLog } from "./step.js";
 import { composeDown } from "./compose-down.js";
-import type { DeploymentStatus } from "../store/store.js";
 
 export type { ReleaseSnapshot } from "./release-snapshot.js";
 export { runsAsOf } from "./release-snapshot.js";
@@ -59,14 +57,6 @@ export async function queueDeployment(deps: DeployDeps, request: Pick<DeployRequ
 /** Queues and runs at once: what a caller that needs no queued state in between does. */
 export async function deploy(deps: DeployDeps, request: DeployRequest, options: RunOptions): Promise<DeployOutcome> {
   return runDeployment(deps, await queueDeployment(deps, request), request, options);
-}
-
-/** Records how a deployment that did not go live ended: cancelled when its signal was aborted, else failed. */
-async function finishUnsuccessful(deps: DeployDeps, deploymentId: number, error: unknown, signal: AbortSignal | undefined): Promise<never> {
-  const status: DeploymentStatus = signal?.aborted ? "cancelled" : "failed";
-  const thrown = signal?.aborted ? cancelledError(signal) : error;
-  await deps.store.updateDeployment(deploymentId, { status, error: deps.redact((thrown as Error).message), finishedAt: new Date(deps.clock.now()) });
-  throw thrown;
 }
 
 async function lockEnvironment(deps: DeployDeps, ticket: DeploymentTicket, request: DeployRequest, options: RunOptions): Promise<AsyncDisposable> {
@@ -115,6 +105,7 @@ async function prepareRun(deps: DeployDeps, ticket: DeploymentTicket, request: D
     release: { id: 0, number, name, runsAs },
     ...(live ? { previous: { id: live.id, number: live.number, name: `v${live.number}`, runsAs: runsAsOf(live) } satisfies ReleaseRef } : {}),
     plan,
+    filesDir: deps.paths.release(project.name, project.environment.name, runsAs),
     containers: [],
     signal,
     log: () => undefined,
@@ -132,11 +123,7 @@ interface Progress {
 async function runSteps(run: DeployRun, logs: LogBuffer, progress: Progress): Promise<DeployOutcome> {
   const { deps, request } = run;
   const { deploymentId } = run;
-  run.log = (stepName, stream, line) => {
-    const shown = deps.redact(line);
-    deps.events({ type: "log", deploymentId, step: stepName, stream, line: shown });
-    logs.add(stepName, stream, shown);
-  };
+  run.log = stepLog(deps, deploymentId, logs);
   await step(run, logs, "preflight", () => preflight(run));
   const built = await buildOrReuse(run, logs);
   const release = await recordRelease(run);
@@ -167,8 +154,7 @@ async function buildOrReuse(run: DeployRun, logs: LogBuffer): Promise<"built" | 
     await step(run, logs, "build", () => Promise.resolve(), () => `skipped: no rebuild`);
     return "reused";
   }
-  const buildFile = await step(run, logs, "source", () => source(run), () => run.request.commit.slice(0, 12));
-  return step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
+  return sourceAndBuild(run, logs);
 }
 
 /** The release's row: its build, its sealed configuration snapshot, the variables it runs with. */

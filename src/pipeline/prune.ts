@@ -1,5 +1,6 @@
 /**
- * Retention: the images of the last `retain` releases of every environment, and whatever a
+ * Retention: the images of the last `retain` releases of every environment, of the project's
+ * last `retain` builds (one made by `slipway build` waits there for its deploy), and whatever a
  * live or kept release runs, stay; the rest of what Slipway built for the project goes (its
  * images, stopped release projects, build directories). Never touches what Slipway did not
  * create: only images labelled slipway.managed and slipway.project, tagged <project>/…. A
@@ -24,7 +25,7 @@ export interface PruneReport {
 }
 
 export interface PruneDeps {
-  readonly store: Pick<Store, "environments" | "releases">;
+  readonly store: Pick<Store, "environments" | "releases" | "recentBuilds">;
   readonly engine: Engine;
   readonly compose: ComposeCli;
   readonly paths: HomePaths;
@@ -44,6 +45,7 @@ export interface PruneOptions {
 async function keepSet(deps: PruneDeps, options: PruneOptions): Promise<{ tags: Set<string>; projects: Set<string> }> {
   const tags = new Set<string>();
   const projects = new Set<string>();
+  for (const build of await deps.store.recentBuilds(options.projectId, options.retain)) tags.add(build.tag);
   for (const environment of await deps.store.environments(options.projectId)) {
     const releases = await deps.store.releases(environment.id);
     const wentLive = releases.filter((r) => r.status !== "failed" && r.status !== "pending");

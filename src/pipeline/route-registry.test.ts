@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -43,12 +43,13 @@ describe("route registry", () => {
     expect(backendName("shop", "live", { service: "web", port: 80 })).toBe("shop_live_web_80");
   });
 
-  it("round-trips through its file", () => {
+  it("round-trips through its file (0600), and gives the router each route with its servers", () => {
     const dir = mkdtempSync(join(tmpdir(), "slipway-registry-"));
     expect(readRegistry(dir)).toEqual({});
     updateRegistry(dir, () => other);
     expect(readRegistry(dir)).toEqual(other);
-    expect(routerRoutes(readRegistry(dir))).toEqual([{ backend: "shop_live_web_80", listen: 80, hosts: ["shop.example"] }]);
+    expect(statSync(join(dir, "routes.json")).mode & 0o777).toBe(0o600);
+    expect(routerRoutes(readRegistry(dir))).toEqual([{ backend: "shop_live_web_80", listen: 80, hosts: ["shop.example"], servers: [{ name: "v3-web-1", address: "127.0.0.1:4000", enabled: true }] }]);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,8 +3,9 @@
  * servers that should be in it. HAProxy forgets servers added at run time when it restarts or
  * reloads; after either, Slipway puts them back from here.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writePrivateFile } from "../core/private-files.js";
 import type { Route } from "../plan/classify.js";
 
 export interface RegistryServer {
@@ -31,12 +32,9 @@ export function readRegistry(dir: string): Registry {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Registry) : {};
 }
 
-/** Written whole to a temporary file and renamed: a crash never leaves half a file. */
+/** Written whole to a temporary file and renamed (mode 0600): a crash never leaves half a file. */
 export function writeRegistry(dir: string, registry: Registry): void {
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, "routes.json");
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(registry, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writePrivateFile(join(dir, "routes.json"), `${JSON.stringify(registry, null, 2)}\n`);
 }
 
 export function updateRegistry(dir: string, change: (registry: Registry) => Registry): Registry {

@@ -5,10 +5,10 @@
  * both try to create the router. proper-lockfile takes the lock with an atomic mkdir and keeps
  * it fresh while held; a lock whose holder died goes stale and is taken over.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { SlipwayError } from "../core/errors.js";
+import { privateDir } from "../core/private-files.js";
 
 const STALE_MS = 10_000;
 const POLL_MS = 50;
@@ -16,7 +16,7 @@ const POLL_MS = 50;
 const WAIT_MS = 120_000;
 
 export async function withRouterLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
-  mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dir, {

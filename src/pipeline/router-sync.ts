@@ -1,20 +1,40 @@
-/** Keeps the router in step with the registry: routes for every environment, servers put back. */
+/**
+ * Keeps the router in step with the registry: routes for every environment, servers put back,
+ * and the servers written into the file HAProxy starts from whenever they change.
+ */
 import { SlipwayError } from "../core/errors.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
+import { isRouterError } from "../router/router-error.js";
 import type { Router, RouterRoute } from "../router/router.js";
 import type { DeployDeps } from "./deploy-run.js";
 import { readRegistry, updateRegistry, withEnvironmentRoutes, type Registry } from "./route-registry.js";
 import { withRouterLock } from "./router-lock.js";
 
+/** Every routed backend of the registry, with the servers it records: what HAProxy is to start with. */
 export function routerRoutes(registry: Registry): RouterRoute[] {
   return Object.entries(registry)
     .filter(([, backend]) => backend.listen > 0)
-    .map(([backend, b]) => ({ backend, listen: b.listen, hosts: b.hosts }));
+    .map(([backend, b]) => ({ backend, listen: b.listen, hosts: b.hosts, servers: b.servers.map((s) => ({ name: s.name, address: s.address, enabled: true })) }));
 }
 
 export function routerError(error: unknown): SlipwayError {
   if (error instanceof SlipwayError) return error;
   return new SlipwayError("E_ROUTER_UNAVAILABLE", `the router (HAProxy) could not be set up: ${(error as Error).message}`, { cause: error });
+}
+
+/**
+ * The registry's servers written into the file HAProxy starts from, without a reload. Should the
+ * file not hold the registry's routes (an earlier ensure failed half-way), the router is made
+ * to run them first.
+ */
+export async function saveServers(router: Router, registry: Registry): Promise<void> {
+  const routes = routerRoutes(registry);
+  try {
+    router.persist(routes);
+  } catch (error) {
+    if (!isRouterError(error, "E_ROUTER_CONFIG")) throw error;
+    await router.ensure(routes);
+  }
 }
 
 /** Adds the servers the registry lists that HAProxy does not know (after a restart or reload). */

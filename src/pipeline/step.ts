@@ -1,6 +1,7 @@
 /** One recorded step of a deployment: its row, its timing, its events, its log flushed at the end. */
 import { SlipwayError } from "../core/errors.js";
-import type { DeployRun } from "./deploy-run.js";
+import type { DeploymentStatus } from "../store/store.js";
+import type { DeployDeps, StepRun } from "./deploy-run.js";
 import type { StepName } from "./events.js";
 import type { LogBuffer } from "./log-buffer.js";
 
@@ -13,11 +14,28 @@ export function cancelledError(signal: AbortSignal): SlipwayError {
 }
 
 /** Throws the cancellation when the run's signal was aborted: checked between steps. */
-export function throwIfCancelled(run: DeployRun): void {
+export function throwIfCancelled(run: Pick<StepRun, "signal">): void {
   if (run.signal?.aborted) throw cancelledError(run.signal);
 }
 
-export async function step<T>(run: DeployRun, logs: LogBuffer, name: StepName, body: () => Promise<T>, detail?: (value: T) => string | undefined): Promise<T> {
+/** A run's log: each line redacted, sent as an event and kept for the store. */
+export function stepLog(deps: DeployDeps, deploymentId: number, logs: LogBuffer): StepRun["log"] {
+  return (stepName, stream, line) => {
+    const shown = deps.redact(line);
+    deps.events({ type: "log", deploymentId, step: stepName, stream, line: shown });
+    logs.add(stepName, stream, shown);
+  };
+}
+
+/** Records how a run that did not finish ended: cancelled when its signal was aborted, else failed. */
+export async function finishUnsuccessful(deps: DeployDeps, deploymentId: number, error: unknown, signal: AbortSignal | undefined): Promise<never> {
+  const status: DeploymentStatus = signal?.aborted ? "cancelled" : "failed";
+  const thrown = signal?.aborted ? cancelledError(signal) : error;
+  await deps.store.updateDeployment(deploymentId, { status, error: deps.redact((thrown as Error).message), finishedAt: new Date(deps.clock.now()) });
+  throw thrown;
+}
+
+export async function step<T>(run: StepRun, logs: LogBuffer, name: StepName, body: () => Promise<T>, detail?: (value: T) => string | undefined): Promise<T> {
   const { events, store, clock } = run.deps;
   const deploymentId = run.deploymentId;
   throwIfCancelled(run);

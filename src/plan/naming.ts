@@ -7,6 +7,8 @@ export const LABEL = {
   service: "slipway.service",
   role: "slipway.role",
   managed: "slipway.managed",
+  /** A one-off container (`slipway run`): of a release, never one of its own. */
+  oneOff: "slipway.one-off",
 } as const;
 
 /** A compose project name must be lowercase letters, digits, dashes and underscores. */

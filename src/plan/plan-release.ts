@@ -13,6 +13,8 @@ import {
   LABEL,
   releaseProjectName,
 } from "./naming.js";
+import { withDefaultRestart, withoutRestart } from "./restart-policy.js";
+import { serviceVariables } from "./runtime-variables.js";
 
 /** The key under which planned files refer to the environment network. */
 export const ENVIRONMENT_NETWORK_KEY = "slipway-environment";
@@ -128,12 +130,7 @@ function envFilePath(ctx: Context, service: string): string {
  * holds values as `config` prints them, `$` escaped as `$$`; the file holds the values themselves.
  */
 function envFileOf(ctx: Context, name: string): PlannedEnvFile[] {
-  const environment = ctx.model.services[name]?.environment ?? {};
-  const values = Object.fromEntries(
-    Object.entries(environment)
-      .filter((entry): entry is [string, string] => typeof entry[1] === "string")
-      .map(([key, value]) => [key, value.replaceAll("$$", "$")]),
-  );
+  const values = serviceVariables(ctx.model.services[name]?.environment);
   return Object.keys(values).length > 0 ? [{ service: name, path: envFilePath(ctx, name), values }] : [];
 }
 
@@ -209,7 +206,7 @@ function releaseService(ctx: Context, s: ServiceClass, images: Readonly<Record<s
   const ports = isTask ? [] : routedPorts(ctx, s.name);
   const { ports: _ports, ...rest } = baseService(service);
   return {
-    ...withEnvFile(ctx, s.name, rest),
+    ...withEnvFile(ctx, s.name, isTask ? withoutRestart(rest) : withDefaultRestart(rest)),
     image: images[s.name],
     pull_policy: "never",
     ...(ports.length > 0 ? { ports } : {}),
@@ -220,8 +217,9 @@ function releaseService(ctx: Context, s: ServiceClass, images: Readonly<Record<s
 }
 
 /**
- * Routed ports are published on 127.0.0.1 at an ephemeral port (the router's backend), whether
- * or not compose published them; every other published port is dropped.
+ * Routed ports are published on 127.0.0.1 (the router's backend), whether or not compose
+ * published them, at the host port the deploy allocates (see ports.ts); every other published
+ * port is dropped.
  */
 function routedPorts(ctx: Context, name: string): Json[] {
   const targets = [...new Set(ctx.classification.routes.filter((r) => r.service === name).map((r) => r.port))];
@@ -234,7 +232,7 @@ function withEnvironmentNetwork(networks: Readonly<Record<string, unknown>> | un
 
 function accessoryService(ctx: Context, s: ServiceClass): Json {
   const service = ctx.model.services[s.name] ?? {};
-  const rest = baseService(service);
+  const rest = withDefaultRestart(baseService(service));
   // Accessories live on the environment network only, where releases reach them by name.
   const { default: _default, ...otherNetworks } = (service.networks ?? {}) as Json;
   return {

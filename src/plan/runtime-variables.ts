@@ -29,3 +29,15 @@ export function secretValuesOf(model: ComposeModel): string[] {
       .map(([, value]) => value.replaceAll("$$", "$")),
   );
 }
+
+/**
+ * The variables a service's containers get, from a model whose values are as compose's config
+ * prints them (`$` escaped as `$$`): those it leaves unset (a bare `- NAME`) stay unset.
+ */
+export function serviceVariables(environment: Readonly<Record<string, string | null>> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment ?? {})
+      .filter((entry): entry is [string, string] => typeof entry[1] === "string")
+      .map(([key, value]) => [key, value.replaceAll("$$", "$")]),
+  );
+}

@@ -14,6 +14,7 @@ import { DEFAULT_CONFIG, provisionalConfig } from "../config/default-config.js";
 import type { EnvironmentConfig, SecretsConfig, SlipwayConfig } from "../config/slipway-schema.js";
 import { findMissingVariables, layerVariables, type ResolvedVariables, type VariableSource } from "../config/variables.js";
 import { commitTag, sanitizeName } from "../plan/naming.js";
+import { composeSizeProblem } from "./compose-size.js";
 import type { Problem } from "./problem.js";
 import { composeEnvironment, projectFiles } from "./project-files.js";
 
@@ -199,7 +200,8 @@ export async function loadProject(options: LoadOptions, deps: { readonly git: Gi
     const guess = configText === undefined ? DEFAULT_CONFIG : provisionalConfig(configText);
     const extra = guess ? await sourcesOf(guess).catch(() => undefined) : undefined;
     const early = guess && extra ? stage(options, dir, guess, configFile, head, extra) : undefined;
-    if (early?.ok) hooks.onStaged(early.staged);
+    // Compose must not start on files over the limit: the final reading refuses them.
+    if (early?.ok && !composeSizeProblem(dir, early.staged.composeFiles)) hooks.onStaged(early.staged);
   }
 
   const validated = configText === undefined ? { config: DEFAULT_CONFIG, problems: [] } : await validateConfig(configText);
@@ -207,6 +209,8 @@ export async function loadProject(options: LoadOptions, deps: { readonly git: Gi
   const staging = stage(options, dir, validated.config, configFile, head, await sourcesOf(validated.config));
   if (!staging.ok) return { problems: [staging.problem], missingVariables: [] };
   const staged = staging.staged;
+  const tooLarge = composeSizeProblem(dir, staged.composeFiles);
+  if (tooLarge) return { problems: [tooLarge], missingVariables: [] };
 
   const { sources, problems } = scanSources(staged);
   const missing = findMissingVariables(sources.flatMap((s) => s.references), staged.variables);

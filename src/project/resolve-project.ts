@@ -14,6 +14,8 @@ import { isSlipwayError } from "../core/errors.js";
 import type { EnvironmentConfig } from "../config/slipway-schema.js";
 import type { Git } from "../adapters/git.js";
 import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
+import { renderProblem } from "./problem.js";
+import { pathsOutsideTree, treeRoot } from "./tree-paths.js";
 
 export interface ResolvedProject {
   readonly project: LoadedProject;
@@ -75,7 +77,9 @@ export function resolveModel(project: LoadedProject, composed: ComposeModel): Re
   const order = [...new Set(project.sources.flatMap((s) => s.serviceNames))];
   const classified = classify(model, project.config, { order, taggedImages: servicesWhoseImageNames(project.sources, "TAG") });
   const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
-  return { project, model, classification, lint: lintForZeroDowntime(model, classification) };
+  const lint = lintForZeroDowntime(model, classification);
+  const outside = pathsOutsideTree({ model, sources: project.sources, dir: project.dir, root: treeRoot(project.dir) }).map(renderProblem);
+  return { project, model, classification, lint: { ...lint, errors: [...outside, ...lint.errors] } };
 }
 
 export async function resolveProject(project: LoadedProject, compose: ComposeCli): Promise<ResolvedProject> {

@@ -2,19 +2,24 @@
  * Router running with the config for a set of routes: create the container, or reload it
  * when the routes changed, or do nothing.
  *
+ * The file on disk is what HAProxy starts from, after a `docker restart`, a crash, a reboot or a
+ * restart of dockerd: it lists every route with the servers that serve it, and is written again
+ * (without a reload) whenever those servers change, so that HAProxy answers with the live
+ * release's containers as soon as it is up, with no Slipway command. Their addresses stay right
+ * across restarts: Slipway chose their host ports and wrote them into the release's compose file.
+ *
  * A reload keeps the servers. HAProxy forgets servers added at run time when it reloads (its
  * manual: "A dynamic server not present in the configuration won't be restored after a reload
- * operation"), so the file handed to the reload lists the live servers of the old worker and
- * the new worker starts with them: no request meets an empty backend. Once the new worker
- * serves, the file on disk goes back to routes only, so that a restart (crash, reboot) never
- * brings back servers whose containers are gone or whose ports now belong to someone else;
- * after a restart the caller re-adds its servers, as it does for a new router.
+ * operation"), so the file handed to the reload lists the live servers of the old worker, draining
+ * ones disabled, and the new worker starts with them: no request meets an empty backend. Once the
+ * new worker serves, the file goes back to the routes' own servers.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../core/clock.js";
+import { privateDir, writePrivateFile } from "../core/private-files.js";
 import { joinAddress } from "./names.js";
-import { renderRouterConfig, type RouterConfigServer, type RouterRoute, type RouterState } from "./render-config.js";
+import { renderRouterConfig, routesPart, type RouterConfigServer, type RouterRoute, type RouterState } from "./render-config.js";
 import { checkConfig, createRouterContainer, ensureImage, IN_CONTAINER, inspectRouter, removeRouter, routerLogs, signalReload, type RouterContainerSpec } from "./router-container.js";
 import { RouterError } from "./router-error.js";
 import { adminState, parseInfo, parseServersState } from "./runtime-api.js";
@@ -36,20 +41,43 @@ const START_TIMEOUT_MS = 15_000;
 const RELOAD_TIMEOUT_MS = 15_000;
 const POLL_MS = 50;
 
+const stateOf = (ctx: RouterContext, routes: readonly RouterRoute[]): RouterState => ({ routes, adminSocket: IN_CONTAINER.socket, ...(ctx.adminSocketUid ? { adminSocketUid: ctx.adminSocketUid } : {}) });
+
 export async function ensureRouter(ctx: RouterContext, routes: readonly RouterRoute[]): Promise<EnsureOutcome> {
-  const state: RouterState = { routes, adminSocket: IN_CONTAINER.socket, ...(ctx.adminSocketUid ? { adminSocketUid: ctx.adminSocketUid } : {}) };
-  const desired = renderRouterConfig(state); // bad routes fail here, before anything changes
-  mkdirSync(ctx.spec.etcDir, { recursive: true });
-  mkdirSync(ctx.spec.runDir, { recursive: true });
+  const desired = renderRouterConfig(stateOf(ctx, routes)); // bad routes fail here, before anything changes
+  // The owner's alone: HAProxy reads them as root in its container.
+  privateDir(ctx.spec.etcDir);
+  privateDir(ctx.spec.runDir);
   const container = await inspectRouter(ctx.spec);
   if (!container?.running) {
     await create(ctx, desired);
     return { created: true, reloaded: false };
   }
-  if (readConfig(ctx) === desired) return { created: false, reloaded: false };
-  await reload(ctx, renderRouterConfig({ ...state, servers: await liveServers(ctx) }));
+  const current = readConfig(ctx);
+  if (current !== undefined && routesPart(current) === routesPart(desired)) {
+    if (current !== desired) writeAtomically(ctx, "haproxy.cfg", desired);
+    return { created: false, reloaded: false };
+  }
+  const live = await liveServers(ctx);
+  await reload(ctx, renderRouterConfig(stateOf(ctx, routes.map((route) => ({ ...route, servers: live[route.backend] ?? [] })))));
   writeAtomically(ctx, "haproxy.cfg", desired);
   return { created: false, reloaded: true };
+}
+
+/**
+ * Writes the routes' servers into the file HAProxy starts from, without a reload: the running
+ * HAProxy has them already (added at run time). Only for the routes it runs with; their part of
+ * the file was checked by `haproxy -c` when it was installed, and server lines are checked names
+ * and addresses.
+ */
+export function persistServers(ctx: RouterContext, routes: readonly RouterRoute[]): void {
+  const desired = renderRouterConfig(stateOf(ctx, routes));
+  const current = readConfig(ctx);
+  if (current === desired) return;
+  if (current === undefined || routesPart(current) !== routesPart(desired)) {
+    throw new RouterError("E_ROUTER_CONFIG", "the router does not run these routes yet: ensure() them before writing their servers");
+  }
+  writeAtomically(ctx, "haproxy.cfg", desired);
 }
 
 const configPath = (ctx: RouterContext, name = "haproxy.cfg"): string => join(ctx.spec.etcDir, name);
@@ -59,8 +87,7 @@ function readConfig(ctx: RouterContext): string | undefined {
 }
 
 function writeAtomically(ctx: RouterContext, name: string, text: string): void {
-  writeFileSync(configPath(ctx, `${name}.tmp`), text);
-  renameSync(configPath(ctx, `${name}.tmp`), configPath(ctx, name));
+  writePrivateFile(configPath(ctx, name), text);
 }
 
 /** Writes the config as haproxy.cfg only once `haproxy -c` accepted it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderRouterConfig, type RouterRoute, type RouterState } from "./render-config.js";
+import { renderRouterConfig, routesPart, type RouterRoute, type RouterState } from "./render-config.js";
 import { isRouterError } from "./router-error.js";
 
 const socket = "/run/slipway/admin.sock";
@@ -68,12 +68,11 @@ backend shop_live_web_8000
     expect(renderRouterConfig({ routes: [], adminSocket: socket })).toBe(HEAD);
   });
 
-  it("renders servers carried over a reload, drained ones disabled, and the socket owner", () => {
+  it("renders each route's servers, drained ones disabled, and the socket owner", () => {
     const state: RouterState = {
-      routes: [{ backend: "app", listen: 80, hosts: [] }],
+      routes: [{ backend: "app", listen: 80, hosts: [], servers: [{ name: "v2-web-1", address: "127.0.0.1:49154", enabled: true }, { name: "v1-web-1", address: "[::1]:49153", enabled: false }] }],
       adminSocket: socket,
       adminSocketUid: 1000,
-      servers: { app: [{ name: "v2-web-1", address: "127.0.0.1:49154", enabled: true }, { name: "v1-web-1", address: "[::1]:49153", enabled: false }], gone: [] },
     };
     const text = renderRouterConfig(state);
     expect(text).toContain("    stats socket /run/slipway/admin.sock mode 600 level admin expose-fd listeners uid 1000\n");
@@ -82,6 +81,16 @@ backend shop_live_web_8000
     server v1-web-1 [::1]:49153 disabled
     server v2-web-1 127.0.0.1:49154
 `)).toBe(true);
+  });
+
+  it("tells configs apart by their routes, not by their servers", () => {
+    const route: RouterRoute = { backend: "app", listen: 80, hosts: ["app.example"] };
+    const bare = renderRouterConfig({ routes: [route], adminSocket: socket });
+    const served = renderRouterConfig({ routes: [{ ...route, servers: [{ name: "v1-web-1", address: "127.0.0.1:20001", enabled: true }] }], adminSocket: socket });
+    expect(served).not.toBe(bare);
+    expect(routesPart(served)).toBe(routesPart(bare));
+    expect(routesPart(bare)).toBe(bare);
+    expect(routesPart(renderRouterConfig({ routes: [{ ...route, listen: 81 }], adminSocket: socket }))).not.toBe(routesPart(bare));
   });
 
   it("renders the same text whatever the order of routes and hosts", () => {
@@ -103,8 +112,12 @@ backend shop_live_web_8000
     { name: "a host with a port", state: { routes: [{ backend: "a", listen: 80, hosts: ["x.example:80"] }], adminSocket: socket } },
     { name: "a wildcard host", state: { routes: [{ backend: "a", listen: 80, hosts: ["*.example"] }], adminSocket: socket } },
     { name: "a relative socket path", state: { routes: [], adminSocket: "admin.sock" } },
-    { name: "a server named with a space", state: { routes: [{ backend: "a", listen: 80, hosts: [] }], adminSocket: socket, servers: { a: [{ name: "v1 web", address: "127.0.0.1:1", enabled: true }] } } },
-    { name: "a server at a host name", state: { routes: [{ backend: "a", listen: 80, hosts: [] }], adminSocket: socket, servers: { a: [{ name: "v1", address: "localhost:8080", enabled: true }] } } },
+    { name: "a server named with a space", state: { routes: [{ backend: "a", listen: 80, hosts: [], servers: [{ name: "v1 web", address: "127.0.0.1:1", enabled: true }] }], adminSocket: socket } },
+    { name: "a server at a host name", state: { routes: [{ backend: "a", listen: 80, hosts: [], servers: [{ name: "v1", address: "localhost:8080", enabled: true }] }], adminSocket: socket } },
+    {
+      name: "one server name twice in a backend",
+      state: { routes: [{ backend: "a", listen: 80, hosts: [], servers: [{ name: "v1", address: "127.0.0.1:1", enabled: true }, { name: "v1", address: "127.0.0.1:2", enabled: true }] }], adminSocket: socket },
+    },
   ];
 
   it.each(rejected)("rejects $name with E_ROUTER_CONFIG", ({ state }) => {

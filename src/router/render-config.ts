@@ -6,18 +6,20 @@
 import { checkAddress, checkHost, checkName, checkPort } from "./names.js";
 import { RouterError } from "./router-error.js";
 
+/** A server written into the file, so that HAProxy starts with it (see ensure-router.ts). */
+export interface RouterConfigServer {
+  readonly name: string;
+  readonly address: string;
+  /** false renders `disabled` (maintenance): a drained server gets no new request after a reload. */
+  readonly enabled: boolean;
+}
+
 export interface RouterRoute {
   readonly backend: string;
   readonly listen: number;
   readonly hosts: readonly string[];
-}
-
-/** A server written into the file: only when a reload must carry the live servers over. */
-export interface RouterConfigServer {
-  readonly name: string;
-  readonly address: string;
-  /** false renders `disabled` (maintenance): a drained server gets no new request after the reload. */
-  readonly enabled: boolean;
+  /** The servers HAProxy is to start with; servers come and go at run time too. */
+  readonly servers?: readonly RouterConfigServer[];
 }
 
 export interface RouterState {
@@ -26,8 +28,6 @@ export interface RouterState {
   readonly adminSocket: string;
   /** Owner of the socket when Slipway does not run as root (HAProxy creates it as root, mode 600). */
   readonly adminSocketUid?: number;
-  /** Servers per backend name; absent in the file kept on disk (see router.ts, "reload"). */
-  readonly servers?: Readonly<Record<string, readonly RouterConfigServer[]>>;
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -114,14 +114,29 @@ function frontend(port: number, routes: readonly RouterRoute[]): string[] {
   return lines;
 }
 
-function backend(route: RouterRoute, servers: readonly RouterConfigServer[]): string[] {
-  // No static servers: the deploy adds them at run time (`add server` needs a dynamic
-  // algorithm such as roundrobin).
+const SERVER_LINE = "    server ";
+
+function backend(route: RouterRoute): string[] {
+  // A dynamic algorithm such as roundrobin: deploys add and remove servers at run time.
   const lines = [`backend ${route.backend}`, "    balance roundrobin"];
-  for (const server of [...servers].sort((a, b) => byName(a.name, b.name))) {
-    lines.push(`    server ${checkName("server", server.name)} ${checkAddress(server.address)}${server.enabled ? "" : " disabled"}`);
+  const names = new Set<string>();
+  for (const server of [...(route.servers ?? [])].sort((a, b) => byName(a.name, b.name))) {
+    if (names.has(checkName("server", server.name))) throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend} lists server ${server.name} twice`);
+    names.add(server.name);
+    lines.push(`${SERVER_LINE}${server.name} ${checkAddress(server.address)}${server.enabled ? "" : " disabled"}`);
   }
   return lines;
+}
+
+/**
+ * The config without its server lines: what a reload would change. Two configs that differ in
+ * their servers only are the same to HAProxy's running process, which changes servers at run time.
+ */
+export function routesPart(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !line.startsWith(SERVER_LINE))
+    .join("\n");
 }
 
 export function renderRouterConfig(state: RouterState): string {
@@ -132,7 +147,7 @@ export function renderRouterConfig(state: RouterState): string {
   const sections = [GLOBAL(state), DEFAULTS];
   for (const port of [...ports.keys()].sort((a, b) => a - b)) sections.push(frontend(port, ports.get(port) ?? []));
   for (const route of [...state.routes].sort((a, b) => byName(a.backend, b.backend))) {
-    sections.push(backend(route, state.servers?.[route.backend] ?? []));
+    sections.push(backend(route));
   }
   return `# Written by Slipway from its routes; changes made here are overwritten.\n${sections.map((s) => s.join("\n")).join("\n\n")}\n`;
 }

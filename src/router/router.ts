@@ -1,12 +1,13 @@
 /**
  * The router: HAProxy in the container `slipway-router`, driven through its runtime API.
- * Deploys change servers only (add, drain, remove), never the config: no reload, no dropped
- * keep-alive connection. `ensure` writes and reloads the config, for rare route changes.
+ * Deploys change servers only (add, drain, remove), never HAProxy's config: no reload, no
+ * dropped keep-alive connection; they write the servers into the file a restart starts from.
+ * `ensure` writes and reloads the config, for rare route changes.
  */
 import type Docker from "dockerode";
 import { join, resolve } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
-import { ensureRouter, type EnsureOutcome, type RouterContext } from "./ensure-router.js";
+import { ensureRouter, persistServers, type EnsureOutcome, type RouterContext } from "./ensure-router.js";
 import { checkAddress, checkName, joinAddress } from "./names.js";
 import type { RouterRoute } from "./render-config.js";
 import { inspectRouter, removeRouter, type RouterContainerSpec } from "./router-container.js";
@@ -37,10 +38,12 @@ export interface Router {
    * Router container running with a config that serves exactly these routes. Creates the
    * container if absent (or recreates it if it exited or was removed), validates the config
    * with `haproxy -c` before applying it, and reloads (SIGUSR2 to the master) only when the
-   * config changed. A reload carries the live servers over to the new worker. A creation
-   * starts with empty backends: the caller then adds the servers of its live releases.
+   * routes changed. A reload carries the live servers over to the new worker. The file on disk
+   * lists the routes' servers, so that a creation, and any restart of HAProxy, starts with them.
    */
   ensure(routes: readonly RouterRoute[]): Promise<EnsureOutcome>;
+  /** Writes the routes' servers into the file HAProxy starts from; never reloads (the routes must be those it runs). */
+  persist(routes: readonly RouterRoute[]): void;
   servers(backend: string): Promise<RouterServer[]>;
   /** `add server` at run time, then make it ready. Idempotent for the same name+address. */
   addServer(backend: string, name: string, address: string): Promise<void>;
@@ -146,6 +149,7 @@ export function createRouter(options: RouterOptions): Router {
 
   return {
     ensure: (routes) => ensureRouter(ctx, routes),
+    persist: (routes) => persistServers(ctx, routes),
     servers,
     addServer,
     drainServer: (backend, name) => expectEmpty(`set server ${checkName("backend", backend)}/${checkName("server", name)} state drain`),

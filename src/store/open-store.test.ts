@@ -1,5 +1,5 @@
 /** Opening the store: where it lives, its pragmas, and migrations that run once and on Postgres too. */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from "kysely";
@@ -34,6 +34,18 @@ describe("openStore", () => {
     expect(await pragma("foreign_keys")).toEqual({ foreign_keys: 1 });
     expect(await pragma("synchronous")).toEqual({ synchronous: 1 }); // NORMAL
     expect(await pragma("busy_timeout")).toEqual({ timeout: 10_000 });
+  });
+
+  it("keeps the home 0700 and the database, its WAL and shared memory 0600, an older home's too", async () => {
+    const home = join(dir, "home");
+    mkdirSync(home, { mode: 0o755 });
+    writeFileSync(join(home, "slipway.db-wal"), "", { mode: 0o644 }); // left by an older version
+    const mode = (file: string): number => statSync(join(home, file)).mode & 0o777;
+    {
+      await using store = await openStore({ home });
+      await store.ensureProject("shop", "/srv/shop"); // a write: the WAL and shm files exist now
+      expect([mode("."), mode("slipway.db"), mode("slipway.db-wal"), mode("slipway.db-shm")]).toEqual([0o700, 0o600, 0o600, 0o600]);
+    }
   });
 
   it("keeps its data and runs each migration once across openings", async () => {

@@ -1,6 +1,7 @@
 /** Opens the SQLite store, brings its schema up to date, and assembles the repositories behind `Store`. */
-import { mkdirSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
+import { makePrivate, PRIVATE_FILE, privateDir } from "../core/private-files.js";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely } from "kysely";
 import { DATABASE_FILE } from "./home.js";
@@ -57,10 +58,23 @@ export function storeOver(db: Kysely<Database>, identity: StoreIdentity = proces
   };
 }
 
+/**
+ * The database file, and the WAL and shared-memory files SQLite puts beside it, readable by the
+ * owner only: SQLite creates those two with the database file's mode, so the file is created
+ * 0600 before SQLite opens it.
+ */
+function privateDatabase(home: string): string {
+  privateDir(home);
+  const path = join(home, DATABASE_FILE);
+  closeSync(openSync(path, "a", PRIVATE_FILE));
+  makePrivate(path, `${path}-wal`, `${path}-shm`);
+  return path;
+}
+
 export type StoreLocation = { home: string } | { database: string } | { url: string };
 
 /**
- * `{ home }` opens `<home>/slipway.db`, creating the directory; `{ database }` a path or
+ * `{ home }` opens `<home>/slipway.db`, creating the directory (0700); `{ database }` a path or
  * ":memory:"; `{ url }` a PostgreSQL database (postgres://…). The same migrations run on both.
  */
 export async function openStore(options: StoreLocation & { identity?: StoreIdentity }): Promise<Store> {
@@ -70,8 +84,7 @@ export async function openStore(options: StoreLocation & { identity?: StoreIdent
   }
   let path: string;
   if ("home" in options) {
-    mkdirSync(options.home, { recursive: true });
-    path = join(options.home, DATABASE_FILE);
+    path = privateDatabase(options.home);
   } else {
     path = options.database;
   }

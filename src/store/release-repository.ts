@@ -4,7 +4,7 @@ import type { BuildsTable, Database, ReleasesTable } from "./schema.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
 import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, ReleaseVariables, Store, StoreIdentity } from "./types.js";
 
-type ReleaseMethods = "findBuild" | "saveBuild" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
+type ReleaseMethods = "findBuild" | "saveBuild" | "recentBuilds" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
 
 function toBuild(row: Selectable<BuildsTable>): BuildRow {
   return {
@@ -49,6 +49,11 @@ export function releaseRepository(db: Kysely<Database>, { now }: StoreIdentity):
         .returningAll()
         .executeTakeFirstOrThrow();
       return toBuild(row);
+    },
+
+    async recentBuilds(projectId, limit) {
+      const rows = await db.selectFrom("builds").selectAll().where("project_id", "=", projectId).orderBy("id", "desc").limit(limit).execute();
+      return rows.map(toBuild);
     },
 
     async nextReleaseNumber(environmentId) {

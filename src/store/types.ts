@@ -172,6 +172,8 @@ export interface Store extends AsyncDisposable, QueueMethods, EventMethods, Auth
    * ones its tags now name. Its id stays, so releases that point at it keep pointing at it.
    */
   saveBuild(b: { projectId: number; commit: string; tag: string; buildKey: string; images: BuildImages }): Promise<BuildRow>;
+  /** The project's builds, newest first, at most `limit`. */
+  recentBuilds(projectId: number, limit: number): Promise<BuildRow[]>;
   nextReleaseNumber(environmentId: number): Promise<number>;
   createRelease(r: { environmentId: number; number: number; buildId: number; kind: ReleaseKind; config: unknown; sealed?: string; variables?: ReleaseVariables }): Promise<ReleaseRow>;
   setReleaseStatus(releaseId: number, status: ReleaseStatus): Promise<void>;

@@ -33,6 +33,22 @@ describe("slipway --version and --help", () => {
     expect(result.stdout).toContain("--env <name>");
   });
 
+  it.each([
+    ["build", "Exit codes: 0 built"],
+    ["run", "Exit codes: the command's own"],
+    ["exec", "Exit codes: the command's own"],
+    ["accessories", "Exit codes: 0 ok"],
+    ["accessories up", "--yes"],
+    ["accessories restart", "Exit codes: 0 ok"],
+    ["accessories logs", "--follow"],
+  ])("slipway %s --help describes its options and exit codes", async (command, shown) => {
+    const result = await slipway([...command.split(" "), "--help"], { cwd: tmpdir() });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`Usage: slipway ${command}`);
+    expect(result.stdout).toContain("--env <name>");
+    expect(result.stdout).toContain(shown);
+  });
+
   it("an unknown command is bad input, with a suggestion", async () => {
     const result = await slipway(["plna"], { cwd: tmpdir() });
     expect(result.exitCode).toBe(2);

@@ -41,6 +41,10 @@ function expectOneAfterTheOther(a: string, b: string): void {
   expect(first && second && first.end <= second.start).toBe(true);
 }
 
+function lastEvent(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+}
+
 function read(file: string): string {
   return readFileSync(join(repo.dir, file), "utf8");
 }
@@ -112,6 +116,10 @@ describe("slipway rollback", () => {
     const refused = await repo.slipway(["rollback", "v99"]);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/production has no release v99: see slipway releases/);
+    // --json ends with the error's code and hint, for a machine to act on.
+    const json = await repo.slipway(["rollback", "v99", "--json"]);
+    expect(json.exitCode).toBe(2);
+    expect(lastEvent(json.stdout)).toMatchObject({ event: "failed", code: "E_NOT_FOUND", hint: { action: "list-releases" } });
   });
 });
 
@@ -275,6 +283,9 @@ describe("deploying again", () => {
     const refused = await repo.slipway(["deploy", "--no-wait"]);
     expect(refused.exitCode).toBe(3);
     expect(refused.stderr).toMatch(/the environment is locked by deployment \d+ by tester/);
+    const json = await repo.slipway(["deploy", "--no-wait", "--json"]);
+    expect(json.exitCode).toBe(3);
+    expect(lastEvent(json.stdout)).toMatchObject({ event: "failed", code: "E_LOCKED", hint: { action: "wait-for-lock" }, deploymentId: expect.any(Number) as number });
     expect((await slow).exitCode).toBe(0);
   });
 

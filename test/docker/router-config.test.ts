@@ -33,11 +33,10 @@ const cases: Array<{ name: string; state: RouterState }> = [
     },
   },
   {
-    name: "servers carried over a reload",
+    name: "servers to start with, one disabled (carried over a reload while it drains)",
     state: {
       adminSocket: socket,
-      routes: [{ backend: "app", listen: 80, hosts: [] }],
-      servers: { app: [{ name: "v1-web-1", address: "127.0.0.1:49153", enabled: false }, { name: "v2-web-1", address: "[::1]:49154", enabled: true }] },
+      routes: [{ backend: "app", listen: 80, hosts: [], servers: [{ name: "v1-web-1", address: "127.0.0.1:49153", enabled: false }, { name: "v2-web-1", address: "[::1]:49154", enabled: true }] }],
     },
   },
 ];

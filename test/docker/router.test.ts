@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDocker } from "../../src/adapters/docker-engine.js";
 import { isRouterError } from "../../src/router/router-error.js";
 import { createRouter, type Router, type RouterRoute } from "../../src/router/router.js";
-import { freePort, get, loadLoop, removeLabelled, startBackend, TEST_LABEL, type Backend } from "../support/router-backends.js";
+import { freePort, get, loadLoop, removeLabelled, startBackend, TEST_LABEL, waitFor200, type Backend } from "../support/router-backends.js";
 
 describe("router: HAProxy in Docker", () => {
   const name = `slipway-router-test-${Math.random().toString(36).slice(2, 8)}`;
@@ -96,8 +96,28 @@ describe("router: HAProxy in Docker", () => {
     expect(await names()).toEqual(["v2-web-1:ready"]);
     expect(await bodies(5)).toEqual(["200 B"]);
     expect((await get(port, { host: "api.test" })).status).toBe(503);
-    // The file on disk lists routes only: a restart must not bring back old servers.
+    // The file on disk lists the routes' own servers (none given here), not the carried ones.
     expect(readFileSync(join(home, "etc", "haproxy.cfg"), "utf8")).not.toMatch(/^\s*server /m);
+  });
+
+  it("writes the servers into the file HAProxy starts from, without a reload", async () => {
+    const before = await router.info();
+    const served = routes.map((r) => (r.backend === web ? { ...r, servers: [{ name: "v2-web-1", address: b.address, enabled: true }] } : r));
+    router.persist(served);
+    expect(readFileSync(join(home, "etc", "haproxy.cfg"), "utf8")).toMatch(new RegExp(`^    server v2-web-1 ${b.address}$`, "m"));
+    expect((await router.info()).pid).toBe(before.pid);
+    expect(await router.ensure(served)).toEqual({ created: false, reloaded: false });
+    // Routes it does not run yet: refused, the file untouched.
+    expect(() => router.persist([...served, { backend: "app_test_new_80", listen: port, hosts: ["new.test"] }])).toThrow(/ensure\(\) them/);
+  });
+
+  it("answers from the file's servers again after docker restart, with nothing re-added", async () => {
+    const served = routes.map((r) => (r.backend === web ? { ...r, servers: [{ name: "v2-web-1", address: b.address, enabled: true }] } : r));
+    router.persist(served);
+    await docker.getContainer(name).restart({ t: 10 });
+    await waitFor200(port);
+    expect(await names()).toEqual(["v2-web-1:ready"]);
+    expect(await bodies(5)).toEqual(["200 B"]);
   });
 
   it("switches B to A under keep-alive load with zero failed requests", async () => {
@@ -114,12 +134,13 @@ describe("router: HAProxy in Docker", () => {
     expect(await names()).toEqual(["v3-web-1:ready"]);
   });
 
-  it("recreates a router container removed by hand, with empty backends", async () => {
+  it("recreates a router container removed by hand, with the routes' servers", async () => {
     await docker.getContainer(name).remove({ force: true });
     await expect(router.info()).rejects.toSatisfy((e) => isRouterError(e, "E_ROUTER_UNAVAILABLE"));
-    expect(await router.ensure(routes)).toEqual({ created: true, reloaded: false });
-    expect(await router.servers(web)).toEqual([]);
-    await router.addServer(web, "v3-web-1", a.address);
+    const served = routes.map((r) => (r.backend === web ? { ...r, servers: [{ name: "v3-web-1", address: a.address, enabled: true }] } : r));
+    expect(await router.ensure(served)).toEqual({ created: true, reloaded: false });
+    expect(await names()).toEqual(["v3-web-1:ready"]);
+    await router.addServer(web, "v3-web-1", a.address); // already there: nothing to do
     expect(await bodies(3)).toEqual(["200 A"]);
   });
 

@@ -46,6 +46,9 @@ const cases: Case[] = [
       expect(services.backend?.depends_on).toBeUndefined();
       expect(services.frontend?.depends_on).toEqual({ backend: { condition: "service_started", required: true } });
       expect(services.release?.profiles).toEqual([RELEASE_TASK_PROFILE]);
+      // Back after a crash, a reboot or a restart of dockerd; the release task never.
+      expect([services.backend?.restart, services.frontend?.restart, services.release?.restart]).toEqual(["unless-stopped", "unless-stopped", undefined]);
+      expect([accessoryServices(plan).db?.restart, accessoryServices(plan).redis?.restart]).toEqual(["unless-stopped", "unless-stopped"]);
       expect(services.release?.depends_on).toBeUndefined();
       expect(services.backend?.image).toBe(`seed-classic/backend:${TAG}`);
       expect(services.backend?.pull_policy).toBe("never");
@@ -128,6 +131,7 @@ const cases: Case[] = [
         entrypoint: null,
         image: `single-web/web:${TAG}`,
         pull_policy: "never",
+        restart: "unless-stopped",
         ports: [{ target: 8000, host_ip: "127.0.0.1", protocol: "tcp" }],
         networks: { default: null, [ENVIRONMENT_NETWORK_KEY]: null },
         labels: {

@@ -15,6 +15,8 @@ import type { Router, RouterServer } from "../../src/router/router.js";
 export interface FakeHost {
   readonly containers: Map<string, ContainerState>;
   readonly images: Set<string>;
+  /** The labels `build` gave each image (its build key among them). */
+  readonly imageLabels: Map<string, Record<string, string>>;
   /** backend → servers */
   readonly servers: Map<string, RouterServer[]>;
   /** Every compose command run, as "verb project" ("up demo-production-v1"). */
@@ -30,7 +32,7 @@ export interface FakeHost {
 }
 
 export function fakeHost(): FakeHost {
-  return { containers: new Map(), images: new Set(), servers: new Map(), calls: [], fail: new Map() };
+  return { containers: new Map(), images: new Set(), imageLabels: new Map(), servers: new Map(), calls: [], fail: new Map() };
 }
 
 const ok: CommandResult = { exitCode: 0, stdout: "", stderr: "" };
@@ -38,6 +40,7 @@ const matches = (labels: Readonly<Record<string, string>>, wanted: Readonly<Reco
 
 interface PlannedService {
   image?: string;
+  build?: { labels?: Record<string, string> };
   labels?: Record<string, string>;
   ports?: Array<{ target: number }>;
 }
@@ -69,7 +72,13 @@ export function fakeCompose(host: FakeHost, options: { port: number }): ComposeC
       execOptions.signal?.throwIfAborted();
       const code = host.fail.get(verb);
       if (code !== undefined) return { exitCode: code, stdout: "", stderr: `${verb} failed` };
-      if (verb === "build") for (const service of Object.values(services(project.files[0]))) if (service.image) host.images.add(service.image);
+      if (verb === "build") {
+        for (const service of Object.values(services(project.files[0]))) {
+          if (!service.image) continue;
+          host.images.add(service.image);
+          host.imageLabels.set(service.image, service.build?.labels ?? {});
+        }
+      }
       if (verb === "up") up(host, project, args.slice(1).filter((a) => !a.startsWith("-") && a !== "never"), options.port);
       if (verb === "down") for (const [id, c] of host.containers) if (c.labels["com.docker.compose.project"] === project.projectName) host.containers.delete(id);
       if (verb === "stop") {
@@ -99,11 +108,17 @@ export function fakeEngine(host: FakeHost): Engine {
     volumes: () => Promise.resolve([]),
     containers: (labels) => (host.fail.has("containers") ? Promise.reject(new Error("the engine lost its list")) : Promise.resolve([...host.containers.values()].filter((c) => matches(c.labels, labels)))),
     logsTail: () => Promise.resolve(["a line of the container's log"]),
+    containerSpec: () => Promise.resolve(undefined),
+    logs: (_id, options) => Promise.resolve(options.onLine("a line of the container's log", "stdout")),
+    restartContainers: (ids) => Promise.resolve(set(ids, "running")),
     startContainers: (ids) => Promise.resolve(set(ids, "running")),
     stopContainers: (ids) => Promise.resolve(set(ids, "exited")),
     pauseContainers: (ids) => Promise.resolve(set(ids, "paused")),
     unpauseContainers: (ids) => Promise.resolve(set(ids, "running")),
-    image: (reference) => Promise.resolve(host.images.has(reference) ? { id: `sha256:${reference}`, labels: {} } : undefined),
+    removeContainers: (ids) => Promise.resolve(void ids.forEach((id) => host.containers.delete(id))),
+    setRestartPolicy: () => Promise.resolve(),
+    claimedPorts: () => Promise.resolve([...host.containers.values()].flatMap((c) => c.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, labels: c.labels })))),
+    image: (reference) => Promise.resolve(host.images.has(reference) ? { id: `sha256:${reference}`, labels: host.imageLabels.get(reference) ?? {} } : undefined),
     images: () => Promise.resolve([]),
     tagImage: (_id, reference) => Promise.resolve(void host.images.add(reference)),
     removeImage: (reference) => Promise.resolve(void host.images.delete(reference)),
@@ -128,6 +143,7 @@ export function fakeRouter(host: FakeHost): Router {
   const list = (backend: string): RouterServer[] => host.servers.get(backend) ?? [];
   return {
     ensure: () => Promise.resolve({ created: false, reloaded: false }),
+    persist: () => undefined,
     servers: (backend) => Promise.resolve(list(backend)),
     addServer(backend, name, address) {
       failing("addServer");

@@ -27,6 +27,27 @@ async function git(dir: string, args: string[]): Promise<string> {
   return result.stdout.trim();
 }
 
+/**
+ * A port free on every address, below the kernel's ephemeral range (32768 and up) and below
+ * the range Slipway allocates containers' host ports from (20000-32767), for a router that a test
+ * restarts under load: while nothing listens on a port in the ephemeral range, a client's
+ * reconnect can be handed that very port as its source and connect to itself (a TCP
+ * simultaneous open), and HAProxy then cannot bind it when it starts again.
+ */
+export async function freeListenPort(): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * 10_000);
+    const server = createServer();
+    const bound = await new Promise<boolean>((ok) => {
+      server.once("error", () => ok(false));
+      server.listen(port, () => ok(true));
+    });
+    if (!bound) continue;
+    await new Promise<void>((ok) => server.close(() => ok()));
+    return port;
+  }
+}
+
 export interface HelloRepo extends AsyncDisposable {
   readonly dir: string;
   readonly project: string;
@@ -53,14 +74,14 @@ export function slipwayYml(project: string, port: number, extra = ""): string {
   ].join("\n");
 }
 
-export async function helloRepo(name: string): Promise<HelloRepo> {
+export async function helloRepo(name: string, options: { readonly port?: number } = {}): Promise<HelloRepo> {
   const root = mkdtempSync(join(tmpdir(), "slipway-e2e-"));
   // The app sits in a subdirectory of its repository, like examples/hello in Slipway's own.
   const top = join(root, "repo");
   const dir = join(top, "apps", "hello");
   cpSync(EXAMPLE, dir, { recursive: true });
   const project = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   writeFileSync(join(dir, "slipway.yml"), slipwayYml(project, port));
   await git(root, ["init", "-q", "-b", "main", top]);
   await git(dir, ["-c", "user.email=test@slipway.invalid", "-c", "user.name=test", "add", "-A"]);

@@ -32,7 +32,7 @@ function sinkFor(ctx: CommandContext, flags: ProgressFlags): EventSink & { stop?
 }
 
 /** Runs one deployment-making operation with the CLI's progress and the process's signals. */
-async function withProgress(ctx: CommandContext, flags: ProgressFlags, body: (options: DriveOptions) => Promise<unknown>): Promise<number> {
+export async function withProgress(ctx: CommandContext, flags: ProgressFlags, body: (options: DriveOptions) => Promise<unknown>): Promise<number> {
   const events = sinkFor(ctx, flags);
   try {
     await body({ events, wait: flags.wait ?? true, ...(ctx.io.signal ? { signal: ctx.io.signal } : {}) });

@@ -2,7 +2,7 @@
 import { stringify } from "yaml";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { SlipwayError } from "../../app/errors.js";
+import { redactData, SlipwayError } from "../../app/errors.js";
 import { plan, type ReleasePlan } from "../../app/inspect.js";
 import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
@@ -39,7 +39,8 @@ export async function runPlan(ctx: CommandContext, flags: PlanFlags): Promise<nu
     }
     ctx.io.stderr(`wrote ${dir}/{release,accessories,build}.yml\n`);
   }
-  ctx.io.stdout(format === "json" ? renderData(planned.plan, "json") : renderPlanYaml(planned.plan));
+  const shown = redactData(planned.plan, (text) => ctx.app.redactor.apply(text));
+  ctx.io.stdout(format === "json" ? renderData(shown, "json") : renderPlanYaml(shown));
   for (const warning of planned.warnings) ctx.io.stderr(`warning: ${warning}\n`);
   return 0;
 }

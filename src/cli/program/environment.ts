@@ -1,46 +1,32 @@
 /** status, releases, logs, prune, unlock and down: an environment's state. */
 import type { Command } from "commander";
+import type { ProjectFlags } from "../context.js";
 import type { ProgramParts } from "./parts.js";
 
 export function defineEnvironmentCommands(program: Command, parts: ProgramParts): void {
-  const { ctx, setExit, envOption, dirOption, fileOption, profileOption } = parts;
-  program
-    .command("status")
+  const { ctx, setExit, projectCommand, dirOption, fileOption, profileOption } = parts;
+  projectCommand(program, "status")
     .description("the live release, its containers and health, the router's route, any drift or interrupted deployment (exit 1 when it reports a problem)")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
     .option("--json", "print JSON")
-    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; json?: boolean }) => {
+    .action(async (flags: ProjectFlags & { json?: boolean }) => {
       const { runStatus } = await import("../commands/status.js");
       setExit(await runStatus(await ctx(), flags));
     });
 
-  program
-    .command("releases")
+  projectCommand(program, "releases")
     .description("the environment's release history")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
     .option("--json", "print JSON")
-    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; json?: boolean }) => {
+    .action(async (flags: ProjectFlags & { json?: boolean }) => {
       const { runReleases } = await import("../commands/releases.js");
       setExit(await runReleases(await ctx(), flags));
     });
 
-  program
-    .command("logs")
+  projectCommand(program, "logs", "--file <path>")
     .description("the live release's container logs, or a deployment's stored log")
     .argument("[service]", "only this service")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption("--file <path>"))
-    .addOption(profileOption())
     .option("-f, --follow", "keep printing new lines")
     .option("--deployment <n>", "the stored log of deployment N (see slipway releases)")
-    .action(async (service: string | undefined, flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; follow?: boolean; deployment?: string }) => {
+    .action(async (service: string | undefined, flags: ProjectFlags & { follow?: boolean; deployment?: string }) => {
       const { runLogs } = await import("../commands/logs.js");
       setExit(await runLogs(await ctx(), { ...flags, ...(service ? { service } : {}) }));
     });
@@ -58,28 +44,18 @@ export function defineEnvironmentCommands(program: Command, parts: ProgramParts)
       setExit(await runPrune(await ctx(), flags));
     });
 
-  program
-    .command("unlock")
+  projectCommand(program, "unlock")
     .description("break the environment's deploy lock, after saying who holds it (a lock whose holder died is taken over on its own)")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
     .option("-y, --yes", "break it without asking")
-    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; yes?: boolean }) => {
+    .action(async (flags: ProjectFlags & { yes?: boolean }) => {
       const { runUnlock } = await import("../commands/unlock.js");
       setExit(await runUnlock(await ctx(), flags));
     });
 
-  program
-    .command("down")
+  projectCommand(program, "down")
     .description("remove the environment's releases, accessories and route (named volumes only with --volumes)")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
     .option("--volumes", "also remove the environment's named volumes (its data)")
-    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; volumes?: boolean }) => {
+    .action(async (flags: ProjectFlags & { volumes?: boolean }) => {
       const { runDown } = await import("../commands/down.js");
       setExit(await runDown(await ctx(), flags));
     });

@@ -1,68 +1,44 @@
 /** env list, set, unset, import, export, rotate-key, generate-key. */
 import type { Command } from "commander";
+import type { ProjectFlags } from "../context.js";
 import type { ProgramParts } from "./parts.js";
 
 export function defineVariableCommands(program: Command, parts: ProgramParts): void {
-  const { ctx, setExit, envOption, dirOption, fileOption, profileOption } = parts;
+  const { ctx, setExit, projectCommand } = parts;
   const env = program.command("env").description("the environment's variables in Slipway's encrypted store (values reach containers at the next deploy)");
-  env
-    .command("list")
+  projectCommand(env, "list")
     .description("the environment's variables, masked unless --reveal")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
     .option("--reveal", "print the values in clear")
     .option("--json", "print JSON")
-    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; reveal?: boolean; json?: boolean }) => {
+    .action(async (flags: ProjectFlags & { reveal?: boolean; json?: boolean }) => {
       const { runEnvList } = await import("../commands/env.js");
       setExit(await runEnvList(await ctx(), flags));
     });
-  env
-    .command("set")
+  projectCommand(env, "set")
     .description("set variables: KEY=VALUE, KEY=@file (the file's content) or KEY=- (standard input)")
     .argument("<assignments...>", "KEY=VALUE, KEY=@file or KEY=-")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
-    .action(async (assignments: string[], flags: { env?: string; dir?: string; file?: string[]; profile?: string[] }) => {
+    .action(async (assignments: string[], flags: ProjectFlags) => {
       const { runEnvSet } = await import("../commands/env.js");
       setExit(await runEnvSet(await ctx(), assignments, flags));
     });
-  env
-    .command("unset")
+  projectCommand(env, "unset")
     .description("remove variables")
     .argument("<names...>", "variable names")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
-    .action(async (names: string[], flags: { env?: string; dir?: string; file?: string[]; profile?: string[] }) => {
+    .action(async (names: string[], flags: ProjectFlags) => {
       const { runEnvUnset } = await import("../commands/env.js");
       setExit(await runEnvUnset(await ctx(), names, flags));
     });
-  env
-    .command("import")
+  projectCommand(env, "import")
     .description("set every variable of a dotenv file (- for standard input)")
     .argument("<file>", "a dotenv file")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
-    .action(async (file: string, flags: { env?: string; dir?: string; file?: string[]; profile?: string[] }) => {
+    .action(async (file: string, flags: ProjectFlags) => {
       const { runEnvImport } = await import("../commands/env.js");
       setExit(await runEnvImport(await ctx(), file, flags));
     });
-  env
-    .command("export")
+  projectCommand(env, "export")
     .description("print every variable as a dotenv file (for a backup; needs --reveal)")
-    .addOption(envOption())
-    .addOption(dirOption())
-    .addOption(fileOption())
-    .addOption(profileOption())
     .option("--reveal", "agree to print the values in clear")
-    .action(async (flags: { env?: string; dir?: string; file?: string[]; profile?: string[]; reveal?: boolean }) => {
+    .action(async (flags: ProjectFlags & { reveal?: boolean }) => {
       const { runEnvExport } = await import("../commands/env.js");
       setExit(await runEnvExport(await ctx(), flags));
     });

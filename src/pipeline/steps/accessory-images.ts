@@ -4,13 +4,13 @@
  * the deployment here, naming the image and the engine's answer, before anything starts.
  */
 import { SlipwayError } from "../../core/errors.js";
-import { accessoriesProject, type DeployRun } from "../deploy-run.js";
+import type { ComposeProject } from "../../adapters/compose-cli.js";
+import { accessoriesProject, type DeployDeps, type DeployRun } from "../deploy-run.js";
 
 type Json = Record<string, unknown>;
 
 /** The ready images (no build:) of these accessories, by service. */
-function readyImages(run: DeployRun, services: readonly string[]): Array<[string, string]> {
-  const planned = (run.plan.files.accessories.content.services ?? {}) as Record<string, Json>;
+function readyImages(planned: Readonly<Record<string, Json>>, services: readonly string[]): Array<[string, string]> {
   return services.flatMap((name) => {
     const service = planned[name];
     return service && !service.build && typeof service.image === "string" ? [[name, service.image] as [string, string]] : [];
@@ -28,14 +28,29 @@ export function pullErrors(output: string, services: readonly string[]): Map<str
 }
 
 export async function ensureAccessoryImages(run: DeployRun, services: readonly string[]): Promise<void> {
-  const { engine, compose } = run.deps;
-  const images = readyImages(run, services);
+  const planned = (run.plan.files.accessories.content.services ?? {}) as Record<string, Json>;
+  await pullAccessoryImages(run.deps, { project: accessoriesProject(run), planned, services, log: (line, stream) => run.log("preflight", stream, line) });
+}
+
+export interface AccessoryImages {
+  /** The accessories' compose project, its planned file among its files. */
+  readonly project: ComposeProject;
+  /** The planned accessories file's services. */
+  readonly planned: Readonly<Record<string, Json>>;
+  /** The accessories about to start. */
+  readonly services: readonly string[];
+  readonly log: (line: string, stream: "stdout" | "stderr" | "info") => void;
+}
+
+export async function pullAccessoryImages(deps: Pick<DeployDeps, "engine" | "compose">, target: AccessoryImages): Promise<void> {
+  const { engine, compose } = deps;
+  const images = readyImages(target.planned, target.services);
   const present = await Promise.all(images.map(([, image]) => engine.image(image)));
   const missing = images.filter((_, i) => present[i] === undefined);
   if (missing.length === 0) return;
-  run.log("preflight", "info", `pulling ${missing.map(([, image]) => image).join(", ")}`);
+  target.log(`pulling ${missing.map(([, image]) => image).join(", ")}`, "info");
   const names = missing.map(([name]) => name);
-  const result = await compose.exec(accessoriesProject(run), ["pull", ...names], { onLine: (line, stream) => run.log("preflight", stream, line) });
+  const result = await compose.exec(target.project, ["pull", ...names], { onLine: (line, stream) => target.log(line, stream) });
   // Some may have come even if others did not: ask the engine, not the exit code.
   const after = await Promise.all(missing.map(([, image]) => engine.image(image)));
   const failed = missing.filter((_, i) => after[i] === undefined);

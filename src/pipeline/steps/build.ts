@@ -5,8 +5,10 @@
 import { createHash } from "node:crypto";
 import { SlipwayError } from "../../core/errors.js";
 import { LABEL } from "../../plan/naming.js";
-import { abortable, type DeployRun } from "../deploy-run.js";
-import { writeBuildFile } from "./source.js";
+import { abortable, type BuildRun } from "../deploy-run.js";
+import type { LogBuffer } from "../log-buffer.js";
+import { step } from "../step.js";
+import { source, writeBuildFile } from "./source.js";
 
 type Json = Record<string, unknown>;
 export const BUILD_KEY_LABEL = "slipway.build-key";
@@ -25,7 +27,7 @@ export function buildKey(commit: string, content: Json, tree: string): string {
 }
 
 /** A mirror project takes the original's images of the same build key: tagged, not rebuilt. */
-async function fromMirror(run: DeployRun, key: string, images: readonly string[]): Promise<boolean> {
+async function fromMirror(run: BuildRun, key: string, images: readonly string[]): Promise<boolean> {
   const original = run.request.resolved.project.config.mirror_of;
   if (!original) return false;
   const { store, engine } = run.deps;
@@ -62,14 +64,14 @@ function labelled(content: Json, labels: Record<string, string>): Json {
 }
 
 /** A slot under the server's build limit (waiting for one is logged); no limit, no wait. */
-async function buildSlot(run: DeployRun): Promise<Disposable | undefined> {
+async function buildSlot(run: BuildRun): Promise<Disposable | undefined> {
   const slots = run.deps.buildSlots;
   if (!slots) return undefined;
   if (slots.busy >= slots.limit) run.log("build", "info", `waiting for a build slot: ${slots.limit} build${slots.limit === 1 ? "" : "s"} at a time on this host`);
   return await slots.acquire(run.signal);
 }
 
-export async function build(run: DeployRun, content: Json): Promise<"built" | "reused"> {
+export async function build(run: BuildRun, content: Json): Promise<"built" | "reused"> {
   const { engine, store, compose } = run.deps;
   const tree = run.buildDir ?? "";
   const key = buildKey(run.request.snapshot ?? run.request.commit, content, tree);
@@ -117,4 +119,10 @@ export async function build(run: DeployRun, content: Json): Promise<"built" | "r
   const row = await store.saveBuild({ projectId: run.projectId, commit: run.request.commit, tag: run.request.tag, buildKey: key, images: ids });
   run.buildId = row.id;
   return "built";
+}
+
+/** The source and build steps, recorded: what a deploy builds, and all that `slipway build` does. */
+export async function sourceAndBuild(run: BuildRun, logs: LogBuffer): Promise<"built" | "reused"> {
+  const buildFile = await step(run, logs, "source", () => source(run), () => run.request.commit.slice(0, 12));
+  return step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
 }

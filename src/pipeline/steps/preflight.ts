@@ -3,12 +3,16 @@
  * accessories run (started once as their own project, never recreated) and answer; the router
  * runs and serves every live route on this host.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { composeEnvFile } from "../../secrets/env-file.js";
 import { stringify } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
+import { privateDirsUnder } from "../../core/private-files.js";
 import { LABEL } from "../../plan/naming.js";
+import { portNeeds, publishPorts } from "../../plan/ports.js";
+import { problemsError } from "../../project/problem.js";
 import { abortable, accessoriesProject, type DeployRun } from "../deploy-run.js";
+import { allocatePorts } from "../port-allocation.js";
 import { removeStrayReleases } from "../reconcile.js";
 import { restoreRouter } from "../router-sync.js";
 import { ensureAccessoryImages } from "./accessory-images.js";
@@ -20,9 +24,7 @@ const ACCESSORY_DEADLINE_MS = 120_000;
  * the only place on disk its variables are, from here until the new release has started.
  */
 export function writePlannedFiles(run: DeployRun): void {
-  const dir = run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  const dir = privateDirsUnder(run.deps.paths.home, run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs));
   for (const kind of ["release", "accessories", "build"] as const) {
     const text = stringify(run.plan.files[kind].content, { lineWidth: 0, aliasDuplicateObjects: false });
     writeFileSync(`${dir}/${kind}.yml`, text, { mode: 0o600 });
@@ -73,10 +75,17 @@ async function ensureAccessories(run: DeployRun): Promise<void> {
 
 export async function preflight(run: DeployRun): Promise<void> {
   const { compose, engine } = run.deps;
+  // What `check` refuses (a build context outside the repository, …), a deploy refuses too,
+  // whoever started it. A rollback builds nothing and runs what was checked when it was built.
+  const { errors } = run.request.resolved.lint;
+  if (!run.request.build && errors.length > 0) throw problemsError(errors.map((message) => ({ code: "E_NOT_DEPLOYABLE", message })));
   // Compose's version comes from a process of its own: asked now, awaited at the end.
   const composeVersion = compose.version();
   composeVersion.catch(() => undefined);
   const engineVersion = await engine.ping();
+  const needs = portNeeds(run.plan);
+  const ports = await allocatePorts(run);
+  run.plan = publishPorts(run.plan, ports);
   writePlannedFiles(run);
   for (const route of run.plan.routes) {
     if (!route.listen) {
@@ -98,5 +107,7 @@ export async function preflight(run: DeployRun): Promise<void> {
   // before it leaves the live one where its users reach it.
   const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan, { keepServing: true })]);
   run.log("preflight", "info", `compose ${await composeVersion}, engine ${engineVersion}`);
+  const shown = needs.map(({ key, count }) => `${key} on 127.0.0.1:${ports[key] ?? "?"}${count > 1 ? `-${(ports[key] ?? 0) + count - 1}` : ""}`);
+  if (shown.length > 0) run.log("preflight", "info", `host ports: ${shown.join(", ")}`);
   if (restored.length > 0) run.log("preflight", "info", `router: ${restored.join("; ")}`);
 }

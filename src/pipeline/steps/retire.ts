@@ -39,11 +39,14 @@ export async function drainUntilIdle(run: DeployRun, retiring: Retiring, drainMs
 /**
  * Kept for a rollback: stopped (or frozen) all at once, as compose would go one after another.
  * The freezer can fail on a busy container (runc: "unable to freeze"): then it is stopped,
- * kept all the same.
+ * kept all the same. Its restart policy becomes "no" first: a restart of dockerd would otherwise
+ * start a frozen release (or, under `restart: always`, a stopped one) again, out of the router,
+ * its workers beside the live ones. A rollback to it sets the planned policy back.
  */
-async function keepForRollback(run: DeployRun, name: string, ids: readonly string[], keep: "stopped" | "paused"): Promise<void> {
+async function keepForRollback(run: DeployRun, name: string, all: readonly string[], ids: readonly string[], keep: "stopped" | "paused"): Promise<void> {
   const { engine, clock } = run.deps;
   const began = clock.now();
+  await engine.setRestartPolicy(all, { name: "no" });
   if (keep === "paused") {
     try {
       await engine.pauseContainers(ids);
@@ -85,8 +88,10 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
         run.log("retire", "info", `${name} kept running for a rollback (keep_previous: running)`);
         continue;
       }
-      const ids = containers.filter((c) => c.labels[LABEL.release] === name && c.status === "running").map((c) => c.id);
-      work.push(keepForRollback(run, name, ids, keep).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
+      // A one-off a person runs (a shell, a data fix) is theirs to end, not the deploy's.
+      const kept = containers.filter((c) => c.labels[LABEL.release] === name && c.labels[LABEL.oneOff] === undefined);
+      const ids = kept.filter((c) => c.status === "running").map((c) => c.id);
+      work.push(keepForRollback(run, name, kept.map((c) => c.id), ids, keep).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
       continue;
     }
     const project = releaseProject(run, name);

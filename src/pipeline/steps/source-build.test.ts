@@ -3,7 +3,7 @@ import { buildKey } from "./build.js";
 import { rebaseBuildFile } from "./source.js";
 
 describe("rebaseBuildFile", () => {
-  it("moves contexts inside the repository into the exported tree, and only those", () => {
+  it("moves contexts, additional contexts and Dockerfile paths inside the repository into the exported tree, and only those", () => {
     const file = {
       name: "shop-build",
       services: {
@@ -11,6 +11,7 @@ describe("rebaseBuildFile", () => {
         root: { image: "shop/root:abc", build: { context: "/home/me/shop" } },
         remote: { image: "shop/remote:abc", build: { context: "https://example.invalid/repo.git" } },
         sibling: { image: "shop/x:abc", build: { context: "/home/me/shop-other" } },
+        extra: { image: "shop/e:abc", build: { context: "/home/me/shop/e", dockerfile: "/home/me/shop/docker/e.Dockerfile", additional_contexts: { assets: "/home/me/shop/assets", base: "docker-image://busybox" } } },
       },
     };
     expect(rebaseBuildFile(file, "/home/me/shop", "/var/slipway/builds/shop/abc")).toEqual({
@@ -20,6 +21,10 @@ describe("rebaseBuildFile", () => {
         root: { image: "shop/root:abc", build: { context: "/var/slipway/builds/shop/abc" } },
         remote: { image: "shop/remote:abc", build: { context: "https://example.invalid/repo.git" } },
         sibling: { image: "shop/x:abc", build: { context: "/home/me/shop-other" } },
+        extra: {
+          image: "shop/e:abc",
+          build: { context: "/var/slipway/builds/shop/abc/e", dockerfile: "/var/slipway/builds/shop/abc/docker/e.Dockerfile", additional_contexts: { assets: "/var/slipway/builds/shop/abc/assets", base: "docker-image://busybox" } },
+        },
       },
     });
   });

@@ -2,15 +2,19 @@
  * source: exactly the commit's tree, exported to a clean build directory (no untracked or
  * ignored file reaches a build). Build contexts of the planned build file are moved onto it.
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { Git } from "../../adapters/git.js";
-import type { DeployRun } from "../deploy-run.js";
+import { PRIVATE_DIR, PRIVATE_FILE, privateDirsUnder } from "../../core/private-files.js";
+import type { BuildRun } from "../deploy-run.js";
 
 type Json = Record<string, unknown>;
 
-/** The build file with every context inside the repository moved into the exported tree. */
+/**
+ * The build file with every context, additional context and absolute Dockerfile path inside the
+ * repository moved into the exported tree (paths outside it are refused before a deploy starts).
+ */
 export function rebaseBuildFile(content: Json, repoRoot: string, tree: string): Json {
   const services = (content.services ?? {}) as Record<string, Json>;
   const rebase = (path: unknown): unknown =>
@@ -19,23 +23,36 @@ export function rebaseBuildFile(content: Json, repoRoot: string, tree: string): 
     ...content,
     services: Object.fromEntries(
       Object.entries(services).map(([name, service]) => {
-        const build = (service.build ?? {}) as Json;
-        return [name, { ...service, build: { ...build, context: rebase(build.context) } }];
+        // Key by key, in order: the build key is computed from this object's JSON.
+        const build = Object.fromEntries(
+          Object.entries((service.build ?? {}) as Json).map(([key, value]) => {
+            if (key === "context" || key === "dockerfile") return [key, rebase(value)];
+            if (key === "additional_contexts" && value && typeof value === "object") return [key, Object.fromEntries(Object.entries(value).map(([k, path]) => [k, rebase(path)]))];
+            return [key, value];
+          }),
+        );
+        return [name, { ...service, build }];
       }),
     ),
   };
 }
 
-/** Exports a commit's tree once (a marker says it is complete); true when it exported it now. */
-export async function exportBuildTree(git: Git, dir: string, commit: string, tree: string): Promise<boolean> {
+/**
+ * Exports a commit's tree once (a marker says it is complete); true when it exported it now.
+ * The directories above it are the owner's alone (0700); inside, files keep the modes the commit
+ * gives them, since a build copies those modes into the image.
+ */
+export async function exportBuildTree(git: Git, dir: string, commit: string, tree: string, home?: string): Promise<boolean> {
+  if (home !== undefined) privateDirsUnder(home, dirname(tree));
   const marker = join(tree, ".slipway-exported");
   if (existsSync(marker)) return false;
   await git.exportTree(dir, commit, tree);
-  writeFileSync(marker, `${commit}\n`);
+  chmodSync(tree, PRIVATE_DIR);
+  writeFileSync(marker, `${commit}\n`, { mode: PRIVATE_FILE });
   return true;
 }
 
-export async function source(run: DeployRun): Promise<Json> {
+export async function source(run: BuildRun): Promise<Json> {
   const { git, paths } = run.deps;
   const { resolved, commit, snapshot, tag } = run.request;
   const dir = resolved.project.dir;
@@ -44,14 +61,14 @@ export async function source(run: DeployRun): Promise<Json> {
   const prefix = await git.prefix(dir);
   const repoRoot = prefix ? dir.slice(0, dir.length - prefix.replace(/\/$/, "").length - 1) : dir;
   const tree = paths.build(run.plan.project, tag);
-  const fresh = await exportBuildTree(git, dir, exported, tree);
+  const fresh = await exportBuildTree(git, dir, exported, tree, paths.home);
   run.log("source", "info", fresh ? `exported ${exported.slice(0, 12)} to ${tree}` : `tree already exported in ${tree}`);
   run.buildDir = tree;
   return rebaseBuildFile(run.plan.files.build.content, repoRoot, tree);
 }
 
-export function writeBuildFile(run: DeployRun, content: Json): string {
-  const file = join(run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs), "build.yml");
-  writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }));
+export function writeBuildFile(run: BuildRun, content: Json): string {
+  const file = join(run.filesDir, "build.yml");
+  writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }), { mode: PRIVATE_FILE });
   return file;
 }

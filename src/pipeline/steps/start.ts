@@ -1,6 +1,8 @@
 /** start: the new release as its own compose project, beside the live one. */
 import { SlipwayError } from "../../core/errors.js";
+import type { ContainerState } from "../../adapters/docker-engine.js";
 import { LABEL } from "../../plan/naming.js";
+import { restartPolicyOf, type RestartPolicy } from "../../plan/restart-policy.js";
 import { abortable, releaseProject, type DeployRun } from "../deploy-run.js";
 
 /** App services to start now: stop-first ones wait for the switch when a release is live. */
@@ -20,6 +22,7 @@ export async function start(run: DeployRun): Promise<void> {
     const paused = kept.filter((c) => c.status === "paused");
     const waiting = kept.filter((c) => c.status !== "running" && c.status !== "paused");
     const { engine, clock } = run.deps;
+    await restorePolicies(run, kept);
     await Promise.all([engine.unpauseContainers(paused.map((c) => c.id)), engine.startContainers(waiting.map((c) => c.id))]);
     run.containers = await releaseContainers(run);
     // Containers kept running or paused have been up since an earlier deployment: the stability
@@ -40,6 +43,18 @@ export async function start(run: DeployRun): Promise<void> {
   run.log("start", "info", `started ${run.containers.map((c) => c.name).join(", ")}`);
 }
 
+/** A kept release had its restart policy set to "no" (see retire): live again, it gets the planned one back. */
+async function restorePolicies(run: DeployRun, containers: readonly ContainerState[]): Promise<void> {
+  const services = (run.plan.files.release.content.services ?? {}) as Record<string, Record<string, unknown>>;
+  const byPolicy = new Map<string, { policy: RestartPolicy; ids: string[] }>();
+  for (const container of containers) {
+    const policy = restartPolicyOf(services[container.labels[LABEL.service] ?? ""] ?? {});
+    const key = JSON.stringify(policy);
+    byPolicy.set(key, { policy, ids: [...(byPolicy.get(key)?.ids ?? []), container.id] });
+  }
+  await Promise.all([...byPolicy.values()].map(({ policy, ids }) => run.deps.engine.setRestartPolicy(ids, policy)));
+}
+
 function resumed(release: string, paused: number, stopped: number): string {
   if (paused > 0 && stopped > 0) return `unpaused and started the kept containers of ${release}`;
   if (paused > 0) return `unpaused the kept containers of ${release}`;
@@ -49,5 +64,6 @@ function resumed(release: string, paused: number, stopped: number): string {
 
 export async function releaseContainers(run: DeployRun, release = run.release.runsAs): Promise<Awaited<ReturnType<DeployRun["deps"]["engine"]["containers"]>>> {
   const all = await run.deps.engine.containers({ [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment, [LABEL.release]: release });
-  return all.filter((c) => c.labels[LABEL.role] === "app");
+  // A one-off (`slipway run`) carries its release's labels, but is a person's, not the release's.
+  return all.filter((c) => c.labels[LABEL.role] === "app" && c.labels[LABEL.oneOff] === undefined);
 }

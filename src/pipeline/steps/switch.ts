@@ -1,6 +1,7 @@
 /**
  * switch: runtime-API commands only, never a reload. The new release's routed containers become
- * servers of the environment's backends and are made ready; the old ones are set to drain.
+ * servers of the environment's backends and are made ready (and written into the file HAProxy
+ * starts from); the old ones are set to drain.
  * Stop-first services (a scheduler) are swapped here: the old one stops, then the new starts.
  */
 import { SlipwayError } from "../../core/errors.js";
@@ -8,7 +9,7 @@ import { LABEL } from "../../plan/naming.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
 import { backendName, updateRegistry, type RegistryServer } from "../route-registry.js";
 import { withRouterLock } from "../router-lock.js";
-import { restoreRouter, routerError, routesPending } from "../router-sync.js";
+import { restoreRouter, routerError, routesPending, saveServers } from "../router-sync.js";
 
 /** Servers that were serving before the switch, per backend: the retire step removes them. */
 export type Retiring = ReadonlyArray<{ readonly backend: string; readonly server: string }>;
@@ -51,13 +52,15 @@ export async function switchTraffic(run: DeployRun): Promise<Retiring> {
       const backend = backendName(run.plan.project, run.plan.environment, route);
       const fresh = serversOf(run, route.service, route.port);
       // Added and recorded under the host's router lock: a reload by another environment's
-      // deployment in between would put back the servers recorded before, not these.
+      // deployment in between would put back the servers recorded before, not these. Written
+      // into the router's file too (no reload): a restart of HAProxy starts with them.
       await withRouterLock(run.deps.paths.router, async () => {
         for (const server of fresh) await router.addServer(backend, server.name, server.address);
-        updateRegistry(run.deps.paths.router, (registry) => {
-          const entry = registry[backend];
-          return entry ? { ...registry, [backend]: { ...entry, servers: fresh } } : registry;
+        const registry = updateRegistry(run.deps.paths.router, (current) => {
+          const entry = current[backend];
+          return entry ? { ...current, [backend]: { ...entry, servers: fresh } } : current;
         });
+        await saveServers(router, registry);
       });
       const names = new Set(fresh.map((s) => s.name));
       for (const old of (await router.servers(backend)).filter((s) => !names.has(s.name))) {

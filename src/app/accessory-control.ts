@@ -1,0 +1,132 @@
+/**
+ * Changing one accessory, which a deploy never does: recreate it to match the compose files
+ * (after a confirmation; its named volumes, which belong to the environment, are kept), restart
+ * it, or read its logs. Under the environment's lock, so that no deployment starts it meanwhile.
+ */
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { stringify } from "yaml";
+import type { ComposeProject } from "../adapters/compose-cli.js";
+import { composeErrorText } from "../adapters/compose-cli.js";
+import { SlipwayError } from "../core/errors.js";
+import { LABEL } from "../plan/naming.js";
+import { openSnapshot } from "../pipeline/release-snapshot.js";
+import { pullAccessoryImages } from "../pipeline/steps/accessory-images.js";
+import { composeEnvFile } from "../secrets/env-file.js";
+import type { App } from "./app.js";
+import { accessoryContainers, accessoryLabels, accessoryStatus, planAccessories, type AccessoryStatus, type PlannedAccessories } from "./accessories.js";
+import { openEnvironment, type ProjectRequest } from "./project.js";
+
+const READY_DEADLINE_MS = 120_000;
+const STOP_TIMEOUT_S = 10;
+
+export interface AccessoryRequest extends ProjectRequest {
+  readonly name: string;
+}
+
+export interface RecreateRequest extends AccessoryRequest {
+  readonly actor: string;
+  /** Shown what runs and how it differs from the files, says whether to recreate it. */
+  readonly confirm: (accessory: AccessoryStatus) => Promise<boolean>;
+  /** Called once when another deployment holds the environment and this waits for it. */
+  readonly onWait?: (holder: string) => void;
+  /** Progress: compose's lines and what is done. */
+  readonly say: (text: string) => void;
+}
+
+function unknownAccessory(planned: PlannedAccessories, name: string): SlipwayError {
+  const known = Object.keys(planned.services);
+  return new SlipwayError("E_NOT_FOUND", `${name} is not an accessory of ${planned.resolved.project.name}; its accessories: ${known.join(", ") || "none"}`);
+}
+
+/** The accessories file and the one service's env file (0600, in a 0700 directory): the env file goes once compose has read it. */
+function writeFiles(planned: PlannedAccessories, name: string): { project: ComposeProject; envFile?: string } {
+  mkdirSync(planned.dir, { recursive: true, mode: 0o700 });
+  chmodSync(planned.dir, 0o700);
+  const file = `${planned.dir}/accessories.yml`;
+  writeFileSync(file, stringify(planned.plan.files.accessories.content, { lineWidth: 0, aliasDuplicateObjects: false }), { mode: 0o600 });
+  const env = planned.plan.envFiles.find((f) => f.service === name);
+  if (env) writeFileSync(env.path, composeEnvFile(env.values), { mode: 0o600 });
+  const project = { projectName: planned.plan.files.accessories.projectName, files: [file], projectDirectory: planned.resolved.project.dir };
+  return { project, ...(env ? { envFile: env.path } : {}) };
+}
+
+/** Running, and healthy when it has a healthcheck; a container that stops is a failure. */
+async function waitReady(app: App, planned: PlannedAccessories, name: string): Promise<void> {
+  const { name: project, environment } = planned.resolved.project;
+  const deadline = app.clock.now() + READY_DEADLINE_MS;
+  for (;;) {
+    const [c] = await app.engine.containers(accessoryLabels(project, environment.name, name));
+    if (c && c.status === "running" && (c.health === undefined || c.health === "healthy")) return;
+    if (c && (c.status === "exited" || c.status === "dead")) throw new SlipwayError("E_START_FAILED", `${name} stopped (exit code ${c.exitCode}): slipway accessories logs ${name}`);
+    if (app.clock.now() > deadline) throw new SlipwayError("E_START_FAILED", `${name} is not ready after ${READY_DEADLINE_MS / 1000} s (${c?.health ?? c?.status ?? "no container"}): slipway accessories logs ${name}`);
+    await app.clock.sleep(500);
+  }
+}
+
+async function recreate(app: App, planned: PlannedAccessories, name: string, say: (text: string) => void): Promise<void> {
+  const { engine, compose } = app;
+  const { name: project, environment } = planned.resolved.project;
+  const labels = { [LABEL.managed]: "true", [LABEL.project]: project, [LABEL.environment]: environment.name };
+  await engine.ensureNetwork(planned.plan.network, labels);
+  await Promise.all(planned.plan.volumes.map((volume) => engine.ensureVolume(volume, labels)));
+  const files = writeFiles(planned, name);
+  try {
+    await pullAccessoryImages(app, { project: files.project, planned: planned.services, services: [name], log: (line) => say(line) });
+    // Named volumes are external to the project: recreating the container keeps them.
+    const result = await compose.exec(files.project, ["up", "-d", "--no-deps", "--force-recreate", "--no-build", name], { onLine: (line) => say(line) });
+    if (result.exitCode !== 0) throw new SlipwayError("E_START_FAILED", `${name} was not recreated: ${composeErrorText(result)}`);
+  } finally {
+    if (files.envFile) rmSync(files.envFile, { force: true });
+  }
+  await waitReady(app, planned, name);
+}
+
+/** Recreates the accessory from today's compose files, once confirmed; returns how it stands after. */
+export async function recreateAccessory(app: App, request: RecreateRequest): Promise<AccessoryStatus> {
+  const planned = await planAccessories(app, request);
+  if (!planned.services[request.name]) throw unknownAccessory(planned, request.name);
+  const { store, identity } = await app.deps();
+  const { name: project, environment, dir } = planned.resolved.project;
+  const environmentId = await store.ensureEnvironment(await store.ensureProject(project, dir), environment.name);
+  await using _lock = await store.acquireLock(environmentId, { description: `accessories up ${request.name} by ${request.actor}`, pid: identity.pid, hostname: identity.hostname }, { ...(request.onWait ? { onWait: request.onWait } : {}) });
+  const before = await accessoryStatus(app, planned, request.name, (await accessoryContainers(app, project, environment.name)).get(request.name));
+  if (!(await request.confirm(before))) throw new SlipwayError("E_USAGE", `${request.name} was left as it is`);
+  // In the history as a deployment of its own: it changes what runs.
+  const id = await store.createDeployment({ environmentId, kind: "accessories up", ref: request.name, actor: request.actor, pid: identity.pid });
+  await store.updateDeployment(id, { status: "running" });
+  try {
+    await recreate(app, planned, request.name, request.say);
+  } catch (error) {
+    await store.updateDeployment(id, { status: "failed", error: app.redactor.apply((error as Error).message), finishedAt: new Date(app.clock.now()) });
+    throw error;
+  }
+  await store.updateDeployment(id, { status: "succeeded", finishedAt: new Date(app.clock.now()) });
+  return await accessoryStatus(app, planned, request.name, (await accessoryContainers(app, project, environment.name)).get(request.name));
+}
+
+/** The accessory's container, whatever its state, or E_NOT_FOUND. */
+async function containerOf(app: App, request: AccessoryRequest): Promise<{ id: string; environmentId: number }> {
+  const env = await openEnvironment(app, request, { variables: true });
+  const found = (await accessoryContainers(app, env.project.name, env.project.environment.name)).get(request.name);
+  if (!found) throw new SlipwayError("E_NOT_FOUND", `no container of the accessory ${request.name} exists in ${env.project.environment.name}: a deploy starts it`);
+  // What it prints may hold the values it was given: the live release's are known to the redactor.
+  const { store } = await app.deps();
+  const live = await store.liveRelease(env.environmentId);
+  if (live?.sealed !== undefined) app.redactor.add(openSnapshot(live, () => app.sealer({ create: false })).secrets);
+  return { id: found.id, environmentId: env.environmentId };
+}
+
+export async function restartAccessory(app: App, request: AccessoryRequest & { readonly actor: string; readonly onWait?: (holder: string) => void }): Promise<void> {
+  const { id, environmentId } = await containerOf(app, request);
+  const { store, identity } = await app.deps();
+  await using _lock = await store.acquireLock(environmentId, { description: `accessories restart ${request.name} by ${request.actor}`, pid: identity.pid, hostname: identity.hostname }, { ...(request.onWait ? { onWait: request.onWait } : {}) });
+  await app.engine.restartContainers([id], STOP_TIMEOUT_S);
+}
+
+export async function accessoryLogs(
+  app: App,
+  request: AccessoryRequest & { readonly follow: boolean; readonly onLine: (line: string, stream: "stdout" | "stderr") => void; readonly signal?: AbortSignal },
+): Promise<void> {
+  const { id } = await containerOf(app, request);
+  await app.engine.logs(id, { follow: request.follow, onLine: (line, stream) => request.onLine(app.redactor.apply(line), stream), ...(request.signal ? { signal: request.signal } : {}) });
+}
