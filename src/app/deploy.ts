@@ -11,8 +11,10 @@ import { assertDeployable, resolveOrThrow, type ProjectRequest } from "./project
 export interface DeployRequest extends ProjectRequest {
   /** Commit, branch or tag (default: the environment's branch, else HEAD). */
   readonly ref?: string;
-  /** Docker's layer cache (default: on). */
+  /** Docker's layer cache (default: slipway.yml's `cache:` when `serverBuild`, else on). */
   readonly cache?: boolean;
+  /** Built by the server: without Docker's layer cache unless the request or slipway.yml's `cache: true` says otherwise. */
+  readonly serverBuild?: boolean;
   /** Deploy uncommitted changes: the build is then tagged -dirty. */
   readonly allowDirty?: boolean;
   readonly buildMode?: BuildMode;
@@ -73,7 +75,7 @@ async function prepareDeploy(app: App, request: DeployRequest): Promise<Prepared
       commit: source.commit,
       tag: source.tag,
       ...(source.snapshot ? { snapshot: source.snapshot } : {}),
-      cache: request.cache ?? true,
+      cache: request.cache ?? (request.serverBuild ? (resolved.project.config.cache ?? false) : true),
       buildMode: request.buildMode ?? "auto",
       actor: request.actor,
       secrets: app.redactor.known(),

@@ -21,7 +21,8 @@ import { rollback } from "./rollback.js";
 export type { ClaimedDeployment } from "../store/server-types.js";
 
 export const QueuedRequestSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("deploy"), environment: z.string(), ref: z.string().optional(), buildMode: z.enum(["auto", "reuse", "force"]).optional(), cache: z.boolean() }),
+  // cache: what the request or the project's registration said; none: slipway.yml's `cache:`, else off.
+  z.strictObject({ kind: z.literal("deploy"), environment: z.string(), ref: z.string().optional(), buildMode: z.enum(["auto", "reuse", "force"]).optional(), cache: z.boolean().optional() }),
   z.strictObject({ kind: z.literal("rollback"), environment: z.string(), release: z.string().optional() }),
   z.strictObject({ kind: z.literal("promotion"), from: z.string(), to: z.string() }),
 ]);
@@ -67,12 +68,14 @@ export interface DeployAsk {
 
 /**
  * A deploy asked of the server. Server-side builds run without Docker's layer cache (nothing
- * left over from an earlier build can leak in) unless the project's settings say `cache: true`.
+ * left over from an earlier build can leak in) unless asked: by the request (`noCache: false`),
+ * the project's registration (`settings.cache`), or its slipway.yml (`cache: true`, read when
+ * the deployment runs), in that order.
  */
 export async function enqueueDeploy(app: App, principal: Principal, ask: DeployAsk): Promise<DeploymentView> {
   const { project } = await environmentOf(app, principal, ask);
-  const cache = ask.noCache !== undefined ? !ask.noCache : (project.settings.cache ?? false);
-  const request: QueuedRequest = { kind: "deploy", environment: ask.environment, cache, ...(ask.ref ? { ref: ask.ref } : {}), ...(ask.buildMode ? { buildMode: ask.buildMode } : {}) };
+  const cache = ask.noCache !== undefined ? !ask.noCache : project.settings.cache;
+  const request: QueuedRequest = { kind: "deploy", environment: ask.environment, ...(cache !== undefined ? { cache } : {}), ...(ask.ref ? { ref: ask.ref } : {}), ...(ask.buildMode ? { buildMode: ask.buildMode } : {}) };
   return enqueue(app, principal, { project: ask.project, request });
 }
 
@@ -107,7 +110,7 @@ function runRequest(app: App, place: DeploymentPlace, asked: QueuedRequest, acto
   const where = { dir: place.dir, name: place.project };
   if (asked.kind === "promotion") return promote(app, { ...where, from: asked.from, to: asked.to, actor }, options);
   if (asked.kind === "rollback") return rollback(app, { ...where, environment: asked.environment, ...(asked.release ? { target: asked.release } : {}), actor }, options);
-  const request = { ...where, environment: asked.environment, cache: asked.cache, allowDirty: false, actor, ...(asked.ref ? { ref: asked.ref } : {}), ...(asked.buildMode ? { buildMode: asked.buildMode } : {}) };
+  const request = { ...where, environment: asked.environment, serverBuild: true, allowDirty: false, actor, ...(asked.cache !== undefined ? { cache: asked.cache } : {}), ...(asked.ref ? { ref: asked.ref } : {}), ...(asked.buildMode ? { buildMode: asked.buildMode } : {}) };
   return deploy(app, request, options);
 }
 

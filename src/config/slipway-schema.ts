@@ -96,6 +96,7 @@ export const slipwayConfigSchema = z
       .optional()
       .describe("How the previous release waits for a rollback: stopped (the default: frees its memory; a rollback starts it again), paused (frozen: no CPU, its memory kept; a rollback thaws it in milliseconds) or running (out of the router; a rollback starts nothing, but its workers keep running too)."),
     secrets: secrets.optional(),
+    cache: z.boolean().optional().describe("Builds run by slipway serve use Docker's layer cache (default: off on a server, so nothing left over from an earlier build leaks in; the CLI builds with it unless --no-cache)."),
     drain: duration.optional().describe("How long an old release may take to finish its in-flight requests after the switch before Slipway reports it busy (default 5s); it leaves as soon as it holds none."),
   })
   .describe("Slipway's settings: what compose files cannot say.");

@@ -5,7 +5,7 @@
  * holds across environments; cancel, the deadline and a stopping server end a deployment
  * cleanly; a dead server's deployment is reconciled and the queue goes on.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,10 +51,21 @@ function hold(verb: string): { release(): void; started: Promise<void> } {
   return { release: () => release(), started: begun };
 }
 
+/** Every `docker compose build`'s arguments. */
+let builds: string[][] = [];
+
 /** The fakes, with compose's own `config` to read the project. */
 function adapters() {
   const real = createComposeCli();
-  const compose = { ...fakeCompose(host, { port }), config: real.config.bind(real) };
+  const fake = fakeCompose(host, { port });
+  const compose = {
+    ...fake,
+    config: real.config.bind(real),
+    exec: (project: Parameters<typeof fake.exec>[0], args: readonly string[], options?: ExecOptions) => {
+      if (args[0] === "build") builds.push([...args]);
+      return fake.exec(project, args, options);
+    },
+  };
   return { git: fakeGit(host, COMMIT), compose, engine: fakeEngine(host), router: fakeRouter(host) };
 }
 
@@ -121,6 +132,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   host = fakeHost();
+  builds = [];
 });
 
 afterEach(async () => {
@@ -297,5 +309,27 @@ describe.each(storeKinds().map((k) => k.name))("the queue, through the API (%s)"
     expect(seen.at(-1)).toMatchObject({ type: "live", release: "v1" });
     expect(await deployment(outcome.deploymentId)).toMatchObject({ status: "succeeded", actor: "cli ann" });
     expect(worker.running()).toEqual([]);
+  });
+  it("builds without Docker's layer cache unless the request, the registration or slipway.yml says otherwise", async () => {
+    await start();
+    await until((await ask("test", {})).id, ["succeeded"]);
+    expect(builds.at(-1)).toEqual(["build", "--no-cache"]);
+    await api.request("POST", "/api/projects", { token: admin, body: { name: "shop", path: dir, settings: { cache: true } } });
+    host.images.clear();
+    await until((await ask("test", {})).id, ["succeeded"]);
+    expect(builds.at(-1)).toEqual(["build"]);
+    host.images.clear();
+    await until((await ask("test", { noCache: true })).id, ["succeeded"]);
+    expect(builds.at(-1)).toEqual(["build", "--no-cache"]);
+    await api.request("POST", "/api/projects", { token: admin, body: { name: "shop", path: dir } });
+    const yml = readFileSync(join(dir, "slipway.yml"), "utf8");
+    writeFileSync(join(dir, "slipway.yml"), `${yml}cache: true\n`);
+    try {
+      host.images.clear();
+      await until((await ask("test", {})).id, ["succeeded"]);
+      expect(builds.at(-1)).toEqual(["build"]);
+    } finally {
+      writeFileSync(join(dir, "slipway.yml"), yml);
+    }
   });
 });
