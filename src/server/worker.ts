@@ -2,7 +2,8 @@
  * The queue worker: claims what can run (one deployment at a time per environment, the store
  * says which), runs each under its own AbortController with a deadline, polls for
  * cancellations asked through any server, and on stop lets running deployments reach their end
- * for a grace period before cancelling them cleanly through the same abort path.
+ * for a grace period before cancelling them cleanly through the same abort path. Nothing runs
+ * until `start`.
  */
 import { cancelsAsked, claimNext, reconcileAll, runClaimed, SlipwayError, type App, type ClaimedDeployment } from "../app/index.js";
 import type { WorkerControl } from "./context.js";
@@ -21,6 +22,7 @@ export interface WorkerOptions {
 }
 
 export interface Worker extends WorkerControl {
+  /** Reconciles what a dead process left, claims what can run, then goes on polling. */
   start(): Promise<void>;
   /** Stops claiming; waits up to `graceMs` for running deployments, then cancels them; resolves when all ended. */
   stop(graceMs: number): Promise<void>;
@@ -35,90 +37,101 @@ interface Running {
 
 const cancelled = (why: string): SlipwayError => new SlipwayError("E_CANCELLED", `the deployment was cancelled (${why})`);
 
-export function createWorker(options: WorkerOptions): Worker {
-  const { app, log } = options;
-  const running = new Map<number, Running>();
-  let stopping = false;
-  let ticking: Promise<void> | undefined;
-  let again = false;
-  let timer: NodeJS.Timeout | undefined;
-  let lastReconcile = 0;
+class QueueWorker implements Worker {
+  readonly #options: WorkerOptions;
+  readonly #running = new Map<number, Running>();
+  #stopping = false;
+  #round: Promise<void> | undefined;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastReconcile = Number.NEGATIVE_INFINITY;
 
-  const launch = (claimed: ClaimedDeployment): void => {
+  constructor(options: WorkerOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    this.wake();
+    await this.#round;
+  }
+
+  running(): number[] {
+    return [...this.#running.keys()];
+  }
+
+  /** A round now (or right after the one under way), rather than at the next poll. */
+  wake(): void {
+    if (this.#stopping) return;
+    if (this.#round) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#round = this.#tick()
+      .catch((error: unknown) => this.#options.log("the queue worker's round failed; it tries again", { error: this.#options.app.redactor.apply((error as Error).message) }))
+      .finally(() => this.#afterRound());
+  }
+
+  cancel(deploymentId: number, reason: string): boolean {
+    const entry = this.#running.get(deploymentId);
+    entry?.controller.abort(cancelled(reason));
+    return entry !== undefined;
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#timer);
+    await this.#round;
+    if (this.#running.size === 0) return;
+    this.#options.log("waiting for running deployments to end", { deployments: this.running(), graceSeconds: graceMs / 1000 });
+    const all = (): Promise<unknown> => Promise.all([...this.#running.values()].map((r) => r.done));
+    const ended = await Promise.race([all().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
+    if (ended) return;
+    this.#options.log("the grace period ended: cancelling what still runs", { deployments: this.running() });
+    for (const r of this.#running.values()) r.controller.abort(cancelled("the server stopped"));
+    await all();
+  }
+
+  #afterRound(): void {
+    this.#round = undefined;
+    if (this.#again) {
+      this.#again = false;
+      this.wake();
+    } else if (!this.#stopping) {
+      this.#timer = setTimeout(() => this.wake(), this.#options.pollMs ?? 1000);
+    }
+  }
+
+  async #tick(): Promise<void> {
+    const { app } = this.#options;
+    if (app.clock.now() - this.#lastReconcile >= (this.#options.reconcileMs ?? 30_000)) {
+      this.#lastReconcile = app.clock.now();
+      for (const line of await reconcileAll(app)) this.#options.log(line);
+    }
+    while (!this.#stopping && this.#running.size < this.#options.maxRunning) {
+      const claimed = await claimNext(app);
+      if (!claimed) break;
+      this.#launch(claimed);
+    }
+    for (const id of await cancelsAsked(app, this.running())) this.cancel(id, "asked through the API");
+  }
+
+  #launch(claimed: ClaimedDeployment): void {
+    const { app, deadlineMs, log } = this.#options;
     const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(cancelled(`it passed its deadline of ${Math.round(options.deadlineMs / 60_000)} minutes`)), options.deadlineMs);
+    const deadline = setTimeout(() => controller.abort(cancelled(`it passed its deadline of ${Math.round(deadlineMs / 60_000)} minutes`)), deadlineMs);
     log("deployment claimed", { deploymentId: claimed.id, kind: claimed.kind, ref: claimed.ref });
     const done = runClaimed(app, claimed, { signal: controller.signal })
       .then((status) => log("deployment ended", { deploymentId: claimed.id, status }))
       .finally(() => {
         clearTimeout(deadline);
-        running.delete(claimed.id);
-        wake();
+        this.#running.delete(claimed.id);
+        this.wake();
       });
-    running.set(claimed.id, { controller, done });
-  };
+    this.#running.set(claimed.id, { controller, done });
+  }
+}
 
-  const checkCancels = async (): Promise<void> => {
-    for (const id of await cancelsAsked(app, [...running.keys()])) running.get(id)?.controller.abort(cancelled("asked through the API"));
-  };
-
-  const tick = async (): Promise<void> => {
-    if (app.clock.now() - lastReconcile >= (options.reconcileMs ?? 30_000)) {
-      lastReconcile = app.clock.now();
-      for (const line of await reconcileAll(app)) log(line);
-    }
-    while (!stopping && running.size < options.maxRunning) {
-      const claimed = await claimNext(app);
-      if (!claimed) break;
-      launch(claimed);
-    }
-    await checkCancels();
-  };
-
-  const runTick = (): void => {
-    if (stopping) return;
-    if (ticking) {
-      again = true;
-      return;
-    }
-    clearTimeout(timer);
-    ticking = tick()
-      .catch((error: unknown) => log("the queue worker's round failed; it tries again", { error: app.redactor.apply((error as Error).message) }))
-      .finally(() => {
-        ticking = undefined;
-        if (again) {
-          again = false;
-          runTick();
-        } else if (!stopping) timer = setTimeout(runTick, options.pollMs ?? 1000);
-      });
-  };
-
-  const wake = (): void => runTick();
-
-  return {
-    async start() {
-      runTick();
-      await ticking;
-    },
-    wake,
-    cancel(deploymentId, reason) {
-      const entry = running.get(deploymentId);
-      entry?.controller.abort(cancelled(reason));
-      return entry !== undefined;
-    },
-    running: () => [...running.keys()],
-    async stop(graceMs) {
-      stopping = true;
-      clearTimeout(timer);
-      await ticking;
-      const all = (): Promise<unknown> => Promise.all([...running.values()].map((r) => r.done));
-      if (running.size > 0) log("waiting for running deployments to end", { deployments: [...running.keys()], graceSeconds: graceMs / 1000 });
-      const ended = await Promise.race([all().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
-      if (!ended) {
-        log("the grace period ended: cancelling what still runs", { deployments: [...running.keys()] });
-        for (const r of running.values()) r.controller.abort(cancelled("the server stopped"));
-        await all();
-      }
-    },
-  };
+export function createWorker(options: WorkerOptions): Worker {
+  return new QueueWorker(options);
 }

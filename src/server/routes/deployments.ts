@@ -9,7 +9,8 @@ import { lastEventId, streamEvents, streamSignal } from "../sse.js";
 
 const TAG = "deployments";
 
-export function deploymentRoutes(server: ZodServer, ctx: ServerContext): void {
+/** Asking: a deploy, a rollback, a promotion, a cancellation. */
+function askingRoutes(server: ZodServer, ctx: ServerContext): void {
   const { app } = ctx;
   const queued = { 202: Deployment, ...ERRORS };
 
@@ -45,6 +46,21 @@ export function deploymentRoutes(server: ZodServer, ctx: ServerContext): void {
     },
   );
 
+  server.post(
+    "/api/deployments/:id/cancel",
+    { config: access("deployer"), schema: { ...describe("deployer", "cancelDeployment", "cancel a deployment: at once while it waits; before its switch while it runs", TAG), params: IdParams, response: { 202: CancelResult, ...ERRORS } } },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const result = await cancelDeployment(app, principal, request.params.id);
+      if (result.outcome === "requested") ctx.worker?.cancel(request.params.id, `cancelled by ${principal.actor}`);
+      return reply.code(202).send(result);
+    },
+  );
+}
+
+/** Following: lists, one deployment, its events and its log. */
+function followingRoutes(server: ZodServer, ctx: ServerContext): void {
+  const { app } = ctx;
   server.get(
     "/api/projects/:project/environments/:environment/deployments",
     { config: access("viewer"), schema: { ...describe("viewer", "listDeployments", "the environment's deployments, newest first", TAG), params: EnvironmentParams, querystring: Limit, response: { 200: z.array(Deployment).readonly(), ...ERRORS } } },
@@ -55,17 +71,6 @@ export function deploymentRoutes(server: ZodServer, ctx: ServerContext): void {
     "/api/deployments/:id",
     { config: access("viewer"), schema: { ...describe("viewer", "getDeployment", "a deployment: its state, steps and timings, outcome", TAG), params: IdParams, response: { 200: DeploymentDetail, ...ERRORS } } },
     async (request) => deploymentDetail(app, principalOf(request), request.params.id),
-  );
-
-  server.post(
-    "/api/deployments/:id/cancel",
-    { config: access("deployer"), schema: { ...describe("deployer", "cancelDeployment", "cancel a deployment: at once while it waits; before its switch while it runs", TAG), params: IdParams, response: { 202: CancelResult, ...ERRORS } } },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const result = await cancelDeployment(app, principal, request.params.id);
-      if (result.outcome === "requested") ctx.worker?.cancel(request.params.id, `cancelled by ${principal.actor}`);
-      return reply.code(202).send(result);
-    },
   );
 
   server.get(
@@ -90,4 +95,9 @@ export function deploymentRoutes(server: ZodServer, ctx: ServerContext): void {
     { config: access("viewer"), schema: { ...describe("viewer", "getDeploymentLog", "the deployment's stored log, as plain text", TAG), params: IdParams, response: { 200: { description: "the log", content: { "text/plain": { schema: z.string() } } }, ...ERRORS } } },
     async (request, reply) => reply.type("text/plain; charset=utf-8").send(await deploymentLogText(app, principalOf(request), request.params.id)),
   );
+}
+
+export function deploymentRoutes(server: ZodServer, ctx: ServerContext): void {
+  askingRoutes(server, ctx);
+  followingRoutes(server, ctx);
 }
