@@ -44,11 +44,31 @@ export async function registerProject(app: App, request: RegisterRequest): Promi
   for (const name of declared) await store.ensureEnvironment(projectId, name);
   await store.setProjectSettings(projectId, request.settings ?? {});
   await store.audit({ actor: request.actor, action: "project.register", project: request.name, detail: { path: request.path, settings: request.settings ?? {} } });
+  lists.delete(app);
   return view((await store.project(request.name)) as ProjectListRow);
 }
 
+/**
+ * The project list read in the last second, per application: it is what a panel polls, and every
+ * project is a row to read. Registering through this application refreshes it at once; a
+ * project or environment another process adds (a CLI deploy, a second server) shows within a
+ * second.
+ */
+const LIST_FOR_MS = 1000;
+const lists = new WeakMap<App, { rows: Promise<ProjectListRow[]>; at: number }>();
+
+async function projectRows(app: App): Promise<ProjectListRow[]> {
+  const kept = lists.get(app);
+  if (kept && app.clock.now() - kept.at < LIST_FOR_MS) return kept.rows;
+  const rows = (await app.deps()).store.projects();
+  lists.set(app, { rows, at: app.clock.now() });
+  // A failed read is not kept.
+  rows.catch(() => lists.delete(app));
+  return rows;
+}
+
 export async function listProjects(app: App, principal: Principal): Promise<ProjectView[]> {
-  const rows = await (await app.deps()).store.projects();
+  const rows = await projectRows(app);
   return rows.filter((row) => canSee(principal, row.name)).map(view);
 }
 
