@@ -88,6 +88,16 @@ describe("every operation of the OpenAPI document", () => {
     }
   });
 
+  it("with a viewer token, lets every read through (its answer is the operation's own)", async () => {
+    const viewer = await api.token("viewer");
+    const reads = operations.filter((op) => op.method === "GET" && op.role === "viewer" && !op.unscoped);
+    expect(reads.length).toBeGreaterThanOrEqual(12);
+    for (const op of reads.filter((o) => o.id !== "followDeployment")) {
+      const response = await api.request(op.method, concrete(op), { token: viewer });
+      expect([401, 403], `${op.method} ${op.path}: ${response.text.slice(0, 200)}`).not.toContain(response.status);
+    }
+  });
+
   it("with a token of project A, answers 404 for everything of project B", async () => {
     const ofA = await api.token("admin", "a");
     const aboutB = operations.filter((op) => op.path.includes("{project}") || op.path.startsWith("/api/deployments/") || op.id === "createPromotion");
