@@ -75,7 +75,7 @@ export async function startPostgresCluster(bin = postgresBinaries()): Promise<Po
     const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
     await run(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"], asPostgres);
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     throw error;
   }
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -87,7 +87,8 @@ export async function startPostgresCluster(bin = postgresBinaries()): Promise<Po
       try {
         await run(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        // Retried: the server's last files may still be going as pg_ctl returns.
+        rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       }
     },
   };
