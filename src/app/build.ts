@@ -7,7 +7,7 @@ import { BUILD_KIND, queueBuild, runBuild, type BuildOutcome } from "../pipeline
 import type { DeployRequest as PipelineRequest } from "../pipeline/deploy-run.js";
 import { describeReconciled, reconcile } from "../pipeline/reconcile.js";
 import type { App } from "./app.js";
-import { describeSources, resolveAtSource } from "./deploy.js";
+import { describeSources, resolveAtSource, sourceFields } from "./deploy.js";
 import { endWithError, type DriveOptions } from "./drive.js";
 import type { ProjectRequest } from "./project.js";
 
@@ -35,10 +35,7 @@ async function prepareBuild(app: App, request: BuildRequest): Promise<{ request:
   return {
     request: {
       resolved,
-      ref: source.ref,
-      commit: source.commit,
-      tag: source.tag,
-      ...(source.snapshot ? { snapshot: source.snapshot } : {}),
+      ...sourceFields(source),
       cache: request.cache ?? true,
       buildMode: request.force ? "force" : "auto",
       actor: request.actor,

@@ -2,7 +2,7 @@
 import { SlipwayError } from "../core/errors.js";
 import { commitTag } from "../plan/naming.js";
 import type { DeployOutcome } from "../pipeline/deploy.js";
-import type { BuildMode } from "../pipeline/deploy-run.js";
+import type { BuildMode, DeployRequest as PipelineSourceFields } from "../pipeline/deploy-run.js";
 import type { ResolvedProject } from "../project/resolve-project.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
@@ -65,16 +65,18 @@ export async function resolveAtSource(app: App, request: ProjectRequest & { ref?
   return { resolved, source };
 }
 
+/** What a pipeline request takes from the resolved source: the ref, its commit, its tag, a dirty tree's snapshot. */
+export function sourceFields(source: DeploySource): Pick<PipelineSourceFields, "ref" | "commit" | "tag" | "snapshot"> {
+  return { ref: source.ref, commit: source.commit, tag: source.tag, ...(source.snapshot ? { snapshot: source.snapshot } : {}) };
+}
+
 async function prepareDeploy(app: App, request: DeployRequest): Promise<Prepared> {
   const { resolved, source } = await resolveAtSource(app, request);
   const sources = describeSources(resolved);
   return {
     request: {
       resolved,
-      ref: source.ref,
-      commit: source.commit,
-      tag: source.tag,
-      ...(source.snapshot ? { snapshot: source.snapshot } : {}),
+      ...sourceFields(source),
       cache: request.cache ?? (request.serverBuild ? (resolved.project.config.cache ?? false) : true),
       buildMode: request.buildMode ?? "auto",
       actor: request.actor,
