@@ -4,7 +4,7 @@
  * it, or read its logs. Under the environment's lock, so that no deployment starts it meanwhile.
  */
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { stringify } from "yaml";
+import { toYaml } from "../core/yaml-text.js";
 import type { ComposeProject } from "../adapters/compose-cli.js";
 import { composeErrorText } from "../adapters/compose-cli.js";
 import { SlipwayError } from "../core/errors.js";
@@ -43,7 +43,7 @@ function writeFiles(planned: PlannedAccessories, name: string): { project: Compo
   mkdirSync(planned.dir, { recursive: true, mode: 0o700 });
   chmodSync(planned.dir, 0o700);
   const file = `${planned.dir}/accessories.yml`;
-  writeFileSync(file, stringify(planned.plan.files.accessories.content, { lineWidth: 0, aliasDuplicateObjects: false }), { mode: 0o600 });
+  writeFileSync(file, toYaml(planned.plan.files.accessories.content), { mode: 0o600 });
   const env = planned.plan.envFiles.find((f) => f.service === name);
   if (env) writeFileSync(env.path, composeEnvFile(env.values), { mode: 0o600 });
   const project = { projectName: planned.plan.files.accessories.projectName, files: [file], projectDirectory: planned.resolved.project.dir };

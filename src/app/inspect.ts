@@ -48,3 +48,5 @@ export async function plan(app: App, request: ProjectRequest & { release: string
   assertDeployable(resolved);
   return { plan: planProject(resolved, request.release), warnings: resolved.lint.warnings };
 }
+/** The YAML text `slipway plan` prints, as Slipway writes its planned files. */
+export { toYaml } from "../core/yaml-text.js";

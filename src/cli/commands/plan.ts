@@ -1,9 +1,8 @@
 /** `slipway plan`: the compose files a release and the accessories would run with. */
-import { stringify } from "yaml";
+import { plan, toYaml, type ReleasePlan } from "../../app/inspect.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { redactData, SlipwayError } from "../../app/errors.js";
-import { plan, type ReleasePlan } from "../../app/inspect.js";
 import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { parseFormat, renderData } from "../format.js";
 
@@ -23,7 +22,7 @@ function renderPlanYaml(plan: ReleasePlan): string {
   const header = `# slipway plan: ${plan.project}, environment ${plan.environment}, release ${plan.release}, images tagged ${plan.tag}\n`;
   const docs = (["release", "accessories", "build"] as const).map((kind) => {
     const file = plan.files[kind];
-    return `# ${kind}: docker compose -p ${file.projectName} -f ${kind}.yml …\n${stringify(file.content, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+    return `# ${kind}: docker compose -p ${file.projectName} -f ${kind}.yml …\n${toYaml(file.content)}`;
   });
   return `${header}${docs.map((d) => `---\n${d}`).join("")}`;
 }

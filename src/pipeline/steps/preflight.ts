@@ -5,7 +5,7 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { composeEnvFile } from "../../secrets/env-file.js";
-import { stringify } from "yaml";
+import { toYaml } from "../../core/yaml-text.js";
 import { SlipwayError } from "../../core/errors.js";
 import { privateDirsUnder } from "../../core/private-files.js";
 import { LABEL } from "../../plan/naming.js";
@@ -26,7 +26,7 @@ const ACCESSORY_DEADLINE_MS = 120_000;
 export function writePlannedFiles(run: DeployRun): void {
   const dir = privateDirsUnder(run.deps.paths.home, run.deps.paths.release(run.plan.project, run.plan.environment, run.release.runsAs));
   for (const kind of ["release", "accessories", "build"] as const) {
-    const text = stringify(run.plan.files[kind].content, { lineWidth: 0, aliasDuplicateObjects: false });
+    const text = toYaml(run.plan.files[kind].content);
     writeFileSync(`${dir}/${kind}.yml`, text, { mode: 0o600 });
     warnOfSecretsIn(run, `${kind}.yml`, text);
   }

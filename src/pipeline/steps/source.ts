@@ -4,7 +4,7 @@
  */
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { stringify } from "yaml";
+import { toYaml } from "../../core/yaml-text.js";
 import type { Git } from "../../adapters/git.js";
 import { PRIVATE_DIR, PRIVATE_FILE, privateDirsUnder } from "../../core/private-files.js";
 import type { BuildRun } from "../deploy-run.js";
@@ -69,6 +69,6 @@ export async function source(run: BuildRun): Promise<Json> {
 
 export function writeBuildFile(run: BuildRun, content: Json): string {
   const file = join(run.filesDir, "build.yml");
-  writeFileSync(file, stringify(content, { lineWidth: 0, aliasDuplicateObjects: false }), { mode: PRIVATE_FILE });
+  writeFileSync(file, toYaml(content), { mode: PRIVATE_FILE });
   return file;
 }
