@@ -107,9 +107,9 @@ export interface ReleaseView {
 }
 
 /** Newest first: what each release ran, and the deployment that made it. */
-export async function environmentReleases(app: App, principal: Principal, request: { project: string; environment: string }): Promise<ReleaseView[]> {
+export async function environmentReleases(app: App, principal: Principal, request: { project: string; environment: string; limit?: number }): Promise<ReleaseView[]> {
   const { environmentId } = await environmentOf(app, principal, request);
-  const rows = await (await app.deps()).store.releases(environmentId);
+  const rows = await (await app.deps()).store.releases(environmentId, request.limit === undefined ? {} : { limit: request.limit });
   return rows.map((r) => ({
     number: r.number,
     name: `v${r.number}`,

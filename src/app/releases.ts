@@ -16,6 +16,8 @@ export interface ReleaseHistory {
   readonly releases: ReadonlyArray<Omit<ReleaseWithDeployment, "sealed">>;
   /** Beside each release, whether a rollback to it can run now (only when asked for). */
   readonly rollbackable?: readonly Rollbackable[];
+  /** With a limit: the newest release left out, if any (what the last one shown followed). */
+  readonly older?: Omit<ReleaseWithDeployment, "sealed">;
 }
 
 /** "yes" when a rollback to it can run now (it went live and its images are all here), "-" for the live one. */
@@ -28,15 +30,22 @@ async function canRollBackTo(engine: Engine, project: string, release: ReleaseWi
   return gone.length === 0 ? "yes" : "no (pruned)";
 }
 
-export async function releases(app: App, request: ProjectRequest & { rollbackable?: boolean }): Promise<ReleaseHistory> {
+/** The newest `limit` releases (default: every one), newest first. */
+export async function releases(app: App, request: ProjectRequest & { rollbackable?: boolean; limit?: number }): Promise<ReleaseHistory> {
   const env = await openEnvironment(app, request);
   const { store } = await app.deps();
-  const rows = await store.releases(env.environmentId);
+  const { limit } = request;
+  // One more than asked: whether there are older ones, and what the last one shown followed.
+  const read = await store.releases(env.environmentId, limit === undefined ? {} : { limit: limit + 1 });
+  const rows = limit === undefined ? read : read.slice(0, limit);
+  const older = limit === undefined ? undefined : read[limit];
   const rollbackable = request.rollbackable ? await Promise.all(rows.map((r) => canRollBackTo(app.engine, env.project.name, r))) : undefined;
+  const unsealed = ({ sealed: _sealed, ...release }: ReleaseWithDeployment): Omit<ReleaseWithDeployment, "sealed"> => release;
   return {
     project: env.project.name,
     environment: env.project.environment.name,
-    releases: rows.map(({ sealed: _sealed, ...release }) => release),
+    releases: rows.map(unsealed),
     ...(rollbackable ? { rollbackable } : {}),
+    ...(older ? { older: unsealed(older) } : {}),
   };
 }

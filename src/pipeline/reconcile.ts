@@ -56,7 +56,7 @@ export async function reconcile(deps: ReconcileDeps, target: ReconcileTarget): P
  * killed deployment started (a release task still running among them). Only under the lock.
  */
 export async function removeStrayReleases(deps: Pick<DeployDeps, "store" | "engine" | "compose">, target: ReconcileTarget): Promise<string[]> {
-  const releases = await deps.store.releases(target.environmentId);
+  const releases = await deps.store.releases(target.environmentId, { statuses: ["live", "superseded"] });
   const keep = new Set(["accessories", ...releases.filter((r) => r.status === "live" || r.status === "superseded").map(runsAsOf)]);
   const containers = await deps.engine.containers({ [LABEL.project]: target.project, [LABEL.environment]: target.environment });
   const projects = new Set(containers.filter((c) => !keep.has(c.labels[LABEL.release] ?? "accessories")).map((c) => c.labels["com.docker.compose.project"] ?? ""));

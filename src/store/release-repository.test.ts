@@ -87,4 +87,17 @@ describe.each(storeKinds())("projects, builds and releases ($name)", (kind) => {
     expect(listed[1]?.deployment).toMatchObject({ id: d1, actor: "ann", status: "succeeded", finishedAt });
     expect(listed[1]?.deployment?.startedAt).toBeInstanceOf(Date);
   });
+
+  it("reads only the newest releases, or only those of given statuses", async () => {
+    const { id: buildId } = await store.saveBuild({ projectId, commit: "ccc333", tag: "ccc333", buildKey: "k3", images });
+    const statuses = ["retired", "retired", "superseded", "failed", "live", "failed"] as const;
+    for (const [i, status] of statuses.entries()) {
+      const release = await store.createRelease({ environmentId, number: i + 1, buildId, kind: "deploy", config: {} });
+      await store.setReleaseStatus(release.id, status);
+    }
+    expect((await store.releases(environmentId, { limit: 2 })).map((r) => r.number)).toEqual([6, 5]);
+    expect((await store.releases(environmentId, { statuses: ["live", "superseded"] })).map((r) => [r.number, r.status])).toEqual([[5, "live"], [3, "superseded"]]);
+    expect((await store.releases(environmentId, { statuses: ["failed"], limit: 1 })).map((r) => r.number)).toEqual([6]);
+    expect(await store.releases(environmentId, { statuses: [] })).toEqual([]);
+  });
 });

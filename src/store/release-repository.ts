@@ -90,9 +90,9 @@ export function releaseRepository(db: Kysely<Database>, { now }: StoreIdentity):
       return row && toRelease(row);
     },
 
-    async releases(environmentId) {
+    async releases(environmentId, options = {}) {
       // The deployment that made a release is the latest one pointing at it (normally the only one).
-      const rows = await db
+      let query = db
         .selectFrom("releases as r")
         .innerJoin("builds as b", "b.id", "r.build_id")
         .leftJoin("deployments as d", (join) =>
@@ -101,8 +101,10 @@ export function releaseRepository(db: Kysely<Database>, { now }: StoreIdentity):
         .selectAll("r")
         .select(["b.commit", "b.tag", "b.images", "d.id as d_id", "d.actor as d_actor", "d.status as d_status", "d.started_at as d_started_at", "d.finished_at as d_finished_at"])
         .where("r.environment_id", "=", environmentId)
-        .orderBy("r.number", "desc")
-        .execute();
+        .orderBy("r.number", "desc");
+      if (options.statuses) query = query.where("r.status", "in", options.statuses.length > 0 ? [...options.statuses] : ["-"]);
+      if (options.limit !== undefined) query = query.limit(options.limit);
+      const rows = await query.execute();
       return rows.map((row) => ({
         ...toRelease(row),
         commit: row.commit,

@@ -5,6 +5,12 @@ import type { AuditMethods, AuthMethods, EventMethods, QueueMethods, RegistryMet
 
 export type ReleaseKind = "deploy" | "rollback" | "promotion";
 export type ReleaseStatus = "pending" | "live" | "failed" | "superseded" | "retired" | "interrupted";
+
+/** Which of an environment's releases to read: an environment may hold thousands. */
+export interface ReleaseQuery {
+  readonly statuses?: readonly ReleaseStatus[];
+  readonly limit?: number;
+}
 /** queued → running → succeeded | failed | cancelled; interrupted when its process died; superseded when a newer request replaced it in the queue. */
 export type DeploymentStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted" | "superseded";
 
@@ -178,8 +184,8 @@ export interface Store extends AsyncDisposable, QueueMethods, EventMethods, Auth
   createRelease(r: { environmentId: number; number: number; buildId: number; kind: ReleaseKind; config: unknown; sealed?: string; variables?: ReleaseVariables }): Promise<ReleaseRow>;
   setReleaseStatus(releaseId: number, status: ReleaseStatus): Promise<void>;
   liveRelease(environmentId: number): Promise<ReleaseRow | undefined>;
-  /** Newest first. */
-  releases(environmentId: number): Promise<ReleaseWithDeployment[]>;
+  /** Newest first; only those with one of `statuses`, at most `limit` (default: every one). */
+  releases(environmentId: number, options?: ReleaseQuery): Promise<ReleaseWithDeployment[]>;
   /** Created `queued`; the pipeline marks it running once it holds the environment's lock. */
   createDeployment(d: { environmentId: number; kind: string; ref: string; actor: string; pid?: number }): Promise<number>;
   updateDeployment(id: number, patch: { releaseId?: number; ref?: string; commit?: string; status?: DeploymentStatus; error?: string; finishedAt?: Date }): Promise<void>;

@@ -1,4 +1,5 @@
 /** `slipway releases`: number, commit, images, kind, variables, who, when, duration, outcome, rollback. */
+import { SlipwayError } from "../../app/errors.js";
 import { releases, type ReleaseHistory } from "../../app/releases.js";
 import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { ago, table } from "../render.js";
@@ -26,13 +27,32 @@ export function renderReleases(history: ReleaseHistory): string {
     const duration = r.deployment?.finishedAt ? `${((r.deployment.finishedAt.getTime() - r.deployment.startedAt.getTime()) / 1000).toFixed(1)}s` : "-";
     const of = (r.config as { of?: string } | undefined)?.of;
     const kind = of ? (r.kind === "rollback" ? `rollback to ${of}` : `${r.kind} of ${of}`) : r.kind;
-    return [`v${r.number}`, r.commit.slice(0, 12), imagesOf(r), kind, variablesOf(r, history.releases[i + 1]), r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status, history.rollbackable?.[i] ?? "-"];
+    return [`v${r.number}`, r.commit.slice(0, 12), imagesOf(r), kind, variablesOf(r, history.releases[i + 1] ?? history.older), r.deployment?.actor ?? "-", ago(r.createdAt), duration, r.status, history.rollbackable?.[i] ?? "-"];
   });
-  return table([["RELEASE", "COMMIT", "IMAGES", "KIND", "VARIABLES", "BY", "WHEN", "TOOK", "STATUS", "ROLLBACK"], ...rows]);
+  const more = history.older ? `older releases, from v${history.older.number} down, not shown: --limit N or --all\n` : "";
+  return `${table([["RELEASE", "COMMIT", "IMAGES", "KIND", "VARIABLES", "BY", "WHEN", "TOOK", "STATUS", "ROLLBACK"], ...rows])}${more}`;
 }
 
-export async function runReleases(ctx: CommandContext, flags: ProjectFlags & { json?: boolean }): Promise<number> {
-  const history = await releases(ctx.app, { ...projectOf(ctx, flags), rollbackable: !flags.json });
+/** The table shows the newest releases unless told otherwise; --json lists every one unless --limit. */
+export const DEFAULT_RELEASES_SHOWN = 20;
+
+export interface ReleasesFlags extends ProjectFlags {
+  readonly json?: boolean;
+  readonly limit?: string;
+  readonly all?: boolean;
+}
+
+function limitOf(flags: ReleasesFlags): number | undefined {
+  if (flags.all) return undefined;
+  if (flags.limit === undefined) return flags.json ? undefined : DEFAULT_RELEASES_SHOWN;
+  const limit = Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new SlipwayError("E_USAGE", `--limit ${flags.limit}: give a whole number of releases, 1 or more (or --all)`);
+  return limit;
+}
+
+export async function runReleases(ctx: CommandContext, flags: ReleasesFlags): Promise<number> {
+  const limit = limitOf(flags);
+  const history = await releases(ctx.app, { ...projectOf(ctx, flags), rollbackable: !flags.json, ...(limit === undefined ? {} : { limit }) });
   if (flags.json) ctx.io.stdout(`${JSON.stringify(history.releases, null, 2)}\n`);
   else if (history.releases.length === 0) ctx.io.stdout(`no releases of ${history.project} in ${history.environment} yet: run slipway deploy\n`);
   else ctx.io.stdout(renderReleases(history));

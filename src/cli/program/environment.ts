@@ -14,9 +14,11 @@ export function defineEnvironmentCommands(program: Command, parts: ProgramParts)
     });
 
   projectCommand(program, "releases")
-    .description("the environment's release history")
+    .description("the environment's release history, newest first")
+    .option("--limit <n>", "the newest N releases (default 20; with --json, every one)")
+    .option("--all", "every release")
     .option("--json", "print JSON")
-    .action(async (flags: ProjectFlags & { json?: boolean }) => {
+    .action(async (flags: ProjectFlags & { json?: boolean; limit?: string; all?: boolean }) => {
       const { runReleases } = await import("../commands/releases.js");
       setExit(await runReleases(await ctx(), flags));
     });

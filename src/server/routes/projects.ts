@@ -60,7 +60,15 @@ export function projectRoutes(server: ZodServer, { app }: ServerContext): void {
 
   server.get(
     "/api/projects/:project/environments/:environment/releases",
-    { config: access("viewer"), schema: { ...describe("viewer", "listReleases", "the environment's releases, newest first", "projects"), params: EnvironmentParams, response: { 200: z.array(Release).readonly(), ...ERRORS } } },
-    async (request) => environmentReleases(app, principalOf(request), request.params),
+    {
+      config: access("viewer"),
+      schema: {
+        ...describe("viewer", "listReleases", "the environment's releases, newest first (the newest `limit`, when given)", "projects"),
+        params: EnvironmentParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100_000).optional() }),
+        response: { 200: z.array(Release).readonly(), ...ERRORS },
+      },
+    },
+    async (request) => environmentReleases(app, principalOf(request), { ...request.params, ...(request.query.limit === undefined ? {} : { limit: request.query.limit }) }),
   );
 }
