@@ -1,15 +1,16 @@
 /**
  * bench/rollback: on the example app, under the same load (20 keep-alive connections), side by
- * side in one run: `slipway rollback` to the previous release (its containers kept stopped),
+ * side in one run: `slipway rollback` to the previous release (kept as `keep_previous: auto` keeps it),
  * a fresh `slipway deploy` of that same, already built commit, and the seed flow's rollback
  * (`TAG=<old> docker compose … up -d`). Prints wall time and failed requests of each, and the
  * rollback's time beyond the health-check passes it waits for, under load and without; then the
- * same rollback with the previous release kept paused, and kept running (keep_previous).
+ * same rollback with the previous release kept stopped, paused and running, and the default on
+ * the app with a worker beside its proxy and api.
  * Run: npm run bench:rollback
  */
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { CONNECTIONS, commit, freePort, repoCopy, run, slipwayCopy, stepTimes, underLoad, type Ran } from "./support.ts";
+import { CONNECTIONS, commit, freePort, repoCopy, run, slipwayCopy, stepTimes, underLoad, type ComposeEdit, type Ran } from "./support.ts";
 
 async function seedRollback(): Promise<Ran & { failed: number; requests: number }> {
   const port = await freePort();
@@ -39,16 +40,23 @@ async function slipwayRollbacks(): Promise<{ rollback: Ran & { failed: number; r
   await commit(app.dir, "v2");
   await app.slipway(["deploy", "--json"]);
   const rollback = await underLoad(app.port, () => app.slipway(["rollback", "--json"]));
-  await app.slipway(["deploy", "--json"]); // v2 live again, v1 kept stopped
+  await app.slipway(["deploy", "--json"]); // v2 live again, v1 kept
   const quiet = await app.slipway(["rollback", "--json"]); // the same, without load
   await app.slipway(["deploy", "--json"]); // v2 live again, v1's build still kept
   const redeploy = await underLoad(app.port, () => app.slipway(["deploy", "--ref", v1, "--json"]));
   return { rollback, quiet, redeploy };
 }
 
-/** The same rollback when the previous release is kept paused or running (keep_previous). */
-async function keptRollback(keep: "paused" | "running"): Promise<Ran & { failed: number; requests: number }> {
-  await using app = await slipwayCopy(`rollback-${keep}`, 1000, `keep_previous: ${keep}\n`);
+/** The example app plus a worker on the backend's image: a routed proxy, an api and a worker. */
+const withWorker: ComposeEdit = (compose) =>
+  compose.replace(
+    "  # Accessory: stands in for Postgres",
+    `  worker:\n    image: hello-backend:\${TAG:-dev}\n    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]\n    healthcheck:\n      disable: true\n    depends_on:\n      - db\n\n  # Accessory: stands in for Postgres`,
+  );
+
+/** The same rollback with the previous release kept another way (keep_previous), or on the app with a worker. */
+async function keptRollback(name: string, extraYml: string, edit?: ComposeEdit): Promise<Ran & { failed: number; requests: number }> {
+  await using app = await slipwayCopy(`rollback-${name}`, 1000, extraYml, edit);
   await app.slipway(["deploy", "--json"]);
   await commit(app.dir, "v2");
   await app.slipway(["deploy", "--json"]);
@@ -57,24 +65,29 @@ async function keptRollback(keep: "paused" | "running"): Promise<Ran & { failed:
 
 const seed = await seedRollback();
 const { rollback, quiet, redeploy } = await slipwayRollbacks();
-const paused = await keptRollback("paused");
-const running = await keptRollback("running");
+const others = [
+  ["keep_previous: stopped", await keptRollback("stopped", "keep_previous: stopped\n")],
+  ["keep_previous: paused", await keptRollback("paused", "keep_previous: paused\n")],
+  ["keep_previous: running", await keptRollback("running", "keep_previous: running\n")],
+  ["proxy + api + worker, auto", await keptRollback("worker", "", withWorker)],
+] as const;
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(7);
 const steps = stepTimes(rollback.stdout);
 const beyond = rollback.ms - (steps.verify ?? 0);
+const stepLine = (times: Record<string, number>): string => `  its steps (s): ${Object.entries(times).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`;
 console.log(`bench/rollback: example app, ${CONNECTIONS} keep-alive connections, no retries`);
 console.log(`  seed flow rollback (TAG=old up -d)         ${s(seed.ms)}   failed ${String(seed.failed).padStart(6)} (${seed.requests} answered)`);
 console.log(`  slipway deploy of the old, built commit    ${s(redeploy.ms)}   failed ${String(redeploy.failed).padStart(6)} (${redeploy.requests} answered)`);
-console.log(`  slipway rollback (kept stopped, default)   ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
-console.log(`  rollback steps (s): ${Object.entries(steps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
+console.log(`  slipway rollback (default, auto)           ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
+console.log(stepLine(steps));
 console.log(`  rollback beyond its health checks          ${s(beyond)}   (target <= 2 s) ${beyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${rollback.failed === 0 ? "ok" : "MISSED"}`);
 const quietSteps = stepTimes(quiet.stdout);
 console.log(`  the same rollback without load             ${s(quiet.ms)}   beyond its health checks ${s(quiet.ms - (quietSteps.verify ?? 0)).trim()}`);
-console.log(`  its steps (s): ${Object.entries(quietSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
-for (const [keep, kept] of [["paused", paused], ["running", running]] as const) {
+console.log(stepLine(quietSteps));
+for (const [label, kept] of others) {
   const keptSteps = stepTimes(kept.stdout);
   const keptBeyond = kept.ms - (keptSteps.verify ?? 0);
-  console.log(`  ${`slipway rollback (keep_previous: ${keep})`.padEnd(43)}${s(kept.ms)}   failed ${String(kept.failed).padStart(6)} (${kept.requests} answered)`);
-  console.log(`  its steps (s): ${Object.entries(keptSteps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`);
+  console.log(`  ${`slipway rollback (${label})`.padEnd(43)}${s(kept.ms)}   failed ${String(kept.failed).padStart(6)} (${kept.requests} answered)`);
+  console.log(stepLine(keptSteps));
   console.log(`  beyond its health checks                   ${s(keptBeyond)}   (target <= 2 s) ${keptBeyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${kept.failed === 0 ? "ok" : "MISSED"}`);
 }

@@ -62,11 +62,14 @@ export async function underLoad<T extends Ran>(port: number, work: () => Promise
   return { ...result, failed: stats.errors + stats.non2xx, requests: stats.requests.total };
 }
 
-export async function repoCopy(name: string, port: number, slipwayYml?: string): Promise<string> {
+/** A change to the example's docker-compose.yml (say, one more service). */
+export type ComposeEdit = (compose: string) => string;
+
+export async function repoCopy(name: string, port: number, slipwayYml?: string, edit: ComposeEdit = (c) => c): Promise<string> {
   const dir = join(mkdtempSync(join(tmpdir(), `slipway-bench-${name}-`)), "hello");
   cpSync(join(ROOT, "examples/hello"), dir, { recursive: true });
   const compose = join(dir, "docker-compose.yml");
-  writeFileSync(compose, readFileSync(compose, "utf8").replace('"8080:80"', `"${port}:80"`));
+  writeFileSync(compose, edit(readFileSync(compose, "utf8").replace('"8080:80"', `"${port}:80"`)));
   if (slipwayYml) writeFileSync(join(dir, "slipway.yml"), slipwayYml);
   await run("git", ["init", "-q", "-b", "main"], dir);
   await commit(dir, "v1", false);
@@ -86,7 +89,7 @@ export function stepTimes(stdout: string): Record<string, number> {
   for (const line of stdout.split("\n")) {
     const event = line ? (JSON.parse(line) as { event?: string; step?: string; durationMs?: number; line?: string }) : {};
     if (event.event === "step" && event.step && event.durationMs !== undefined) times[event.step] = event.durationMs;
-    const stopped = event.event === "log" ? /^(?:stopped|paused) v\d+ \(kept for rollback\) in (\d+) ms$/.exec(event.line ?? "") : null;
+    const stopped = event.event === "log" ? /^kept v\d+ for rollback in (\d+) ms/.exec(event.line ?? "") : null;
     if (stopped) times.stop = Number(stopped[1]);
   }
   return times;
@@ -99,11 +102,11 @@ export interface SlipwayCopy extends AsyncDisposable {
 }
 
 /** The example app with its own Slipway home, router and port, removed whole when disposed. */
-export async function slipwayCopy(name: string, drainMs = 1000, extraYml = ""): Promise<SlipwayCopy> {
+export async function slipwayCopy(name: string, drainMs = 1000, extraYml = "", edit?: ComposeEdit): Promise<SlipwayCopy> {
   const port = await freePort();
   const project = `bench-${name}-${process.pid}`;
   const yml = `project: ${project}\ndrain: ${drainMs}ms\n${extraYml}routes:\n  - service: frontend\n    port: 80\n    listen: ${port}\n    healthcheck: { path: /frontend-healthz, interval: 250ms, passes: 2 }\n`;
-  const dir = await repoCopy(name, port, yml);
+  const dir = await repoCopy(name, port, yml, edit);
   const env = { SLIPWAY_HOME: join(resolve(dir, ".."), "home"), SLIPWAY_ROUTER_NAME: `slipway-router-${project}`, SLIPWAY_ROUTER_IMAGE: process.env.SLIPWAY_ROUTER_IMAGE ?? "haproxy:2.6" };
   const slipway = (args: string[]): Promise<Ran> => run(process.execPath, [BIN, ...args], dir, env);
   return {

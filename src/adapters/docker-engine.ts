@@ -1,5 +1,6 @@
 /** The Docker engine, through its API (dockerode): the only way Slipway observes what runs. */
 import type Docker from "dockerode";
+import { runHealthcheck } from "./healthcheck-exec.js";
 import { SlipwayError } from "../core/errors.js";
 import { LABEL } from "../plan/naming.js";
 import { followLogs, toSpec, type ContainerSpec, type FollowOptions } from "./container-details.js";
@@ -79,6 +80,8 @@ export interface Engine {
   pauseContainers(ids: readonly string[]): Promise<void>;
   /** Thaws paused containers: they go on where they were, in milliseconds. */
   unpauseContainers(ids: readonly string[]): Promise<void>;
+  /** Runs the container's HEALTHCHECK command once, now: undefined when it passed, else why not. */
+  runHealthcheck(id: string, timeoutMs: number): Promise<string | undefined>;
   /** Kills and removes the containers (gone already: fine). */
   removeContainers(ids: readonly string[]): Promise<void>;
   /** Changes what the engine does when the containers stop or the engine restarts. */
@@ -305,6 +308,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async unpauseContainers(ids) {
       const api = await get();
       await Promise.all(ids.map((id) => api.getContainer(id).unpause()));
+    },
+
+    async runHealthcheck(id, timeoutMs) {
+      try {
+        return await runHealthcheck(await get(), id, timeoutMs);
+      } catch (error) {
+        if (statusCode(error) === 404) return "the container is gone";
+        // 409: paused or restarting; no exec until it runs.
+        if (statusCode(error) === 409) return `the container does not run (${(error as Error).message.trim()})`;
+        throw error;
+      }
     },
 
     async removeContainers(ids) {

@@ -100,7 +100,7 @@ export async function status(app: App, request: ProjectRequest): Promise<StatusR
   const { store, engine, router, paths } = await app.deps();
   const { name, environment } = env.project;
   const [releases, deployments, containers] = await Promise.all([
-    store.releases(env.environmentId),
+    store.releases(env.environmentId, { statuses: ["live", "superseded"] }),
     store.recentDeployments(env.environmentId, 20),
     engine.containers({ [LABEL.project]: name, [LABEL.environment]: environment.name }),
   ]);
@@ -109,8 +109,10 @@ export async function status(app: App, request: ProjectRequest): Promise<StatusR
   const routes = await Promise.all(
     backends.map(async ([backend, entry]) => ({ backend, listen: entry.listen, hosts: entry.hosts, expected: entry.servers, serving: await router.servers(backend).catch(() => undefined) })),
   );
-  // With keep_previous: running, the previous release runs on purpose (out of the router).
-  const kept = env.project.config.keep_previous === "running" ? releases.find((r) => r.status === "superseded") : undefined;
+  // With keep_previous: running (of the project or of a service), the previous release runs on purpose (out of the router).
+  const { config } = env.project;
+  const keptRunning = config.keep_previous === "running" || Object.values(config.services ?? {}).some((s) => s.keep_previous === "running");
+  const kept = keptRunning ? releases.find((r) => r.status === "superseded") : undefined;
   return {
     project: name,
     environment: environment.name,

@@ -41,10 +41,14 @@ const route = z
   })
   .describe("A service the router sends traffic to.");
 
+const KEPT_AS = ["stopped", "paused", "running"] as const;
+const keptAs = z.enum(KEPT_AS);
+
 const serviceSettings = z
   .strictObject({
     role: z.enum(["app", "accessory", "release", "ignore"]).optional().describe("Overrides the inferred role."),
     stop_first: z.boolean().optional().describe("Never run two at once (a scheduler): stopped before the new one starts, at the switch."),
+    keep_previous: keptAs.optional().describe("How this service waits in the previous release, whatever the project's keep_previous says (a stop-first service is always stopped)."),
   })
   .describe("Per-service settings.");
 
@@ -92,9 +96,9 @@ export const slipwayConfigSchema = z
     mirror_of: name.optional().describe("Another Slipway project of the same repository whose builds of the same commit this one re-uses."),
     retain: z.number().int().min(1).default(5).describe("Releases whose images are kept for rollback."),
     keep_previous: z
-      .enum(["stopped", "paused", "running"])
+      .enum(["auto", ...KEPT_AS])
       .optional()
-      .describe("How the previous release waits for a rollback: stopped (the default: frees its memory; a rollback starts it again), paused (frozen: no CPU, its memory kept; a rollback thaws it in milliseconds) or running (out of the router; a rollback starts nothing, but its workers keep running too)."),
+      .describe("How the previous release waits for a rollback: auto (the default: the services that answer requests, routed ones and what they depend on, are paused and thaw in milliseconds; workers and schedulers are stopped), stopped (frees all its memory; a rollback starts it again), paused (all frozen: no CPU, its memory kept) or running (out of the router; its workers keep running too)."),
     secrets: secrets.optional(),
     cache: z.boolean().optional().describe("Builds run by slipway serve use Docker's layer cache (default: off on a server, so nothing left over from an earlier build leaks in; the CLI builds with it unless --no-cache)."),
     drain: duration.optional().describe("How long an old release may take to finish its in-flight requests after the switch before Slipway reports it busy (default 5s); it leaves as soon as it holds none."),
@@ -110,3 +114,4 @@ export type ServiceSettings = z.output<typeof serviceSettings>;
 export type SecretsConfig = z.output<typeof secrets>;
 
 export { healthcheck as healthcheckSchema };
+export type KeepPrevious = NonNullable<SlipwayConfig["keep_previous"]>;

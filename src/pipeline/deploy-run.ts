@@ -85,6 +85,8 @@ export interface DeployRun {
   /** The new release's containers, once started, and when `start` finished. */
   containers: ContainerState[];
   startedAt?: number;
+  /** Kept containers of a rollback that start once traffic is back (its stopped workers). */
+  afterSwitch?: readonly string[];
   /** Aborts the work before the switch; cleared once the new release serves (the retire then finishes). */
   signal: AbortSignal | undefined;
   log(step: StepName, stream: LogStream, line: string): void;

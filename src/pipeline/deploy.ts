@@ -12,7 +12,7 @@ import { sourceAndBuild } from "./steps/build.js";
 import { preflight, removeEnvFiles } from "./steps/preflight.js";
 import { releaseTask } from "./steps/release.js";
 import { retire } from "./steps/retire.js";
-import { releaseContainers, start } from "./steps/start.js";
+import { releaseContainers, start, startAfterSwitch } from "./steps/start.js";
 import { switchTraffic } from "./steps/switch.js";
 import { verify } from "./steps/verify.js";
 import { LogBuffer } from "./log-buffer.js";
@@ -175,9 +175,10 @@ async function recordRelease(run: DeployRun): Promise<{ id: number }> {
 
 async function retireAndPrune(run: DeployRun, retiring: Awaited<ReturnType<typeof switchTraffic>>): Promise<void> {
   const { store } = run.deps;
+  await startAfterSwitch(run);
   await retire(run, retiring);
   // Only the previous release is kept (stopped, for a fast rollback); older ones were removed.
-  for (const r of await store.releases(run.environmentId)) {
+  for (const r of await store.releases(run.environmentId, { statuses: ["superseded"] })) {
     if (r.status === "superseded" && r.id !== run.previous?.id) await store.setReleaseStatus(r.id, "retired");
   }
   // A rollback builds nothing: what it could free, the next deploy's retention frees.

@@ -4,7 +4,6 @@
  */
 import { request } from "node:http";
 import { connect } from "node:net";
-import type { ContainerState } from "../adapters/docker-engine.js";
 import type { ReadinessPolicy } from "../plan/classify.js";
 import type { Clock } from "../core/clock.js";
 
@@ -41,19 +40,18 @@ export function tcpProbe(port: number, timeoutMs: number): Probe {
     });
 }
 
-export function healthProbe(inspect: () => Promise<ContainerState | undefined>): Probe {
-  return async () => {
-    const state = await inspect();
-    if (!state) return "the container is gone";
-    if (!state.health) return "the image has no HEALTHCHECK";
-    return state.health === "healthy" ? undefined : `health is ${state.health}`;
-  };
+/**
+ * The image's HEALTHCHECK, run now through exec rather than read from Docker's status, which
+ * lags by an interval after a start and stays what it was through a pause (see healthcheck-exec.ts).
+ */
+export function healthProbe(runHealthcheck: (timeoutMs: number) => Promise<string | undefined>, timeoutMs: number): Probe {
+  return () => runHealthcheck(timeoutMs);
 }
 
 /** The probe a route's policy asks for, on the container's published port. */
-export function probeFor(policy: ReadinessPolicy, hostPort: number | undefined, inspect: () => Promise<ContainerState | undefined>): Probe {
+export function probeFor(policy: ReadinessPolicy, hostPort: number | undefined, runHealthcheck: (timeoutMs: number) => Promise<string | undefined>): Probe {
   const { probe, timeoutMs } = policy;
-  if (probe.type === "docker") return healthProbe(inspect);
+  if (probe.type === "docker") return healthProbe(runHealthcheck, timeoutMs);
   if (hostPort === undefined) return () => Promise.resolve("the routed port is not published");
   return probe.type === "http" ? httpProbe(hostPort, probe.path, timeoutMs) : tcpProbe(hostPort, timeoutMs);
 }

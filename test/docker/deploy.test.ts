@@ -17,7 +17,7 @@ let v1: string;
 const routerInfo = () => createRouter({ docker: connectDocker, home: join(repo.env.SLIPWAY_HOME ?? "", "router"), containerName: repo.env.SLIPWAY_ROUTER_NAME ?? "" }).info();
 
 async function runningReleases(): Promise<string[]> {
-  const result = await runCommand("docker", ["ps", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.role=app", "--format", '{{.Label "slipway.release"}}']);
+  const result = await runCommand("docker", ["ps", "--filter", "status=running", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.role=app", "--format", '{{.Label "slipway.release"}}']);
   return [...new Set(result.stdout.split("\n").filter(Boolean))].sort();
 }
 
@@ -99,7 +99,7 @@ describe("slipway rollback", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/rolling back production to v1 \(\w+\), with the variables it ran with: the database is not rolled back/);
     expect(result.stderr).toMatch(/v3 \(rollback to v1\) is live/);
-    expect(result.stderr).toMatch(/start \| started the kept containers of v1 again/);
+    expect(result.stderr).toMatch(/start \| unpaused the kept containers of v1: /);
     expect(traffic).toMatchObject({ failed: 0 });
     expect(traffic.requests).toBeGreaterThan(50);
     expect(await firstLine()).toBe(`hello from ${v1}`);
@@ -321,7 +321,7 @@ describe("keep_previous: running", () => {
     const newer = await repo.commit({ "backend/static/app.css": "/* kept running */\n" }, "another release");
     const deployed = await repo.slipway(["deploy"]);
     expect(deployed.exitCode, deployed.stderr).toBe(0);
-    expect(deployed.stderr).toMatch(new RegExp(`${previous} kept running for a rollback`));
+    expect(deployed.stderr).toMatch(new RegExp(`kept ${previous} for rollback in \\d+ ms: left running backend, frontend`));
     const live = await liveRelease();
     expect(await runningReleases()).toEqual([live, previous].sort());
     expect(await firstLine()).toBe(`hello from ${newer}`);
@@ -355,7 +355,7 @@ describe("keep_previous: paused", () => {
     const newer = await repo.commit({ "slipway.yml": `${yml}\nkeep_previous: paused\n`, "backend/static/app.css": "/* kept paused */\n" }, "keep the previous release paused");
     const deployed = await repo.slipway(["deploy"]);
     expect(deployed.exitCode, deployed.stderr).toBe(0);
-    expect(deployed.stderr).toMatch(new RegExp(`retire \\| paused ${leaving} \\(kept for rollback\\) in \\d+ ms`));
+    expect(deployed.stderr).toMatch(new RegExp(`retire \\| kept ${leaving} for rollback in \\d+ ms: paused backend, frontend\n`));
     const live = await liveRelease();
     expect(await states(leaving)).toEqual(["paused", "paused"]);
     expect(await states(live)).toEqual(["running", "running"]);

@@ -115,6 +115,7 @@ export function fakeEngine(host: FakeHost): Engine {
     stopContainers: (ids) => Promise.resolve(set(ids, "exited")),
     pauseContainers: (ids) => Promise.resolve(set(ids, "paused")),
     unpauseContainers: (ids) => Promise.resolve(set(ids, "running")),
+    runHealthcheck: (id) => Promise.resolve(host.containers.get(id)?.status === "running" ? undefined : "the container does not run"),
     removeContainers: (ids) => Promise.resolve(void ids.forEach((id) => host.containers.delete(id))),
     setRestartPolicy: () => Promise.resolve(),
     claimedPorts: () => Promise.resolve([...host.containers.values()].flatMap((c) => c.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, labels: c.labels })))),

@@ -1,10 +1,13 @@
 /**
  * retire: the old servers leave the router as soon as they hold no request (within the drain
  * period; after it, removal still waits for their last requests);
- * the previous release is stopped and kept (for a rollback), older ones removed with `down`
+ * the previous release is kept (for a rollback: paused, stopped or running, see keep-previous.ts),
+ * older ones removed with `down`
  * (named volumes belong to the environment and stay).
  */
 import { existsSync } from "node:fs";
+import type { ContainerState } from "../../adapters/docker-engine.js";
+import { planKeep, type KeptAs } from "../../plan/keep-previous.js";
 import { LABEL } from "../../plan/naming.js";
 import { composeDown } from "../compose-down.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
@@ -37,28 +40,38 @@ export async function drainUntilIdle(run: DeployRun, retiring: Retiring, drainMs
 }
 
 /**
- * Kept for a rollback: stopped (or frozen) all at once, as compose would go one after another.
- * The freezer can fail on a busy container (runc: "unable to freeze"): then it is stopped,
- * kept all the same. Its restart policy becomes "no" first: a restart of dockerd would otherwise
- * start a frozen release (or, under `restart: always`, a stopped one) again, out of the router,
- * its workers beside the live ones. A rollback to it sets the planned policy back.
+ * Kept for a rollback, as `keep_previous` says of each service: frozen or stopped all at once,
+ * as compose would go one after another. The freezer can fail on a busy container (runc:
+ * "unable to freeze"): then it is stopped, kept all the same. Its restart policy becomes "no"
+ * first: a restart of dockerd would otherwise start a frozen release (or, under `restart:
+ * always`, a stopped one) again, out of the router, its workers beside the live ones. A
+ * rollback to it sets the planned policy back.
  */
-async function keepForRollback(run: DeployRun, name: string, all: readonly string[], ids: readonly string[], keep: "stopped" | "paused"): Promise<void> {
+async function keepForRollback(run: DeployRun, name: string, containers: readonly ContainerState[]): Promise<void> {
   const { engine, clock } = run.deps;
   const began = clock.now();
-  await engine.setRestartPolicy(all, { name: "no" });
-  if (keep === "paused") {
-    try {
-      await engine.pauseContainers(ids);
-      run.log("retire", "info", `paused ${name} (kept for rollback) in ${clock.now() - began} ms`);
-      return;
-    } catch (error) {
-      run.log("retire", "info", `could not pause ${name} (${(error as Error).message.trim()}): stopping it instead`);
-    }
+  const { keep } = planKeep(run.request.resolved.classification, run.request.resolved.model, run.request.resolved.project.config);
+  const keptAs = (c: ContainerState): KeptAs => keep[c.labels[LABEL.service] ?? ""] ?? "stopped";
+  const frozen = containers.filter((c) => keptAs(c) !== "running");
+  await engine.setRestartPolicy(frozen.map((c) => c.id), { name: "no" });
+  const running = containers.filter((c) => c.status === "running");
+  let paused = running.filter((c) => keptAs(c) === "paused");
+  let stopped = running.filter((c) => keptAs(c) === "stopped");
+  const stopping = engine.stopContainers(stopped.map((c) => c.id), STOP_TIMEOUT_S);
+  try {
+    await engine.pauseContainers(paused.map((c) => c.id));
+  } catch (error) {
+    run.log("retire", "info", `could not pause ${name} (${(error as Error).message.trim()}): stopping it instead`);
+    await engine.stopContainers(paused.map((c) => c.id), STOP_TIMEOUT_S);
+    [paused, stopped] = [[], [...stopped, ...paused]];
   }
-  await engine.stopContainers(ids, STOP_TIMEOUT_S);
-  run.log("retire", "info", `stopped ${name} (kept for rollback) in ${clock.now() - began} ms`);
+  await stopping;
+  const done: Array<[string, readonly ContainerState[]]> = [["paused", paused], ["stopped", stopped], ["left running", running.filter((c) => keptAs(c) === "running")]];
+  const parts = done.filter(([, list]) => list.length > 0).map(([verb, list]) => `${verb} ${names(list)}`);
+  run.log("retire", "info", `kept ${name} for rollback in ${clock.now() - began} ms: ${parts.join("; ") || "nothing was running"}`);
 }
+
+const names = (containers: readonly ContainerState[]): string => [...new Set(containers.map((c) => c.labels[LABEL.service] ?? c.name))].sort().join(", ");
 
 export async function retire(run: DeployRun, retiring: Retiring): Promise<void> {
   const { router, compose, engine } = run.deps;
@@ -83,15 +96,9 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
   for (const name of releases) {
     if (name === "" || name === "accessories" || name === run.release.runsAs) continue;
     if (name === run.previous?.runsAs) {
-      const keep = run.request.resolved.project.config.keep_previous ?? "stopped";
-      if (keep === "running") {
-        run.log("retire", "info", `${name} kept running for a rollback (keep_previous: running)`);
-        continue;
-      }
       // A one-off a person runs (a shell, a data fix) is theirs to end, not the deploy's.
       const kept = containers.filter((c) => c.labels[LABEL.release] === name && c.labels[LABEL.oneOff] === undefined);
-      const ids = kept.filter((c) => c.status === "running").map((c) => c.id);
-      work.push(keepForRollback(run, name, kept.map((c) => c.id), ids, keep).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
+      work.push(keepForRollback(run, name, kept).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
       continue;
     }
     const project = releaseProject(run, name);

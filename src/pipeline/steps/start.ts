@@ -1,6 +1,7 @@
 /** start: the new release as its own compose project, beside the live one. */
 import { SlipwayError } from "../../core/errors.js";
 import type { ContainerState } from "../../adapters/docker-engine.js";
+import { planKeep } from "../../plan/keep-previous.js";
 import { LABEL } from "../../plan/naming.js";
 import { restartPolicyOf, type RestartPolicy } from "../../plan/restart-policy.js";
 import { abortable, releaseProject, type DeployRun } from "../deploy-run.js";
@@ -19,16 +20,23 @@ export async function start(run: DeployRun): Promise<void> {
   // rollback chose them: then create them.)
   const kept = run.request.resume ? (await releaseContainers(run)).filter((c) => services.includes(c.labels[LABEL.service] ?? "")) : [];
   if (kept.length > 0) {
+    // What serves requests comes back now; a stopped worker or scheduler starts after the
+    // switch (the rollback is live once traffic is back), so nothing waits for its start.
+    const { serving } = planKeep(run.request.resolved.classification, run.request.resolved.model, run.request.resolved.project.config);
+    const later = kept.filter((c) => c.status !== "running" && c.status !== "paused" && !serving.includes(c.labels[LABEL.service] ?? ""));
     const paused = kept.filter((c) => c.status === "paused");
-    const waiting = kept.filter((c) => c.status !== "running" && c.status !== "paused");
+    const waiting = kept.filter((c) => c.status !== "running" && c.status !== "paused" && !later.includes(c));
     const { engine, clock } = run.deps;
     await restorePolicies(run, kept);
     await Promise.all([engine.unpauseContainers(paused.map((c) => c.id)), engine.startContainers(waiting.map((c) => c.id))]);
     run.containers = await releaseContainers(run);
+    run.afterSwitch = later.map((c) => c.id);
     // Containers kept running or paused have been up since an earlier deployment: the stability
     // wait is for processes that have just started.
     run.startedAt = waiting.length > 0 ? clock.now() : 0;
-    run.log("start", "info", `${resumed(run.release.runsAs, paused.length, waiting.length)}: ${run.containers.map((c) => c.name).join(", ")}`);
+    const now = run.containers.filter((c) => !run.afterSwitch?.includes(c.id));
+    const after = later.length > 0 ? `; to start after the switch: ${names(later)}` : "";
+    run.log("start", "info", `${resumed(run.release.runsAs, paused.length, waiting.length)}: ${now.map((c) => c.name).join(", ")}${after}`);
     return;
   }
   const result = await run.deps.compose.exec(releaseProject(run), ["up", "-d", "--no-build", "--pull", "never", ...services], {
@@ -42,6 +50,21 @@ export async function start(run: DeployRun): Promise<void> {
   run.startedAt = run.deps.clock.now();
   run.log("start", "info", `started ${run.containers.map((c) => c.name).join(", ")}`);
 }
+
+/** The kept containers a rollback left stopped until the switch (workers, schedulers): started now. */
+export async function startAfterSwitch(run: DeployRun): Promise<void> {
+  const ids = run.afterSwitch ?? [];
+  if (ids.length === 0) return;
+  const containers = run.containers.filter((c) => ids.includes(c.id));
+  try {
+    await run.deps.engine.startContainers(ids);
+    run.log("retire", "info", `started ${names(containers)} of ${run.release.runsAs} again, after the switch`);
+  } catch (error) {
+    run.log("retire", "info", `warning: could not start ${names(containers)} of ${run.release.runsAs} (${(error as Error).message}); start them with slipway deploy or docker start`);
+  }
+}
+
+const names = (containers: readonly ContainerState[]): string => [...new Set(containers.map((c) => c.labels[LABEL.service] ?? c.name))].sort().join(", ");
 
 /** A kept release had its restart policy set to "no" (see retire): live again, it gets the planned one back. */
 async function restorePolicies(run: DeployRun, containers: readonly ContainerState[]): Promise<void> {

@@ -34,7 +34,7 @@ export async function verify(run: DeployRun): Promise<void> {
     if (containers.length === 0) throw new SlipwayError("E_START_FAILED", `no container of the routed service ${route.service} is running`);
     for (const container of containers) {
       const port = container.ports.find((p) => p.containerPort === route.port && p.hostIp === "127.0.0.1")?.hostPort;
-      const probe = probeFor(route.readiness, port, () => current(container.id));
+      const probe = probeFor(route.readiness, port, (timeoutMs) => run.deps.engine.runHealthcheck(container.id, timeoutMs));
       try {
         const ms = await waitReady({ probe, policy: route.readiness, clock: run.deps.clock, fatal: async () => (run.signal?.aborted ? "the deployment was cancelled" : crashed(await current(container.id))) });
         run.log("verify", "info", `${container.name} ready in ${(ms / 1000).toFixed(1)} s (${route.readiness.passes} passes)`);
@@ -49,7 +49,7 @@ export async function verify(run: DeployRun): Promise<void> {
   const { clock } = run.deps;
   const up = clock.now() - (run.startedAt ?? clock.now());
   if (up < STABLE_MS) await clock.sleep(STABLE_MS - up);
-  for (const container of await releaseContainers(run)) {
+  for (const container of (await releaseContainers(run)).filter((c) => !run.afterSwitch?.includes(c.id))) {
     const problem = crashed(container);
     if (problem) {
       await attachLogs(run, container);
