@@ -145,8 +145,23 @@ function holders(): Migration {
 }
 
 /** Every migration, by name; the Migrator runs them in name order. */
+/**
+ * The live and kept releases of an environment, found without reading its history: a release's
+ * status sits after its configuration snapshot in the row, so a scan reads every snapshot.
+ */
+function releaseStatus(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createIndex("releases_environment_status").on("releases").columns(["environment_id", "status", "number"]).execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex("releases_environment_status").execute();
+    },
+  };
+}
+
 export function migrations(dialect: DialectKind): Record<string, Migration> {
-  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders(), "0004_server": serverTables(dialect) };
+  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders(), "0004_server": serverTables(dialect), "0005_release_status": releaseStatus() };
 }
 
 export function migrationProvider(dialect: DialectKind): MigrationProvider {

@@ -56,7 +56,7 @@ describe("openStore", () => {
     await using store = await openStore({ home: dir });
     expect(await store.db.selectFrom("projects").select("name").execute()).toEqual([{ name: "shop" }]);
     const ran = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(ran.rows).toEqual([{ name: "0001_initial" }, { name: "0002_variables" }, { name: "0003_holders" }, { name: "0004_server" }]);
+    expect(ran.rows).toEqual([{ name: "0001_initial" }, { name: "0002_variables" }, { name: "0003_holders" }, { name: "0004_server" }, { name: "0005_release_status" }]);
   });
 });
 
