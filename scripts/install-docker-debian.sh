@@ -68,8 +68,19 @@ install_compose_plugin() {
   compose_ok || { echo "docker compose still not usable after install" >&2; exit 1; }
 }
 
+# Docker's default address pools hold about 30 networks; each Slipway environment takes one,
+# and each release running or kept one more. A dockerd this script starts gets /24 subnets
+# instead (4,096 networks), unless the host already has a daemon.json of its own.
+configure_address_pools() {
+  [ -e /etc/docker/daemon.json ] && return 0
+  mkdir -p /etc/docker
+  printf '{\n  "default-address-pools": [{ "base": "172.16.0.0/12", "size": 24 }]\n}\n' >/etc/docker/daemon.json
+  log "wrote /etc/docker/daemon.json: /24 subnets from 172.16.0.0/12 for many environments"
+}
+
 start_dockerd() {
   if docker info >/dev/null 2>&1; then return 0; fi
+  configure_address_pools
   log "starting dockerd"
   mkdir -p /var/log
   nohup dockerd >/var/log/slipway-dockerd.log 2>&1 &

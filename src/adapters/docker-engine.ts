@@ -1,5 +1,6 @@
 /** The Docker engine, through its API (dockerode): the only way Slipway observes what runs. */
 import type Docker from "dockerode";
+import { ADDRESS_POOL_ADVICE, addressPoolsExhausted } from "./address-pools.js";
 import { runHealthcheck } from "./healthcheck-exec.js";
 import { SlipwayError } from "../core/errors.js";
 import { LABEL } from "../plan/naming.js";
@@ -206,7 +207,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         await api.getNetwork(name).inspect();
       } catch (error) {
         if (statusCode(error) !== 404) throw error;
-        await api.createNetwork({ Name: name, Driver: "bridge", Labels: { ...labels }, CheckDuplicate: true });
+        try {
+          await api.createNetwork({ Name: name, Driver: "bridge", Labels: { ...labels }, CheckDuplicate: true });
+        } catch (creating) {
+          if (addressPoolsExhausted((creating as Error).message)) throw new SlipwayError("E_START_FAILED", `could not create the network ${name}: ${ADDRESS_POOL_ADVICE}`, { cause: creating });
+          throw creating;
+        }
       }
     },
 

@@ -1,4 +1,5 @@
 /** start: the new release as its own compose project, beside the live one. */
+import { ADDRESS_POOL_ADVICE, addressPoolsExhausted } from "../../adapters/address-pools.js";
 import { SlipwayError } from "../../core/errors.js";
 import type { ContainerState } from "../../adapters/docker-engine.js";
 import { planKeep } from "../../plan/keep-previous.js";
@@ -44,7 +45,8 @@ export async function start(run: DeployRun): Promise<void> {
     ...abortable(run),
   });
   if (result.exitCode !== 0) {
-    throw new SlipwayError("E_START_FAILED", `the new release did not start: ${result.stderr.trim().split("\n").slice(-2).join(" / ")}`);
+    const advice = addressPoolsExhausted(result.stderr) ? `. ${ADDRESS_POOL_ADVICE}` : "";
+    throw new SlipwayError("E_START_FAILED", `the new release did not start: ${result.stderr.trim().split("\n").slice(-2).join(" / ")}${advice}`);
   }
   run.containers = await releaseContainers(run);
   run.startedAt = run.deps.clock.now();
