@@ -10,6 +10,7 @@
  */
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseEvents } from "./overhead.ts";
 import { CONNECTIONS, commit, freePort, repoCopy, run, slipwayCopy, stepTimes, underLoad, type ComposeEdit, type Ran } from "./support.ts";
 
 async function seedRollback(): Promise<Ran & { failed: number; requests: number }> {
@@ -72,22 +73,32 @@ const others = [
   ["proxy + api + worker, auto", await keptRollback("worker", "", withWorker)],
 ] as const;
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(7);
-const steps = stepTimes(rollback.stdout);
-const beyond = rollback.ms - (steps.verify ?? 0);
 const stepLine = (times: Record<string, number>): string => `  its steps (s): ${Object.entries(times).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(", ")}`;
+/**
+ * A rollback is live at its switch: the time from the command's start to the switch step's end
+ * (its event's time against the wall clock at the spawn), less the verify step's health checks.
+ * The command's whole wall time, retire included, is printed beside it.
+ */
+function beyondChecks(ran: Ran): { untilLive: number; inAll: number } {
+  const verify = stepTimes(ran.stdout).verify ?? 0;
+  const switched = parseEvents(ran.stdout).find((e) => e.event === "step" && e.step === "switch" && e.status === "succeeded");
+  const untilLive = switched && ran.startedAt !== undefined ? Date.parse(switched.at) - ran.startedAt : Number.NaN;
+  return { untilLive: untilLive - verify, inAll: ran.ms - verify };
+}
+const beyondLine = (ran: Ran & { failed: number }): string => {
+  const { untilLive, inAll } = beyondChecks(ran);
+  return `  beyond its health checks, until live       ${s(untilLive)}   (target <= 2 s) ${untilLive <= 2000 ? "ok" : "MISSED"}; 0 failed: ${ran.failed === 0 ? "ok" : "MISSED"}; the command in all ${s(inAll).trim()}`;
+};
 console.log(`bench/rollback: example app, ${CONNECTIONS} keep-alive connections, no retries`);
 console.log(`  seed flow rollback (TAG=old up -d)         ${s(seed.ms)}   failed ${String(seed.failed).padStart(6)} (${seed.requests} answered)`);
 console.log(`  slipway deploy of the old, built commit    ${s(redeploy.ms)}   failed ${String(redeploy.failed).padStart(6)} (${redeploy.requests} answered)`);
 console.log(`  slipway rollback (default, auto)           ${s(rollback.ms)}   failed ${String(rollback.failed).padStart(6)} (${rollback.requests} answered)`);
-console.log(stepLine(steps));
-console.log(`  rollback beyond its health checks          ${s(beyond)}   (target <= 2 s) ${beyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${rollback.failed === 0 ? "ok" : "MISSED"}`);
-const quietSteps = stepTimes(quiet.stdout);
-console.log(`  the same rollback without load             ${s(quiet.ms)}   beyond its health checks ${s(quiet.ms - (quietSteps.verify ?? 0)).trim()}`);
-console.log(stepLine(quietSteps));
+console.log(stepLine(stepTimes(rollback.stdout)));
+console.log(beyondLine(rollback));
+console.log(`  the same rollback without load             ${s(quiet.ms)}   beyond its health checks, until live ${s(beyondChecks(quiet).untilLive).trim()}, in all ${s(beyondChecks(quiet).inAll).trim()}`);
+console.log(stepLine(stepTimes(quiet.stdout)));
 for (const [label, kept] of others) {
-  const keptSteps = stepTimes(kept.stdout);
-  const keptBeyond = kept.ms - (keptSteps.verify ?? 0);
   console.log(`  ${`slipway rollback (${label})`.padEnd(43)}${s(kept.ms)}   failed ${String(kept.failed).padStart(6)} (${kept.requests} answered)`);
-  console.log(stepLine(keptSteps));
-  console.log(`  beyond its health checks                   ${s(keptBeyond)}   (target <= 2 s) ${keptBeyond <= 2000 ? "ok" : "MISSED"}; 0 failed: ${kept.failed === 0 ? "ok" : "MISSED"}`);
+  console.log(stepLine(stepTimes(kept.stdout)));
+  console.log(beyondLine(kept));
 }

@@ -175,8 +175,8 @@ async function recordRelease(run: DeployRun): Promise<{ id: number }> {
 
 async function retireAndPrune(run: DeployRun, retiring: Awaited<ReturnType<typeof switchTraffic>>): Promise<void> {
   const { store } = run.deps;
-  await startAfterSwitch(run);
-  await retire(run, retiring);
+  // The kept workers a rollback brings back start beside the retire's drain.
+  await Promise.all([startAfterSwitch(run), retire(run, retiring)]);
   // Only the previous release is kept (stopped, for a fast rollback); older ones were removed.
   for (const r of await store.releases(run.environmentId, { statuses: ["superseded"] })) {
     if (r.status === "superseded" && r.id !== run.previous?.id) await store.setReleaseStatus(r.id, "retired");

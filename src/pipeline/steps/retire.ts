@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import type { ContainerState } from "../../adapters/docker-engine.js";
-import { planKeep, type KeptAs } from "../../plan/keep-previous.js";
+import { planKeep, type KeepPlan, type KeptAs } from "../../plan/keep-previous.js";
 import { LABEL } from "../../plan/naming.js";
 import { composeDown } from "../compose-down.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
@@ -39,6 +39,12 @@ export async function drainUntilIdle(run: DeployRun, retiring: Retiring, drainMs
   }
 }
 
+interface Kept {
+  readonly paused: readonly ContainerState[];
+  readonly stopped: readonly ContainerState[];
+  readonly running: readonly ContainerState[];
+}
+
 /**
  * Kept for a rollback, as `keep_previous` says of each service: frozen or stopped all at once,
  * as compose would go one after another. The freezer can fail on a busy container (runc:
@@ -47,34 +53,38 @@ export async function drainUntilIdle(run: DeployRun, retiring: Retiring, drainMs
  * always`, a stopped one) again, out of the router, its workers beside the live ones. A
  * rollback to it sets the planned policy back.
  */
-async function keepForRollback(run: DeployRun, name: string, containers: readonly ContainerState[]): Promise<void> {
-  const { engine, clock } = run.deps;
-  const began = clock.now();
-  const { keep } = planKeep(run.request.resolved.classification, run.request.resolved.model, run.request.resolved.project.config);
+async function keepForRollback(run: DeployRun, containers: readonly ContainerState[], keep: KeepPlan["keep"]): Promise<Kept> {
+  const { engine } = run.deps;
   const keptAs = (c: ContainerState): KeptAs => keep[c.labels[LABEL.service] ?? ""] ?? "stopped";
-  const frozen = containers.filter((c) => keptAs(c) !== "running");
-  await engine.setRestartPolicy(frozen.map((c) => c.id), { name: "no" });
   const running = containers.filter((c) => c.status === "running");
-  let paused = running.filter((c) => keptAs(c) === "paused");
-  let stopped = running.filter((c) => keptAs(c) === "stopped");
-  const stopping = engine.stopContainers(stopped.map((c) => c.id), STOP_TIMEOUT_S);
+  const left = running.filter((c) => keptAs(c) === "running");
+  if (containers.every((c) => keptAs(c) === "running")) return { paused: [], stopped: [], running: left };
+  await engine.setRestartPolicy(containers.filter((c) => keptAs(c) !== "running").map((c) => c.id), { name: "no" });
+  const toPause = running.filter((c) => keptAs(c) === "paused");
+  const toStop = running.filter((c) => keptAs(c) === "stopped");
+  const stopping = engine.stopContainers(toStop.map((c) => c.id), STOP_TIMEOUT_S);
   try {
-    await engine.pauseContainers(paused.map((c) => c.id));
+    await engine.pauseContainers(toPause.map((c) => c.id));
   } catch (error) {
-    run.log("retire", "info", `could not pause ${name} (${(error as Error).message.trim()}): stopping it instead`);
-    await engine.stopContainers(paused.map((c) => c.id), STOP_TIMEOUT_S);
-    [paused, stopped] = [[], [...stopped, ...paused]];
+    run.log("retire", "info", `could not pause ${names(toPause)} (${(error as Error).message.trim()}): stopping them instead`);
+    await Promise.all([stopping, engine.stopContainers(toPause.map((c) => c.id), STOP_TIMEOUT_S)]);
+    return { paused: [], stopped: [...toStop, ...toPause], running: left };
   }
   await stopping;
-  const done: Array<[string, readonly ContainerState[]]> = [["paused", paused], ["stopped", stopped], ["left running", running.filter((c) => keptAs(c) === "running")]];
-  const parts = done.filter(([, list]) => list.length > 0).map(([verb, list]) => `${verb} ${names(list)}`);
-  run.log("retire", "info", `kept ${name} for rollback in ${clock.now() - began} ms: ${parts.join("; ") || "nothing was running"}`);
+  return { paused: toPause, stopped: toStop, running: left };
 }
 
 const names = (containers: readonly ContainerState[]): string => [...new Set(containers.map((c) => c.labels[LABEL.service] ?? c.name))].sort().join(", ");
 
-export async function retire(run: DeployRun, retiring: Retiring): Promise<void> {
-  const { router, compose, engine } = run.deps;
+function describeKept(name: string, ms: number, kept: Kept): string {
+  const done: Array<[string, readonly ContainerState[]]> = [["paused", kept.paused], ["stopped", kept.stopped], ["left running", kept.running]];
+  const said = done.filter(([, list]) => list.length > 0).map(([verb, list]) => `${verb} ${names(list)}`);
+  return `kept ${name} for rollback in ${ms} ms: ${said.join("; ") || "nothing was running"}`;
+}
+
+/** The old servers leave the router once they hold no request (or the drain period is over). */
+async function drainAndRemove(run: DeployRun, retiring: Retiring): Promise<void> {
+  const { router } = run.deps;
   const drainMs = run.request.resolved.project.config.drain ?? DEFAULT_DRAIN_MS;
   if (retiring.length > 0) {
     const { waitedMs, busy } = await drainUntilIdle(run, retiring, drainMs);
@@ -88,30 +98,52 @@ export async function retire(run: DeployRun, retiring: Retiring): Promise<void> 
       run.log("retire", "info", `warning: could not remove ${server} from ${backend} (${(error as Error).message}); it stays drained: no new request reaches it`);
     }
   }
+}
+
+/** Releases older than the kept one: removed with `down` (their named volumes belong to the environment and stay). */
+function removeOlder(run: DeployRun, containers: readonly ContainerState[]): Array<Promise<void>> {
+  const { compose, engine } = run.deps;
   const onLine = (line: string, stream: "stdout" | "stderr"): void => run.log("retire", stream, line);
-  const labels = { [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
-  const containers = await engine.containers(labels);
   const releases = new Set(containers.map((c) => c.labels[LABEL.release] ?? ""));
-  const work: Array<Promise<void>> = [];
-  for (const name of releases) {
-    if (name === "" || name === "accessories" || name === run.release.runsAs) continue;
-    if (name === run.previous?.runsAs) {
-      // A one-off a person runs (a shell, a data fix) is theirs to end, not the deploy's.
-      const kept = containers.filter((c) => c.labels[LABEL.release] === name && c.labels[LABEL.oneOff] === undefined);
-      work.push(keepForRollback(run, name, kept).catch((error: unknown) => run.log("retire", "info", `warning: could not stop ${name} (${(error as Error).message}); it still runs, out of the router`)));
-      continue;
-    }
+  const older = [...releases].filter((name) => name !== "" && name !== "accessories" && name !== run.release.runsAs && name !== run.previous?.runsAs);
+  return older.map(async (name) => {
     const project = releaseProject(run, name);
     // A release whose files are gone is still a compose project by its labels.
     const target = existsSync(project.files[0] ?? "") ? project : { ...project, files: [] };
-    work.push(
-      (async () => {
-        await composeDown(compose, target, { onLine });
-        await engine.removeNetworks({ "com.docker.compose.project": project.projectName });
-        run.log("retire", "info", `removed ${name}`);
-      })().catch((error: unknown) => run.log("retire", "info", `warning: could not remove ${name} (${(error as Error).message}); retention removes it later`)),
-    );
-  }
-  // The new release is live by now: what fails here is reported, never undone.
-  await Promise.all(work);
+    try {
+      await composeDown(compose, target, { onLine });
+      await engine.removeNetworks({ "com.docker.compose.project": project.projectName });
+      run.log("retire", "info", `removed ${name}`);
+    } catch (error) {
+      run.log("retire", "info", `warning: could not remove ${name} (${(error as Error).message}); retention removes it later`);
+    }
+  });
+}
+
+/**
+ * Older releases take no traffic: they go at once, beside the drain. The kept release is frozen
+ * or stopped (as keep_previous says of each service) once the router sends it nothing. The new
+ * release is live by now: what fails here is reported, never undone.
+ */
+export async function retire(run: DeployRun, retiring: Retiring): Promise<void> {
+  const { engine, clock } = run.deps;
+  const containers = await engine.containers({ [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment });
+  const { keep } = planKeep(run.request.resolved.classification, run.request.resolved.model, run.request.resolved.project.config);
+  const previous = run.previous?.runsAs;
+  // A one-off a person runs (a shell, a data fix) is theirs to end, not the deploy's.
+  const kept = previous === undefined ? [] : containers.filter((c) => c.labels[LABEL.release] === previous && c.labels[LABEL.oneOff] === undefined);
+  const keeping = (list: readonly ContainerState[]): Promise<Kept> =>
+    list.length === 0
+      ? Promise.resolve({ paused: [], stopped: [], running: [] })
+      : keepForRollback(run, list, keep).catch((error: unknown) => {
+          run.log("retire", "info", `warning: could not stop ${names(list)} of ${previous} (${(error as Error).message}); still running, out of the router`);
+          return { paused: [], stopped: [], running: [] };
+        });
+  const removals = removeOlder(run, containers);
+  await drainAndRemove(run, retiring);
+  // All of it after the drain: a proxy may reach an api it does not name in depends_on.
+  const began = clock.now();
+  const done = await keeping(kept);
+  if (previous !== undefined && kept.length > 0) run.log("retire", "info", describeKept(previous, clock.now() - began, done));
+  await Promise.all(removals);
 }
