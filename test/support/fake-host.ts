@@ -161,5 +161,10 @@ export function fakeRouter(host: FakeHost): Router {
     },
     info: () => Promise.resolve({ pid: 1, uptimeSeconds: 1, containerId: "router" }),
     remove: () => Promise.resolve(),
+    web: { http: 80, https: 443 },
+    installCertificate: () => Promise.resolve("written"),
+    certificate: () => undefined,
+    setChallenge: () => Promise.resolve(),
+    clearChallenge: () => Promise.resolve(),
   };
 }
