@@ -176,7 +176,7 @@ describe("host names and automatic HTTPS", () => {
     const mismatched = await own.slipway(["deploy"]);
     expect(mismatched.exitCode).toBe(2);
     expect(mismatched.stderr).toMatch(/private key does not belong to the certificate/);
-    await own.configure(`environments: { production: { tls: { cert: ${one.cert}, key: ${one.key}, }, hsts: true } }`, ["own.test"]);
+    await own.configure(`environments: { production: { tls: { cert: ${one.cert}, key: ${one.key} }, hsts: true } }`, ["own.test"]);
     const result = await own.slipway(["deploy"]);
     expect(result.exitCode, result.stderr).toBe(0);
     const answer = await httpsGet({ name: "own.test", port: ports.https, ca: readFileSync(one.cert, "utf8") });
