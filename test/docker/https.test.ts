@@ -139,10 +139,26 @@ describe("host names and automatic HTTPS", () => {
     expect(again.stdout).not.toMatch(/: renewed/);
   });
 
+  it("adds a host name under load through a new certificate and a map update, without a reload", async () => {
+    const before = await routerInfo();
+    expect((await httpGet({ name: "new.shop.test", port: ports.http })).status).toBe(404);
+    await shop.configure(acmeYml(), ["shop.test", "www.shop.test", "new.shop.test"]);
+    const load = startHttpsLoad({ name: "www.shop.test", port: ports.https, ca, connections: 10 });
+    const result = await shop.slipway(["deploy"]);
+    const traffic = await load.stop();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(traffic).toMatchObject({ failed: 0 });
+    const added = await https("new.shop.test");
+    expect(added.body).toMatch(new RegExp(`^${shop.project} `));
+    expect(added.names).toContain("DNS:new.shop.test");
+    expect((await httpGet({ name: "new.shop.test", port: ports.http })).status).toBe(308);
+    expect((await routerInfo()).pid).toBe(before.pid);
+  });
+
   it("lists every certificate with its names, issuer, expiry and last renewal", async () => {
     const result = await shop.slipway(["certs"]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain(`${shop.project}/production: shop.test, www.shop.test`);
+    expect(result.stdout).toContain(`${shop.project}/production: new.shop.test, shop.test, www.shop.test`);
     expect(result.stdout).toContain(`${blog.project}/production: blog.test`);
     expect(result.stdout).toMatch(/issuer Pebble Intermediate CA/);
     expect(result.stdout).toMatch(/last renewal: ok/);
@@ -151,7 +167,7 @@ describe("host names and automatic HTTPS", () => {
 
   it("fails a deploy at preflight with the CA's answer when it refuses a name, leaving the live release and its certificate", async () => {
     const live = await https("shop.test");
-    await shop.configure(acmeYml(), ["shop.test", "www.shop.test", "refused.test"]);
+    await shop.configure(acmeYml(), ["shop.test", "www.shop.test", "new.shop.test", "refused.test"]);
     const result = await shop.slipway(["deploy"]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/preflight/);
