@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { connect } from "node:tls";
 import autocannon from "autocannon";
 import { build } from "esbuild";
+import type { connectDocker as ConnectDocker } from "../src/adapters/docker-engine.ts";
+import type { createRouter as CreateRouter } from "../src/router/router.ts";
 import { freePort, ROOT, run } from "./support.ts";
 
 const CLIENTS = 50;
@@ -56,8 +58,7 @@ const home = mkdtempSync(join(tmpdir(), "slipway-bench-router-"));
 const bundle = join(ROOT, "node_modules/.cache/slipway-bench/router.mjs");
 const entry = 'export { createRouter } from "./src/router/router.ts"; export { connectDocker } from "./src/adapters/docker-engine.ts";';
 await build({ stdin: { contents: entry, resolveDir: ROOT, loader: "ts" }, bundle: true, platform: "node", format: "esm", packages: "external", outfile: bundle, logLevel: "error" });
-type Modules = typeof import("../src/router/router.ts") & typeof import("../src/adapters/docker-engine.ts");
-const { createRouter, connectDocker } = (await import(bundle)) as Modules;
+const { createRouter, connectDocker } = (await import(bundle)) as { createRouter: typeof CreateRouter; connectDocker: typeof ConnectDocker };
 const [backendPort, httpPort, webHttp, webHttps] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const router = createRouter({ docker: connectDocker, home, containerName: `slipway-router-bench-${process.pid}`, web: { http: webHttp, https: webHttps }, labels: { "slipway.bench": "router" } });
 const backend = await startBackend(backendPort);
