@@ -4,7 +4,7 @@
  * the ACME account keys, sealed under the master key. Directory 0700, files 0600.
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writePrivateFile } from "../core/private-files.js";
 
@@ -46,6 +46,10 @@ export function readRecord(home: string, name: string): CertificateRecord | unde
 
 export function writeRecord(home: string, record: CertificateRecord): void {
   writePrivateFile(join(certsDir(home), `${record.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export function removeRecord(home: string, name: string): void {
+  rmSync(join(certsDir(home), `${name}.json`), { force: true });
 }
 
 /** One sealed account key per CA directory URL. */

@@ -30,6 +30,7 @@ function fakeRouter(persist: () => void): Router & { calls: string[] } {
     remove: unused,
     web: { http: 80, https: 443 },
     installCertificate: unused,
+    removeCertificate: unused,
     certificate: () => undefined,
     setChallenge: unused,
     clearChallenge: unused,

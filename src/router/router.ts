@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { existsSync, readFileSync } from "node:fs";
 import { writePrivateFile } from "../core/private-files.js";
-import { installedCertificates, readCertificateFile, writeCertificateFile } from "./certificate-files.js";
+import { installedCertificates, readCertificateFile, removeCertificateFile, writeCertificateFile } from "./certificate-files.js";
 import { ensureRouter, persistServers, type EnsureOptions, type EnsureOutcome, type RouterContext } from "./ensure-router.js";
 import { checkAddress, checkName, joinAddress } from "./names.js";
 import { DEFAULT_WEB_PORTS, renderCrtList, type RouterRoute, type WebPorts } from "./render-config.js";
@@ -17,7 +17,7 @@ import { inspectRouter, removeRouter, type RouterContainerSpec } from "./router-
 import { RouterError } from "./router-error.js";
 import { adminState, parseInfo, parseServersState, parseStat, runtimeCommand, type RuntimeOptions } from "./runtime-api.js";
 import { WEB_FILES } from "./web-files.js";
-import { clearChallenge, loadCertificate, setChallenge } from "./web-runtime.js";
+import { clearChallenge, loadCertificate, setChallenge, unloadCertificate } from "./web-runtime.js";
 
 export type { RouterRoute, WebPorts } from "./render-config.js";
 export type { EnsureOptions } from "./ensure-router.js";
@@ -56,6 +56,8 @@ export interface Router {
    * reload, and written where HAProxy starts from. The PEM must be checked before.
    */
   installCertificate(name: string, pem: string): Promise<"added" | "replaced" | "written">;
+  /** Certificate `name` no longer served (out of the running HAProxy and off disk). */
+  removeCertificate(name: string): Promise<void>;
   /** The PEM installed as `name`, if any. */
   certificate(name: string): string | undefined;
   /** Answers an ACME HTTP-01 challenge on the HTTP port (the web frontends must run). */
@@ -111,11 +113,15 @@ export function createRouter(options: RouterOptions): Router {
   const web = options.web ?? DEFAULT_WEB_PORTS;
   const ctx: RouterContext = { spec, clock, command, web, ...(options.adminSocketUid ? { adminSocketUid: options.adminSocketUid } : {}) };
 
-  const installCertificate = async (name: string, pem: string): Promise<"added" | "replaced" | "written"> => {
+  /** Whether a running HAProxy serves the web frontends (and so has a crt-list to change). */
+  const servesWeb = async (): Promise<boolean> => {
     const config = existsSync(join(spec.etcDir, "haproxy.cfg")) ? readFileSync(join(spec.etcDir, "haproxy.cfg"), "utf8") : "";
-    const running = (await inspectRouter(spec))?.running === true && config.includes("\nfrontend web-https\n");
+    return config.includes("\nfrontend web-https\n") && (await inspectRouter(spec))?.running === true;
+  };
+
+  const installCertificate = async (name: string, pem: string): Promise<"added" | "replaced" | "written"> => {
     // Into the running HAProxy first: a PEM it refuses never reaches the file it starts from.
-    const outcome = running ? await loadCertificate(command, name, pem) : "written";
+    const outcome = (await servesWeb()) ? await loadCertificate(command, name, pem) : "written";
     writeCertificateFile(spec.etcDir, name, pem);
     writePrivateFile(join(spec.etcDir, WEB_FILES.crtList), renderCrtList(installedCertificates(spec.etcDir)));
     return outcome;
@@ -184,6 +190,12 @@ export function createRouter(options: RouterOptions): Router {
     web,
     installCertificate,
     certificate: (name) => readCertificateFile(spec.etcDir, name),
+    async removeCertificate(name) {
+      if (readCertificateFile(spec.etcDir, name) === undefined) return;
+      if (await servesWeb()) await unloadCertificate(command, name);
+      removeCertificateFile(spec.etcDir, name);
+      writePrivateFile(join(spec.etcDir, WEB_FILES.crtList), renderCrtList(installedCertificates(spec.etcDir)));
+    },
     setChallenge: (token, keyAuthorization) => setChallenge(command, token, keyAuthorization),
     clearChallenge: (token) => clearChallenge(command, token),
     persist: (routes) => persistServers(ctx, routes),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRouterError } from "./router-error.js";
 import type { RuntimeOptions } from "./runtime-api.js";
-import { clearChallenge, loadCertificate, replaceMap, setChallenge } from "./web-runtime.js";
+import { clearChallenge, loadCertificate, replaceMap, setChallenge, unloadCertificate } from "./web-runtime.js";
 
 /** A runtime API that records each command and answers from a table of patterns. */
 function fake(answers: Array<[RegExp, string]>) {
@@ -60,5 +60,11 @@ describe("web runtime commands", () => {
       "del map /usr/local/etc/haproxy/maps/acme.map tok_en-1",
     ]);
     await expect(setChallenge(api.command, "a b; shutdown", "x.y")).rejects.toThrow(/base64url/);
+  });
+
+  it("unloads a certificate: out of the crt-list, then freed", async () => {
+    const api = fake([[/^del ssl crt-list/, "Entry '/x' deleted in crtlist '/y'!"], [/^del ssl cert/, "Certificate '/x' deleted!"]]);
+    await unloadCertificate(api.command, "shop_live");
+    expect(api.sent.map((s) => s.line)).toEqual(["del ssl crt-list /usr/local/etc/haproxy/certs.list /usr/local/etc/haproxy/certs/shop_live.pem", "del ssl cert /usr/local/etc/haproxy/certs/shop_live.pem"]);
   });
 });

@@ -61,3 +61,10 @@ export async function loadCertificate(command: Command, name: string, pem: strin
   if (!known) await expect(command, `add ssl crt-list ${inContainer(WEB_FILES.crtList)} ${path}`, /Success!/);
   return known ? "replaced" : "added";
 }
+
+/** Stops serving certificate `name`: out of the crt-list, then freed. One HAProxy never loaded is no error. */
+export async function unloadCertificate(command: Command, name: string): Promise<void> {
+  const path = inContainer(certificateFile(checkName("certificate", name)));
+  await expect(command, `del ssl crt-list ${inContainer(WEB_FILES.crtList)} ${path}`, /deleted|not found|no such|can't find/i);
+  await expect(command, `del ssl cert ${path}`, /deleted|not found|no such|doesn't exist|can't find/i);
+}

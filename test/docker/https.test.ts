@@ -200,5 +200,12 @@ describe("host names and automatic HTTPS", () => {
     expect(answer.headers["strict-transport-security"]).toBe("max-age=31536000");
     expect((await https("shop.test")).headers["strict-transport-security"]).toBeUndefined();
     expect((await httpGet({ name: "own.test", port: ports.http })).status).toBe(308);
+    // Down: the name is gone, its certificate served and renewed no more.
+    const down = await own.slipway(["down"]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect((await httpGet({ name: "own.test", port: ports.http })).status).toBe(404);
+    const served = await runCommand("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "--resolve", `own.test:${ports.https}:127.0.0.1`, `https://own.test:${ports.https}/`]);
+    expect(served.stdout).toBe("404");
+    expect((await own.slipway(["certs"])).stdout).not.toContain(own.project);
   });
 });

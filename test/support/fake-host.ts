@@ -163,6 +163,7 @@ export function fakeRouter(host: FakeHost): Router {
     remove: () => Promise.resolve(),
     web: { http: 80, https: 443 },
     installCertificate: () => Promise.resolve("written"),
+    removeCertificate: () => Promise.resolve(),
     certificate: () => undefined,
     setChallenge: () => Promise.resolve(),
     clearChallenge: () => Promise.resolve(),
