@@ -19,10 +19,11 @@ export interface SiteRepo extends AsyncDisposable {
   slipway(args: string[]): Promise<CliResult>;
 }
 
+// No RUN step: the build needs no container, nor so any network of the engine's.
 const DOCKERFILE = `FROM busybox
 ARG VERSION=dev
-RUN mkdir -p /www && echo "$PROJECT $VERSION" > /www/index.html
-CMD ["sh", "-c", "trap 'exit 0' TERM INT; httpd -f -p 8000 -h /www & wait"]
+ENV SITE="$PROJECT \${VERSION}"
+CMD ["sh", "-c", "trap 'exit 0' TERM INT; mkdir -p /www && echo \\"$SITE\\" > /www/index.html && httpd -f -p 8000 -h /www & wait"]
 `;
 
 const git = async (dir: string, args: string[]): Promise<string> => {
