@@ -23,15 +23,17 @@ export async function ensureEnvironmentCertificate(run: DeployRun): Promise<void
   const { project } = run.request.resolved;
   const tls = tlsPlan(project.config, project.environment.settings);
   const hosts = hostNames(run.plan.routes);
-  if (!("mode" in tls) || tls.mode === "off" || hosts.length === 0) return;
   const deps = certificateDeps(run.deps);
   const name = certificateName(run.plan.project, run.plan.environment);
-  const done = await ensureCertificate(deps, { project: run.plan.project, environment: run.plan.environment, name, hosts, tls, projectDir: project.dir });
-  if (done !== undefined) {
-    run.log("preflight", "info", done);
-    // The hosts it covers, where already routed, now redirect to HTTPS.
-    await restoreRouter(run.deps, run.plan, { keepServing: true, serveWeb: needsChallenges(run) });
+  if ("mode" in tls && tls.mode !== "off" && hosts.length > 0) {
+    const done = await ensureCertificate(deps, { project: run.plan.project, environment: run.plan.environment, name, hosts, tls, projectDir: project.dir });
+    if (done !== undefined) {
+      run.log("preflight", "info", done);
+      // The hosts it covers, where already routed, now redirect to HTTPS.
+      await restoreRouter(run.deps, run.plan, { keepServing: true, serveWeb: needsChallenges(run) });
+    }
   }
+  // Every deploy renews what is due on the host; another environment's failure is only a warning here.
   for (const outcome of await renewCertificates(deps, { only: (record) => record.name !== name })) {
     if (outcome.action === "renewed") run.log("preflight", "info", `renewed certificate ${outcome.name}: ${outcome.message}`);
     if (outcome.action === "failed") run.log("preflight", "info", `warning: certificate ${outcome.name} is due and could not be renewed: ${outcome.message}`);
