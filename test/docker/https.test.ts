@@ -5,7 +5,7 @@
  * reload HAProxy; a CA that refuses fails the deploy at preflight with nothing changed; a
  * certificate the user brings is served, and a mismatched pair is bad input.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +24,8 @@ let ports: { http: number; https: number };
 let ca: string;
 let shop: SiteRepo;
 let blog: SiteRepo;
+/** What the first deploys printed: no private key may be among it. */
+let printed = "";
 const routerName = `slipway-router-https-${Math.random().toString(36).slice(2, 8)}`;
 
 const routerInfo = () => createRouter({ docker: connectDocker, home: join(env.SLIPWAY_HOME ?? "", "router"), containerName: routerName }).info();
@@ -53,6 +55,10 @@ beforeAll(async () => {
   for (const repo of [shop, blog]) {
     const result = await repo.slipway(["deploy"]);
     expect(result.exitCode, result.stderr).toBe(0);
+    const id = /deployment (\d+)/.exec(result.stdout + result.stderr)?.[1] ?? "?";
+    const log = await repo.slipway(["logs", "--deployment", id]);
+    expect(log.exitCode, log.stderr).toBe(0);
+    printed += result.stdout + result.stderr + log.stdout;
   }
 }, 300_000);
 
@@ -163,6 +169,17 @@ describe("host names and automatic HTTPS", () => {
     expect(result.stdout).toMatch(/issuer Pebble Intermediate CA/);
     expect(result.stdout).toMatch(/last renewal: ok/);
     expect(result.stdout).not.toMatch(/PRIVATE KEY/);
+    expect(printed).toMatch(/issued by Pebble Intermediate CA/);
+    expect(printed).not.toMatch(/PRIVATE KEY/);
+    // The owner's alone; the ACME account key sealed under the master key.
+    const home = env.SLIPWAY_HOME ?? "";
+    for (const dir of [join(home, "certs"), join(home, "router", "etc", "certs")]) {
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      for (const file of readdirSync(dir)) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+    }
+    const accountKeys = readdirSync(join(home, "certs")).filter((f) => f.startsWith("account-"));
+    expect(accountKeys).toHaveLength(1);
+    expect(readFileSync(join(home, "certs", accountKeys[0] ?? ""), "utf8")).toMatch(/^slipway:v1:/);
   });
 
   it("fails a deploy at preflight with the CA's answer when it refuses a name, leaving the live release and its certificate", async () => {
