@@ -197,6 +197,22 @@ describe("host names and automatic HTTPS", () => {
     expect(listed.stdout).toMatch(/last renewal: FAILED/);
   });
 
+  it("moves a serving port route to a host name: the challenge answered before the switch, the port served until then", async () => {
+    const listen = await freeListenPort();
+    await using moved = await siteRepo("moved", { env, hosts: [], listen, extra: acmeYml() });
+    const first = await moved.slipway(["deploy"]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(await (await fetch(`http://127.0.0.1:${listen}/`)).text()).toMatch(new RegExp(`^${moved.project} `));
+    await moved.configure(acmeYml(), ["moved.test"]);
+    const result = await moved.slipway(["deploy"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/issued by Pebble/);
+    const answer = await https("moved.test");
+    expect(answer.body).toMatch(new RegExp(`^${moved.project} `));
+    expect(answer.names).toBe("DNS:moved.test");
+    expect((await https("shop.test")).body).toMatch(new RegExp(`^${shop.project} `));
+  });
+
   it("serves a certificate the user brings, and refuses a mismatched pair as bad input (exit 2)", async () => {
     const made = async (name: string): Promise<{ cert: string; key: string }> => {
       const [cert, key] = [join(root, `${name}.crt`), join(root, `${name}.key`)];

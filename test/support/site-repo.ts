@@ -12,8 +12,8 @@ import { slipway, type CliResult } from "./cli.js";
 export interface SiteRepo extends AsyncDisposable {
   readonly dir: string;
   readonly project: string;
-  /** Writes slipway.yml again with these lines after the route, commits. */
-  configure(extra: string, hosts: readonly string[]): Promise<void>;
+  /** Writes slipway.yml again with these lines after the route, commits. Without hosts, the route listens on `listen`. */
+  configure(extra: string, hosts: readonly string[], listen?: number): Promise<void>;
   /** An empty commit: a new version to deploy. */
   bump(message: string): Promise<string>;
   slipway(args: string[]): Promise<CliResult>;
@@ -32,16 +32,16 @@ const git = async (dir: string, args: string[]): Promise<string> => {
   return result.stdout.trim();
 };
 
-export async function siteRepo(name: string, options: { readonly env: Record<string, string>; readonly hosts: readonly string[]; readonly extra: string }): Promise<SiteRepo> {
+export async function siteRepo(name: string, options: { readonly env: Record<string, string>; readonly hosts: readonly string[]; readonly extra: string; readonly listen?: number }): Promise<SiteRepo> {
   const root = mkdtempSync(join(tmpdir(), "slipway-site-"));
   const dir = join(root, "repo");
   mkdirSync(dir);
   const project = `${name}-${Math.random().toString(36).slice(2, 8)}`;
   writeFileSync(join(dir, "Dockerfile"), DOCKERFILE.replace("$PROJECT", project));
   writeFileSync(join(dir, "compose.yaml"), ["services:", "  web:", "    build:", "      context: .", "      args:", "        VERSION: ${TAG:-dev}", '    ports: ["8000:8000"]', ""].join("\n"));
-  const yml = (extra: string, hosts: readonly string[]): string =>
-    [`project: ${project}`, "routes:", "  - service: web", "    port: 8000", `    hosts: [${hosts.join(", ")}]`, "    healthcheck: { path: /, interval: 300ms, timeout: 2s, passes: 2, deadline: 30s }", "drain: 1s", extra, ""].join("\n");
-  writeFileSync(join(dir, "slipway.yml"), yml(options.extra, options.hosts));
+  const yml = (extra: string, hosts: readonly string[], listen?: number): string =>
+    [`project: ${project}`, "routes:", "  - service: web", "    port: 8000", hosts.length > 0 ? `    hosts: [${hosts.join(", ")}]` : `    listen: ${listen ?? 0}`, "    healthcheck: { path: /, interval: 300ms, timeout: 2s, passes: 2, deadline: 30s }", "drain: 1s", extra, ""].join("\n");
+  writeFileSync(join(dir, "slipway.yml"), yml(options.extra, options.hosts, options.listen));
   await runCommand("git", ["init", "-q", "-b", "main", dir]);
   await git(dir, ["add", "-A"]);
   await git(dir, ["commit", "-q", "-m", "v1"]);
@@ -49,8 +49,8 @@ export async function siteRepo(name: string, options: { readonly env: Record<str
   return {
     dir,
     project,
-    async configure(extra, hosts) {
-      writeFileSync(join(dir, "slipway.yml"), yml(extra, hosts));
+    async configure(extra, hosts, listen) {
+      writeFileSync(join(dir, "slipway.yml"), yml(extra, hosts, listen));
       await git(dir, ["commit", "-q", "-am", "configure"]);
     },
     async bump(message) {
