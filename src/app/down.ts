@@ -5,6 +5,8 @@ import { removeEnvFiles } from "../pipeline/reconcile.js";
 import { updateRegistry, withEnvironmentRoutes } from "../pipeline/route-registry.js";
 import { withRouterLock } from "../pipeline/router-lock.js";
 import { routerRoutes } from "../pipeline/router-sync.js";
+import { removeRecord } from "../pipeline/certificate-records.js";
+import { certificateName } from "../plan/tls.js";
 import type { App } from "./app.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
 
@@ -29,8 +31,12 @@ export async function down(app: App, request: DownRequest): Promise<void> {
   const remaining = await withRouterLock(paths.router, async () => {
     const registry = updateRegistry(paths.router, (r) => withEnvironmentRoutes(r, name, environment.name, []));
     const routes = routerRoutes(registry);
+    // Its certificate is served no more, and no longer renewed.
+    const certificate = certificateName(name, environment.name);
     if (routes.length > 0) await router.ensure(routes);
     else await router.remove();
+    await router.removeCertificate(certificate);
+    removeRecord(paths.home, certificate);
     return routes;
   });
   say(remaining.length > 0 ? "route removed from the router" : "router removed (no route left on this host)");

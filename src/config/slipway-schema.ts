@@ -60,6 +60,23 @@ const secrets = z
   })
   .describe("A secrets provider whose values win over every other source.");
 
+const tls = z
+  .union([
+    z.enum(["auto", "off"]),
+    z.strictObject({
+      cert: z.string().min(1).describe("PEM file of the certificate (and its chain), relative to the project directory."),
+      key: z.string().min(1).describe("PEM file of its private key."),
+    }),
+  ])
+  .describe("HTTPS for the environment's host names: auto (certificates from the ACME CA of acme:, the default when acme: is set), off (plain HTTP, behind another proxy), or a certificate you bring.");
+
+const acme = z
+  .strictObject({
+    email: z.email().describe("The account's contact address: the CA writes there about expiring certificates."),
+    directory: z.url().default("https://acme-v02.api.letsencrypt.org/directory").describe("The CA's ACME directory URL (default: Let's Encrypt)."),
+  })
+  .describe("The ACME account that issues certificates for host names (tls: auto).");
+
 const environment = z
   .strictObject({
     default: z.boolean().optional().describe("The environment used when --env is not given."),
@@ -68,6 +85,8 @@ const environment = z
     branch: z.string().optional().describe("The git branch deployed by default."),
     hosts: z.array(z.string()).optional().describe("Host names for this environment's routes."),
     listen: z.number().int().min(1).max(65535).optional().describe("Router port for this environment's first route."),
+    tls: tls.optional(),
+    hsts: z.boolean().optional().describe("Send Strict-Transport-Security on HTTPS answers (browsers then refuse plain HTTP to these hosts for a year)."),
     secrets: secrets.optional(),
   })
   .describe("A named target of the project.");
@@ -100,6 +119,7 @@ export const slipwayConfigSchema = z
       .optional()
       .describe("How the previous release waits for a rollback: auto (the default: the services that answer requests, routed ones and what they depend on, are paused and thaw in milliseconds; workers and schedulers are stopped), stopped (frees all its memory; a rollback starts it again), paused (all frozen: no CPU, its memory kept) or running (out of the router; its workers keep running too)."),
     secrets: secrets.optional(),
+    acme: acme.optional(),
     cache: z.boolean().optional().describe("Builds run by slipway serve use Docker's layer cache (default: off on a server, so nothing left over from an earlier build leaks in; the CLI builds with it unless --no-cache)."),
     drain: duration.optional().describe("How long an old release may take to finish its in-flight requests after the switch before Slipway reports it busy (default 5s); it leaves as soon as it holds none."),
   })
@@ -112,6 +132,8 @@ export type HealthcheckConfig = z.output<typeof healthcheck>;
 export type EnvironmentConfig = z.output<typeof environment>;
 export type ServiceSettings = z.output<typeof serviceSettings>;
 export type SecretsConfig = z.output<typeof secrets>;
+export type TlsConfig = z.output<typeof tls>;
+export type AcmeConfig = z.output<typeof acme>;
 
 export { healthcheck as healthcheckSchema };
 export type KeepPrevious = NonNullable<SlipwayConfig["keep_previous"]>;

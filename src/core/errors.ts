@@ -33,6 +33,7 @@ export const ErrorCodes = {
   E_UNAUTHENTICATED: "E_UNAUTHENTICATED",
   E_FORBIDDEN: "E_FORBIDDEN",
   E_CONFLICT: "E_CONFLICT",
+  E_CERTIFICATE_FAILED: "E_CERTIFICATE_FAILED",
   E_INTERNAL: "E_INTERNAL",
 } as const;
 
@@ -78,6 +79,7 @@ const exitByCode: Record<ErrorCode, number> = {
   E_UNAUTHENTICATED: ExitCodes.badInput,
   E_FORBIDDEN: ExitCodes.badInput,
   E_CONFLICT: ExitCodes.badInput,
+  E_CERTIFICATE_FAILED: ExitCodes.failed,
   E_INTERNAL: ExitCodes.failed,
 };
 

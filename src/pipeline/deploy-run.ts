@@ -11,6 +11,7 @@ import type { EventSink, LogStream, StepName } from "./events.js";
 import type { HomePaths } from "./paths.js";
 import type { Sealer } from "../secrets/cipher.js";
 import type { BuildSlots } from "./build-slots.js";
+import type { Acme } from "../adapters/acme.js";
 
 export interface DeployDeps {
   readonly git: Git;
@@ -30,6 +31,8 @@ export interface DeployDeps {
   readonly identity: { readonly pid: number; readonly hostname: string };
   /** A server's limit on builds at once; none for the CLI. */
   readonly buildSlots?: BuildSlots;
+  /** The ACME CA client that issues certificates for host names. */
+  readonly acme?: Acme;
 }
 
 export type BuildMode = "auto" | "reuse" | "force";

@@ -6,6 +6,8 @@
  */
 import { SlipwayError } from "../core/errors.js";
 import { planProject } from "../project/resolve-project.js";
+import type { ReleasePlan } from "../plan/plan-release.js";
+import type { WebPorts } from "../router/render-config.js";
 import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
 import { releaseProject } from "./deploy-run.js";
 import { sourceAndBuild } from "./steps/build.js";
@@ -142,8 +144,16 @@ async function runSteps(run: DeployRun, logs: LogBuffer, progress: Progress): Pr
   if (run.previous) await deps.store.setReleaseStatus(run.previous.id, "superseded");
   await step(run, logs, "retire", () => retireAndPrune(run, retiring));
   await deps.store.updateDeployment(deploymentId, { status: "succeeded", finishedAt: new Date(deps.clock.now()) });
-  const urls = run.plan.routes.map((r) => (r.hosts[0] ? `http://${r.hosts[0]}${r.listen === 80 ? "" : `:${r.listen}`}/` : `http://127.0.0.1:${r.listen}/`));
+  const urls = run.plan.routes.map((r) => routeUrl(r, deps.router.web));
   return { deploymentId, release: run.release.name, built: built === "built", urls };
+}
+
+/** Where users reach a route: its first host over HTTPS when it has a certificate, else its port. */
+function routeUrl(route: ReleasePlan["routes"][number], web: WebPorts): string {
+  const host = route.hosts[0];
+  if (host === undefined) return `http://127.0.0.1:${route.listen}/`;
+  const [scheme, port, standard] = route.certificate ? ["https", web.https, 443] : ["http", web.http, 80];
+  return `${scheme}://${host}${port === standard ? "" : `:${port}`}/`;
 }
 
 async function buildOrReuse(run: DeployRun, logs: LogBuffer): Promise<"built" | "reused"> {

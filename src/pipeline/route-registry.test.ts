@@ -18,14 +18,15 @@ describe("route registry", () => {
   const other: Registry = { shop_live_web_80: { project: "shop", environment: "live", listen: 80, hosts: ["shop.example"], servers: [{ name: "v3-web-1", address: "127.0.0.1:4000" }] } };
 
   it("adds an environment's routes, keeping every other environment's", () => {
-    const next = withEnvironmentRoutes(other, "shop", "test", [route("web", 80, 80, ["test.shop.example"])]);
-    expect(next).toEqual({ ...other, shop_test_web_80: { project: "shop", environment: "test", listen: 80, hosts: ["test.shop.example"], servers: [] } });
+    const next = withEnvironmentRoutes(other, "shop", "test", [{ ...route("web", 80, 80, ["test.shop.example"]), certificate: "shop_test", hsts: true }]);
+    // A route with hosts is served on the shared web ports: it listens on no port of its own.
+    expect(next).toEqual({ ...other, shop_test_web_80: { project: "shop", environment: "test", listen: 0, hosts: ["test.shop.example"], servers: [], certificate: "shop_test", hsts: true } });
   });
 
   it("keeps the servers of a route that stays, and drops a route that went", () => {
     const next = withEnvironmentRoutes(other, "shop", "live", [route("api", 8000, 8081)]);
     expect(Object.keys(next)).toEqual(["shop_live_api_8000"]);
-    const same = withEnvironmentRoutes(other, "shop", "live", [route("web", 80, 81, ["shop.example"])]);
+    const same = withEnvironmentRoutes(other, "shop", "live", [route("web", 80, 81)]);
     expect(same.shop_live_web_80?.servers).toEqual(other.shop_live_web_80?.servers);
     expect(same.shop_live_web_80?.listen).toBe(81);
   });

@@ -19,6 +19,9 @@ export interface RegistryBackend {
   readonly listen: number;
   readonly hosts: readonly string[];
   readonly servers: readonly RegistryServer[];
+  /** The certificate that serves its hosts over HTTPS; absent: plain HTTP. */
+  readonly certificate?: string;
+  readonly hsts?: boolean;
 }
 
 export type Registry = Readonly<Record<string, RegistryBackend>>;
@@ -57,7 +60,8 @@ export function withEnvironmentRoutes(registry: Registry, project: string, envir
   for (const route of routes) {
     const name = backendName(project, environment, route);
     if (next[name]) continue;
-    next[name] = { project, environment, listen: route.listen ?? 0, hosts: route.hosts, servers: registry[name]?.servers ?? [] };
+    const tls = { ...(route.certificate ? { certificate: route.certificate } : {}), ...(route.hsts ? { hsts: true } : {}) };
+    next[name] = { project, environment, listen: route.hosts.length > 0 ? 0 : (route.listen ?? 0), hosts: route.hosts, servers: registry[name]?.servers ?? [], ...tls };
   }
   return next;
 }

@@ -28,6 +28,12 @@ function fakeRouter(persist: () => void): Router & { calls: string[] } {
     removeServer: unused,
     info: unused,
     remove: unused,
+    web: { http: 80, https: 443 },
+    installCertificate: unused,
+    removeCertificate: unused,
+    certificate: () => undefined,
+    setChallenge: unused,
+    clearChallenge: unused,
   };
 }
 

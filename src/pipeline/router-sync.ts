@@ -13,8 +13,15 @@ import { withRouterLock } from "./router-lock.js";
 /** Every routed backend of the registry, with the servers it records: what HAProxy is to start with. */
 export function routerRoutes(registry: Registry): RouterRoute[] {
   return Object.entries(registry)
-    .filter(([, backend]) => backend.listen > 0)
-    .map(([backend, b]) => ({ backend, listen: b.listen, hosts: b.hosts, servers: b.servers.map((s) => ({ name: s.name, address: s.address, enabled: true })) }));
+    .filter(([, backend]) => backend.listen > 0 || backend.hosts.length > 0)
+    .map(([backend, b]) => ({
+      backend,
+      listen: b.listen,
+      hosts: b.hosts,
+      servers: b.servers.map((s) => ({ name: s.name, address: s.address, enabled: true })),
+      ...(b.certificate ? { certificate: b.certificate } : {}),
+      ...(b.hsts ? { hsts: true } : {}),
+    }));
 }
 
 export function routerError(error: unknown): SlipwayError {
@@ -41,7 +48,7 @@ export async function saveServers(router: Router, registry: Registry): Promise<v
 export async function restoreServers(router: Router, registry: Registry): Promise<number> {
   let restored = 0;
   for (const [backend, entry] of Object.entries(registry)) {
-    if (entry.listen <= 0 || entry.servers.length === 0) continue;
+    if ((entry.listen <= 0 && entry.hosts.length === 0) || entry.servers.length === 0) continue;
     const known = new Set((await router.servers(backend)).map((s) => s.name));
     for (const server of entry.servers.filter((s) => !known.has(s.name))) {
       await router.addServer(backend, server.name, server.address);
@@ -56,11 +63,11 @@ export async function restoreServers(router: Router, registry: Registry): Promis
  * the host's router lock: another environment's deployment may be changing routes too. With
  * `keepServing` (preflight), routes that serve keep their port and hosts until the switch.
  */
-export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">, options: { keepServing?: boolean } = {}): Promise<string[]> {
+export async function restoreRouter(deps: Pick<DeployDeps, "router" | "paths">, plan: Pick<ReleasePlan, "project" | "environment" | "routes">, options: { keepServing?: boolean; serveWeb?: boolean } = {}): Promise<string[]> {
   return await withRouterLock(deps.paths.router, async () => {
     const registry = updateRegistry(deps.paths.router, (r) => withEnvironmentRoutes(r, plan.project, plan.environment, plan.routes, options));
     try {
-      const outcome = await deps.router.ensure(routerRoutes(registry));
+      const outcome = await deps.router.ensure(routerRoutes(registry), options.serveWeb ? { serveWeb: true } : {});
       const notes = [...(outcome.created ? ["created the router"] : []), ...(outcome.reloaded ? ["reloaded its config for new routes"] : [])];
       const restored = await restoreServers(deps.router, registry);
       return restored > 0 ? [...notes, `put back ${restored} server${restored === 1 ? "" : "s"}`] : notes;

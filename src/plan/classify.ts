@@ -31,6 +31,10 @@ export interface Route {
   readonly listen?: number;
   readonly hosts: readonly string[];
   readonly readiness: ReadinessPolicy;
+  /** The certificate its hosts are served with over HTTPS (see tls.ts); none: plain HTTP. */
+  readonly certificate?: string;
+  /** Strict-Transport-Security on its HTTPS answers. */
+  readonly hsts?: boolean;
 }
 
 export interface ServiceClass {

@@ -8,6 +8,7 @@ import { classify, releaseTaskCandidate, type Classification, type Route } from 
 import type { ComposeModel } from "../plan/compose-model.js";
 import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
 import { planRelease, type ReleasePlan } from "../plan/plan-release.js";
+import { certificateName, hostNames, tlsPlan, withTls } from "../plan/tls.js";
 import { applyRuntimeVariables, secretValuesOf } from "../plan/runtime-variables.js";
 import { servicesWhoseImageNames } from "../config/compose-source.js";
 import { isSlipwayError } from "../core/errors.js";
@@ -76,7 +77,12 @@ export function resolveModel(project: LoadedProject, composed: ComposeModel): Re
   const model = applyRuntimeVariables(composed, project.variables.overrides);
   const order = [...new Set(project.sources.flatMap((s) => s.serviceNames))];
   const classified = classify(model, project.config, { order, taggedImages: servicesWhoseImageNames(project.sources, "TAG") });
-  const classification = { ...classified, routes: routesForEnvironment(classified.routes, project.environment.settings) };
+  const settings = project.environment.settings;
+  const tls = tlsPlan(project.config, settings);
+  const routes = routesForEnvironment(classified.routes, settings);
+  const problems = "problem" in tls && hostNames(routes).length > 0 ? [...classified.problems, tls.problem] : classified.problems;
+  const certificate = certificateName(project.name, project.environment.name);
+  const classification = { ...classified, problems, routes: "problem" in tls ? routes : withTls(routes, tls, { certificate, hsts: settings?.hsts ?? false }) };
   const lint = lintForZeroDowntime(model, classification);
   const outside = pathsOutsideTree({ model, sources: project.sources, dir: project.dir, root: treeRoot(project.dir) }).map(renderProblem);
   return { project, model, classification, lint: { ...lint, errors: [...outside, ...lint.errors] } };

@@ -19,17 +19,26 @@ import { join } from "node:path";
 import type { Clock } from "../core/clock.js";
 import { privateDir, writePrivateFile } from "../core/private-files.js";
 import { joinAddress } from "./names.js";
-import { renderRouterConfig, routesPart, type RouterConfigServer, type RouterRoute, type RouterState } from "./render-config.js";
+import { ensureDefaultCertificate, installedCertificates } from "./certificate-files.js";
+import { renderRouterConfig, renderWebFiles, routesPart, servesWeb, type RouterConfigServer, type RouterRoute, type RouterState, type WebPorts } from "./render-config.js";
 import { checkConfig, createRouterContainer, ensureImage, IN_CONTAINER, inspectRouter, removeRouter, routerLogs, signalReload, type RouterContainerSpec } from "./router-container.js";
 import { RouterError } from "./router-error.js";
-import { adminState, parseInfo, parseServersState } from "./runtime-api.js";
+import { adminState, parseInfo, parseServersState, type RuntimeOptions } from "./runtime-api.js";
+import { WEB_FILES } from "./web-files.js";
+import { replaceMap } from "./web-runtime.js";
 
 export interface RouterContext {
   readonly spec: RouterContainerSpec;
+  readonly web: WebPorts;
   readonly clock: Clock;
   readonly adminSocketUid?: number;
   /** One runtime-API command on the admin socket. */
-  command(command: string): Promise<string>;
+  command(command: string, options?: RuntimeOptions): Promise<string>;
+}
+
+export interface EnsureOptions {
+  /** Serve the web ports even if no route has host names yet (see RouterState.serveWeb). */
+  readonly serveWeb?: boolean;
 }
 
 export interface EnsureOutcome {
@@ -41,27 +50,62 @@ const START_TIMEOUT_MS = 15_000;
 const RELOAD_TIMEOUT_MS = 15_000;
 const POLL_MS = 50;
 
-const stateOf = (ctx: RouterContext, routes: readonly RouterRoute[]): RouterState => ({ routes, adminSocket: IN_CONTAINER.socket, ...(ctx.adminSocketUid ? { adminSocketUid: ctx.adminSocketUid } : {}) });
+const stateOf = (ctx: RouterContext, routes: readonly RouterRoute[], options: EnsureOptions = {}): RouterState => ({
+  routes,
+  adminSocket: IN_CONTAINER.socket,
+  web: ctx.web,
+  certificates: installedCertificates(ctx.spec.etcDir),
+  ...(options.serveWeb ? { serveWeb: true } : {}),
+  ...(ctx.adminSocketUid ? { adminSocketUid: ctx.adminSocketUid } : {}),
+});
 
-export async function ensureRouter(ctx: RouterContext, routes: readonly RouterRoute[]): Promise<EnsureOutcome> {
-  const desired = renderRouterConfig(stateOf(ctx, routes)); // bad routes fail here, before anything changes
+export async function ensureRouter(ctx: RouterContext, routes: readonly RouterRoute[], options: EnsureOptions = {}): Promise<EnsureOutcome> {
+  const state = stateOf(ctx, routes, options);
+  const desired = renderRouterConfig(state); // bad routes fail here, before anything changes
+  const files = renderWebFiles(state);
   // The owner's alone: HAProxy reads them as root in its container.
   privateDir(ctx.spec.etcDir);
   privateDir(ctx.spec.runDir);
+  const web = servesWeb(state);
+  if (web) await ensureDefaultCertificate(ctx.spec.etcDir);
   const container = await inspectRouter(ctx.spec);
   if (!container?.running) {
+    writeWebFiles(ctx, files);
     await create(ctx, desired);
     return { created: true, reloaded: false };
   }
   const current = readConfig(ctx);
   if (current !== undefined && routesPart(current) === routesPart(desired)) {
+    // Hosts and certificates change in the maps of the running HAProxy: no reload.
+    if (web) await syncWebFiles(ctx, files);
+    else writeWebFiles(ctx, files);
     if (current !== desired) writeAtomically(ctx, "haproxy.cfg", desired);
     return { created: false, reloaded: false };
   }
   const live = await liveServers(ctx);
-  await reload(ctx, renderRouterConfig(stateOf(ctx, routes.map((route) => ({ ...route, servers: live[route.backend] ?? [] })))));
+  writeWebFiles(ctx, files); // read by the new worker
+  await reload(ctx, renderRouterConfig({ ...state, routes: routes.map((route) => ({ ...route, servers: live[route.backend] ?? [] })) }));
   writeAtomically(ctx, "haproxy.cfg", desired);
   return { created: false, reloaded: true };
+}
+
+/** The files as the next start or reload reads them; the ACME map's running entries are challenges in progress, kept. */
+function writeWebFiles(ctx: RouterContext, files: Readonly<Record<string, string>>): void {
+  for (const [file, text] of Object.entries(files)) {
+    if (file === WEB_FILES.acmeMap && existsSync(configPath(ctx, file))) continue;
+    if (readConfig(ctx, file) !== text) writeAtomically(ctx, file, text);
+  }
+}
+
+/** Each changed map replaced in the running HAProxy first, then on disk (a failure leaves the old file: tried again next time). */
+async function syncWebFiles(ctx: RouterContext, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const file of [WEB_FILES.hostsMap, WEB_FILES.httpsMap, WEB_FILES.hstsMap]) {
+    const text = files[file] ?? "";
+    if (readConfig(ctx, file) === text) continue;
+    await replaceMap((line, options) => ctx.command(line, options), file, text);
+    writeAtomically(ctx, file, text);
+  }
+  writeWebFiles(ctx, files);
 }
 
 /**
@@ -82,8 +126,8 @@ export function persistServers(ctx: RouterContext, routes: readonly RouterRoute[
 
 const configPath = (ctx: RouterContext, name = "haproxy.cfg"): string => join(ctx.spec.etcDir, name);
 
-function readConfig(ctx: RouterContext): string | undefined {
-  return existsSync(configPath(ctx)) ? readFileSync(configPath(ctx), "utf8") : undefined;
+function readConfig(ctx: RouterContext, name = "haproxy.cfg"): string | undefined {
+  return existsSync(configPath(ctx, name)) ? readFileSync(configPath(ctx, name), "utf8") : undefined;
 }
 
 function writeAtomically(ctx: RouterContext, name: string, text: string): void {

@@ -9,7 +9,7 @@ import { RouterError } from "./router-error.js";
 const NAME = /^[A-Za-z0-9_.-]+$/;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-export function checkName(kind: "backend" | "server", name: string): string {
+export function checkName(kind: "backend" | "server" | "certificate", name: string): string {
   if (!NAME.test(name)) {
     throw new RouterError("E_ROUTER_CONFIG", `${kind} name ${JSON.stringify(name)} may only hold letters, digits, "_", "-" and "."`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderRouterConfig, routesPart, type RouterRoute, type RouterState } from "./render-config.js";
+import { renderRouterConfig, renderWebFiles, routesPart, type RouterRoute, type RouterState } from "./render-config.js";
 import { isRouterError } from "./router-error.js";
 
 const socket = "/run/slipway/admin.sock";
@@ -29,31 +29,36 @@ defaults
 `;
 
 describe("renderRouterConfig", () => {
-  it("renders hosts, a default backend and a 503 port, sorted", () => {
+  it("renders port routes on their ports, and host routes on the shared web frontends, sorted", () => {
     const routes: RouterRoute[] = [
-      { backend: "shop_live_web_8000", listen: 8080, hosts: ["Shop.Example", "www.shop.example"] },
-      { backend: "blog_live_web_80", listen: 8080, hosts: ["blog.example"] },
-      { backend: "admin_live_web_80", listen: 80, hosts: [] },
-      { backend: "api_live_api_9000", listen: 8443, hosts: ["api.example"] },
+      { backend: "shop_live_web_8000", listen: 0, hosts: ["Shop.Example", "www.shop.example"], certificate: "shop_live", hsts: true },
+      { backend: "blog_live_web_80", listen: 0, hosts: ["blog.example"] },
+      { backend: "admin_live_web_80", listen: 8080, hosts: [] },
     ];
-    expect(renderRouterConfig({ routes, adminSocket: socket })).toBe(`${HEAD}
-frontend port:80
-    bind :80
-    default_backend admin_live_web_80
+    expect(renderRouterConfig({ routes, adminSocket: socket, web: { http: 8000, https: 8443 } })).toBe(`${HEAD}
+frontend web-http
+    bind :8000
+    http-request set-var(txn.host) req.hdr(host),lower,word(1,:)
+    http-request set-var(txn.acme) path,field(4,/),map(/usr/local/etc/haproxy/maps/acme.map) if { path_beg /.well-known/acme-challenge/ }
+    http-request return status 200 content-type text/plain lf-string "%[var(txn.acme)]" if { var(txn.acme) -m found }
+    http-request redirect code 308 location "%[var(txn.host),map(/usr/local/etc/haproxy/maps/https.map)]%[pathq]" if { var(txn.host),map(/usr/local/etc/haproxy/maps/https.map) -m found }
+    http-request return status 404 content-type text/plain string "No site is served at this address." unless { var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map) -m found }
+    http-request set-header X-Forwarded-Proto http
+    use_backend %[var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map)]
+
+frontend web-https
+    bind :8443 ssl crt-list /usr/local/etc/haproxy/certs.list alpn h2,http/1.1
+    http-request set-var(txn.host) req.hdr(host),lower,word(1,:)
+    http-request return status 404 content-type text/plain string "No site is served at this address." unless { var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map) -m found }
+    http-request set-header X-Forwarded-Proto https
+    http-response set-header Strict-Transport-Security "%[var(txn.host),map(/usr/local/etc/haproxy/maps/hsts.map)]" if { var(txn.host),map(/usr/local/etc/haproxy/maps/hsts.map) -m found }
+    use_backend %[var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map)]
 
 frontend port:8080
     bind :8080
-    use_backend blog_live_web_80 if { hdr(host) -i blog.example blog.example:8080 }
-    use_backend shop_live_web_8000 if { hdr(host) -i shop.example shop.example:8080 www.shop.example www.shop.example:8080 }
-
-frontend port:8443
-    bind :8443
-    use_backend api_live_api_9000 if { hdr(host) -i api.example api.example:8443 }
+    default_backend admin_live_web_80
 
 backend admin_live_web_80
-    balance roundrobin
-
-backend api_live_api_9000
     balance roundrobin
 
 backend blog_live_web_80
@@ -64,13 +69,43 @@ backend shop_live_web_8000
 `);
   });
 
+  it("keeps hosts and certificates in maps: a host added is no change to the config", () => {
+    const one: RouterRoute = { backend: "shop_live_web_80", listen: 0, hosts: ["shop.example"], certificate: "shop_live" };
+    const two: RouterRoute = { ...one, hosts: ["shop.example", "www.shop.example"] };
+    expect(renderRouterConfig({ routes: [two], adminSocket: socket })).toBe(renderRouterConfig({ routes: [one], adminSocket: socket }));
+    expect(renderWebFiles({ routes: [two], adminSocket: socket, certificates: ["shop_live"] })).toEqual({
+      "maps/hosts.map": "shop.example shop_live_web_80\nwww.shop.example shop_live_web_80\n",
+      "maps/https.map": "shop.example https://shop.example\nwww.shop.example https://www.shop.example\n",
+      "maps/hsts.map": "",
+      "maps/acme.map": "",
+      "certs.list": "/usr/local/etc/haproxy/certs/_default.pem\n/usr/local/etc/haproxy/certs/shop_live.pem\n",
+    });
+  });
+
+  it("redirects a host to HTTPS only once its certificate is installed, with the HTTPS port when it is not 443", () => {
+    const routes: RouterRoute[] = [
+      { backend: "a", listen: 0, hosts: ["a.example"], certificate: "a_live", hsts: true },
+      { backend: "b", listen: 0, hosts: ["b.example"], certificate: "b_live", hsts: true },
+      { backend: "c", listen: 0, hosts: ["c.example"] },
+    ];
+    const files = renderWebFiles({ routes, adminSocket: socket, web: { http: 8000, https: 8443 }, certificates: ["a_live"] });
+    expect(files["maps/https.map"]).toBe("a.example https://a.example:8443\n");
+    expect(files["maps/hsts.map"]).toBe("a.example max-age=31536000\n");
+    expect(files["maps/hosts.map"]).toBe("a.example a\nb.example b\nc.example c\n");
+  });
+
+  it("renders the web frontends without host routes when asked (an ACME challenge first), and none otherwise", () => {
+    expect(renderRouterConfig({ routes: [], adminSocket: socket, serveWeb: true })).toContain("frontend web-http\n    bind :80\n");
+    expect(renderRouterConfig({ routes: [{ backend: "a", listen: 8080, hosts: [] }], adminSocket: socket })).not.toContain("web-http");
+  });
+
   it("renders no proxy at all for no routes", () => {
     expect(renderRouterConfig({ routes: [], adminSocket: socket })).toBe(HEAD);
   });
 
   it("renders each route's servers, drained ones disabled, and the socket owner", () => {
     const state: RouterState = {
-      routes: [{ backend: "app", listen: 80, hosts: [], servers: [{ name: "v2-web-1", address: "127.0.0.1:49154", enabled: true }, { name: "v1-web-1", address: "[::1]:49153", enabled: false }] }],
+      routes: [{ backend: "app", listen: 8080, hosts: [], servers: [{ name: "v2-web-1", address: "127.0.0.1:49154", enabled: true }, { name: "v1-web-1", address: "[::1]:49153", enabled: false }] }],
       adminSocket: socket,
       adminSocketUid: 1000,
     };
@@ -84,7 +119,7 @@ backend shop_live_web_8000
   });
 
   it("tells configs apart by their routes, not by their servers", () => {
-    const route: RouterRoute = { backend: "app", listen: 80, hosts: ["app.example"] };
+    const route: RouterRoute = { backend: "app", listen: 80, hosts: [] };
     const bare = renderRouterConfig({ routes: [route], adminSocket: socket });
     const served = renderRouterConfig({ routes: [{ ...route, servers: [{ name: "v1-web-1", address: "127.0.0.1:20001", enabled: true }] }], adminSocket: socket });
     expect(served).not.toBe(bare);
@@ -94,10 +129,11 @@ backend shop_live_web_8000
   });
 
   it("renders the same text whatever the order of routes and hosts", () => {
-    const a: RouterRoute = { backend: "a", listen: 80, hosts: ["x.example", "y.example"] };
+    const a: RouterRoute = { backend: "a", listen: 0, hosts: ["x.example", "y.example"] };
     const b: RouterRoute = { backend: "b", listen: 81, hosts: [] };
     const first = renderRouterConfig({ routes: [a, b], adminSocket: socket });
     expect(renderRouterConfig({ routes: [b, { ...a, hosts: ["y.example", "x.example", "X.example"] }], adminSocket: socket })).toBe(first);
+    expect(renderWebFiles({ routes: [b, { ...a, hosts: ["y.example", "x.example", "X.example"] }], adminSocket: socket })).toEqual(renderWebFiles({ routes: [a, b], adminSocket: socket }));
   });
 
   const rejected: Array<{ name: string; state: RouterState }> = [
@@ -106,7 +142,10 @@ backend shop_live_web_8000
     { name: "an empty backend name", state: { routes: [{ backend: "", listen: 80, hosts: [] }], adminSocket: socket } },
     { name: "the same backend twice", state: { routes: [{ backend: "app", listen: 80, hosts: ["a.example"] }, { backend: "app", listen: 81, hosts: [] }], adminSocket: socket } },
     { name: "two host-less routes on one port", state: { routes: [{ backend: "a", listen: 80, hosts: [] }, { backend: "b", listen: 80, hosts: [] }], adminSocket: socket } },
-    { name: "one host on one port to two backends", state: { routes: [{ backend: "a", listen: 80, hosts: ["x.example"] }, { backend: "b", listen: 80, hosts: ["X.example"] }], adminSocket: socket } },
+    { name: "one host to two backends", state: { routes: [{ backend: "a", listen: 0, hosts: ["x.example"] }, { backend: "b", listen: 0, hosts: ["X.example"] }], adminSocket: socket } },
+    { name: "a port route on the HTTP port beside a host route", state: { routes: [{ backend: "a", listen: 80, hosts: [] }, { backend: "b", listen: 0, hosts: ["b.example"] }], adminSocket: socket } },
+    { name: "a port route on the HTTPS port when web is served", state: { routes: [{ backend: "a", listen: 8443, hosts: [] }], adminSocket: socket, web: { http: 8000, https: 8443 }, serveWeb: true } },
+    { name: "a certificate name with a slash", state: { routes: [{ backend: "a", listen: 0, hosts: ["x.example"], certificate: "../x" }], adminSocket: socket } },
     { name: "port 0", state: { routes: [{ backend: "a", listen: 0, hosts: [] }], adminSocket: socket } },
     { name: "port 65536", state: { routes: [{ backend: "a", listen: 65536, hosts: [] }], adminSocket: socket } },
     { name: "a host with a port", state: { routes: [{ backend: "a", listen: 80, hosts: ["x.example:80"] }], adminSocket: socket } },
@@ -130,8 +169,5 @@ backend shop_live_web_8000
     expect(isRouterError(thrown, "E_ROUTER_CONFIG")).toBe(true);
   });
 
-  it("accepts one host in two backends on two ports", () => {
-    const routes = [{ backend: "a", listen: 80, hosts: ["x.example"] }, { backend: "b", listen: 81, hosts: ["x.example"] }];
-    expect(() => renderRouterConfig({ routes, adminSocket: socket })).not.toThrow();
-  });
+
 });

@@ -5,6 +5,7 @@
  */
 import { checkAddress, checkHost, checkName, checkPort } from "./names.js";
 import { RouterError } from "./router-error.js";
+import { certificateFile, DEFAULT_CERTIFICATE, inContainer, WEB_FILES } from "./web-files.js";
 
 /** A server written into the file, so that HAProxy starts with it (see ensure-router.ts). */
 export interface RouterConfigServer {
@@ -16,14 +17,33 @@ export interface RouterConfigServer {
 
 export interface RouterRoute {
   readonly backend: string;
+  /** The port of a route without hosts; a route with hosts is served on the web ports instead. */
   readonly listen: number;
   readonly hosts: readonly string[];
   /** The servers HAProxy is to start with; servers come and go at run time too. */
   readonly servers?: readonly RouterConfigServer[];
+  /** The certificate that serves its hosts over HTTPS (none: plain HTTP only, `tls: off`). */
+  readonly certificate?: string;
+  /** Strict-Transport-Security on its HTTPS answers. */
+  readonly hsts?: boolean;
 }
+
+/** The ports every route with host names shares. */
+export interface WebPorts {
+  readonly http: number;
+  readonly https: number;
+}
+
+export const DEFAULT_WEB_PORTS: WebPorts = { http: 80, https: 443 };
 
 export interface RouterState {
   readonly routes: readonly RouterRoute[];
+  /** Where host-name routes are served (default 80 and 443). */
+  readonly web?: WebPorts;
+  /** Names of the certificates installed (see certificate-files.ts): a host redirects to HTTPS once its own is. */
+  readonly certificates?: readonly string[];
+  /** The web frontends even without a host-name route: an ACME challenge answered before the first host goes live. */
+  readonly serveWeb?: boolean;
   /** Path of the admin socket inside the container. */
   readonly adminSocket: string;
   /** Owner of the socket when Slipway does not run as root (HAProxy creates it as root, mode 600). */
@@ -68,50 +88,84 @@ const DEFAULTS = [
   "    timeout tunnel 1h",
 ];
 
-function checkRoutes(routes: readonly RouterRoute[]): Map<number, RouterRoute[]> {
+function checkRoutes(routes: readonly RouterRoute[], web: WebPorts | undefined): Map<number, RouterRoute[]> {
   const backends = new Set<string>();
   const ports = new Map<number, RouterRoute[]>();
   for (const route of routes) {
     if (backends.has(checkName("backend", route.backend))) {
-      throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend} is routed twice: each backend has one listen port and one set of hosts`);
+      throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend} is routed twice: each backend has one listen port or one set of hosts`);
     }
     backends.add(route.backend);
-    const onPort = ports.get(checkPort(route.listen)) ?? [];
-    ports.set(route.listen, [...onPort, route]);
+    if (route.certificate !== undefined) checkName("certificate", route.certificate);
+    if (route.hosts.length > 0) continue; // served on the web ports, by host name
+    if (checkPort(route.listen) === web?.http || route.listen === web?.https) {
+      throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend} listens on ${route.listen}, the port routes with host names share: give it host names, or another listen port`);
+    }
+    const onPort = ports.get(route.listen) ?? [];
+    if (onPort.length > 0) {
+      throw new RouterError("E_ROUTER_CONFIG", `port ${route.listen} has more than one route without hosts (${[...onPort.map((r) => r.backend), route.backend].sort(byName).join(", ")}): give all but one of them host names`);
+    }
+    ports.set(route.listen, [route]);
   }
-  for (const [port, onPort] of ports) checkPortRoutes(port, onPort);
+  hostOwners(routes);
   return ports;
 }
 
-function checkPortRoutes(port: number, routes: readonly RouterRoute[]): void {
-  const catchAll = routes.filter((r) => r.hosts.length === 0).map((r) => r.backend);
-  if (catchAll.length > 1) {
-    throw new RouterError("E_ROUTER_CONFIG", `port ${port} has more than one route without hosts (${catchAll.sort(byName).join(", ")}): give all but one of them host names`);
-  }
-  const owner = new Map<string, string>();
+/** Every host name of every route, to the one backend that serves it. */
+function hostOwners(routes: readonly RouterRoute[]): Map<string, RouterRoute> {
+  const owner = new Map<string, RouterRoute>();
   for (const route of routes) {
     for (const host of route.hosts.map(checkHost)) {
       const other = owner.get(host);
-      if (other !== undefined && other !== route.backend) {
-        throw new RouterError("E_ROUTER_CONFIG", `host ${host} on port ${port} is routed to both ${other} and ${route.backend}`);
+      if (other !== undefined && other.backend !== route.backend) {
+        throw new RouterError("E_ROUTER_CONFIG", `host ${host} is routed to both ${other.backend} and ${route.backend}`);
       }
-      owner.set(host, route.backend);
+      owner.set(host, route);
     }
   }
+  return owner;
 }
 
-function frontend(port: number, routes: readonly RouterRoute[]): string[] {
-  const lines = [`frontend port:${port}`, `    bind :${port}`];
-  for (const route of [...routes].sort((a, b) => byName(a.backend, b.backend))) {
-    if (route.hosts.length === 0) continue;
-    // Clients put the port in Host when it is not the scheme's default: match both forms.
-    const hosts = [...new Set(route.hosts.map(checkHost))].sort(byName).flatMap((h) => [h, `${h}:${port}`]);
-    lines.push(`    use_backend ${route.backend} if { hdr(host) -i ${hosts.join(" ")} }`);
-  }
-  const catchAll = routes.find((r) => r.hosts.length === 0);
-  // Without a default backend HAProxy answers 503 to a host no route names.
-  if (catchAll) lines.push(`    default_backend ${catchAll.backend}`);
-  return lines;
+function frontend(port: number, route: RouterRoute): string[] {
+  return [`frontend port:${port}`, `    bind :${port}`, `    default_backend ${route.backend}`];
+}
+
+const map = (file: string): string => `map(${inContainer(file)})`;
+const HOST = "var(txn.host)";
+const NOT_FOUND = '    http-request return status 404 content-type text/plain string "No site is served at this address." unless { var(txn.host),' + map(WEB_FILES.hostsMap) + " -m found }";
+
+/**
+ * The two frontends every host-name route shares. Which host goes where is in maps (see
+ * web-files.ts), so that a host added or gone is a runtime-API change, never a reload.
+ */
+function webFrontends(web: WebPorts): string[][] {
+  const common = [
+    // Host without its port (clients send it when it is not the scheme's default), lower-cased.
+    "    http-request set-var(txn.host) req.hdr(host),lower,word(1,:)",
+  ];
+  const http = [
+    "frontend web-http",
+    `    bind :${web.http}`,
+    ...common,
+    // ACME HTTP-01: answered by the router itself, whatever the host, before any redirect.
+    `    http-request set-var(txn.acme) path,field(4,/),${map(WEB_FILES.acmeMap)} if { path_beg /.well-known/acme-challenge/ }`,
+    '    http-request return status 200 content-type text/plain lf-string "%[var(txn.acme)]" if { var(txn.acme) -m found }',
+    `    http-request redirect code 308 location "%[${HOST},${map(WEB_FILES.httpsMap)}]%[pathq]" if { ${HOST},${map(WEB_FILES.httpsMap)} -m found }`,
+    NOT_FOUND,
+    "    http-request set-header X-Forwarded-Proto http",
+    `    use_backend %[${HOST},${map(WEB_FILES.hostsMap)}]`,
+  ];
+  const https = [
+    "frontend web-https",
+    // Certificates are chosen by SNI among the crt-list's, the first being the fallback.
+    `    bind :${web.https} ssl crt-list ${inContainer(WEB_FILES.crtList)} alpn h2,http/1.1`,
+    ...common,
+    NOT_FOUND,
+    "    http-request set-header X-Forwarded-Proto https",
+    `    http-response set-header Strict-Transport-Security "%[${HOST},${map(WEB_FILES.hstsMap)}]" if { ${HOST},${map(WEB_FILES.hstsMap)} -m found }`,
+    `    use_backend %[${HOST},${map(WEB_FILES.hostsMap)}]`,
+  ];
+  return [http, https];
 }
 
 const SERVER_LINE = "    server ";
@@ -139,15 +193,48 @@ export function routesPart(text: string): string {
     .join("\n");
 }
 
+/** Whether the config has the web frontends (and so the maps and the crt-list it names). */
+export function servesWeb(state: RouterState): boolean {
+  return state.serveWeb === true || state.routes.some((r) => r.hosts.length > 0);
+}
+
 export function renderRouterConfig(state: RouterState): string {
   if (!/^\/\S+$/.test(state.adminSocket)) {
     throw new RouterError("E_ROUTER_CONFIG", `admin socket ${JSON.stringify(state.adminSocket)} must be an absolute path without spaces`);
   }
-  const ports = checkRoutes(state.routes);
+  const web = state.web ?? DEFAULT_WEB_PORTS;
+  // A port route may have 80 or 443 to itself, as long as no route has host names.
+  const ports = checkRoutes(state.routes, servesWeb(state) ? web : undefined);
   const sections = [GLOBAL(state), DEFAULTS];
-  for (const port of [...ports.keys()].sort((a, b) => a - b)) sections.push(frontend(port, ports.get(port) ?? []));
+  if (servesWeb(state)) sections.push(...webFrontends(web));
+  for (const port of [...ports.keys()].sort((a, b) => a - b)) sections.push(frontend(port, ports.get(port)?.[0] as RouterRoute));
   for (const route of [...state.routes].sort((a, b) => byName(a.backend, b.backend))) {
     sections.push(backend(route));
   }
   return `# Written by Slipway from its routes; changes made here are overwritten.\n${sections.map((s) => s.join("\n")).join("\n\n")}\n`;
+}
+
+const HSTS = "max-age=31536000";
+
+/** The map files and the crt-list of a state: file (relative to the config directory) → text. */
+export function renderWebFiles(state: RouterState): Record<string, string> {
+  const web = state.web ?? DEFAULT_WEB_PORTS;
+  const installed = new Set(state.certificates ?? []);
+  const owners = [...hostOwners(state.routes)].sort(([a], [b]) => byName(a, b));
+  const secured = owners.filter(([, route]) => route.certificate !== undefined && installed.has(route.certificate));
+  const lines = (entries: Array<[string, string]>): string => entries.map(([key, value]) => `${key} ${value}\n`).join("");
+  const origin = (host: string): string => `https://${host}${web.https === 443 ? "" : `:${web.https}`}`;
+  return {
+    [WEB_FILES.hostsMap]: lines(owners.map(([host, route]) => [host, route.backend])),
+    [WEB_FILES.httpsMap]: lines(secured.map(([host]) => [host, origin(host)])),
+    [WEB_FILES.hstsMap]: lines(secured.filter(([, route]) => route.hsts).map(([host]) => [host, HSTS])),
+    [WEB_FILES.acmeMap]: "",
+    [WEB_FILES.crtList]: renderCrtList(installed),
+  };
+}
+
+/** The crt-list: the fallback certificate first (HAProxy's default for the bind line), then the rest by name. */
+export function renderCrtList(certificates: Iterable<string>): string {
+  const names = [DEFAULT_CERTIFICATE, ...[...certificates].filter((n) => n !== DEFAULT_CERTIFICATE).sort(byName)];
+  return names.map((name) => `${inContainer(certificateFile(checkName("certificate", name)))}\n`).join("");
 }

@@ -7,14 +7,20 @@
 import type Docker from "dockerode";
 import { join, resolve } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
-import { ensureRouter, persistServers, type EnsureOutcome, type RouterContext } from "./ensure-router.js";
+import { existsSync, readFileSync } from "node:fs";
+import { writePrivateFile } from "../core/private-files.js";
+import { installedCertificates, readCertificateFile, removeCertificateFile, writeCertificateFile } from "./certificate-files.js";
+import { ensureRouter, persistServers, type EnsureOptions, type EnsureOutcome, type RouterContext } from "./ensure-router.js";
 import { checkAddress, checkName, joinAddress } from "./names.js";
-import type { RouterRoute } from "./render-config.js";
+import { DEFAULT_WEB_PORTS, renderCrtList, type RouterRoute, type WebPorts } from "./render-config.js";
 import { inspectRouter, removeRouter, type RouterContainerSpec } from "./router-container.js";
 import { RouterError } from "./router-error.js";
-import { adminState, parseInfo, parseServersState, parseStat, runtimeCommand } from "./runtime-api.js";
+import { adminState, parseInfo, parseServersState, parseStat, runtimeCommand, type RuntimeOptions } from "./runtime-api.js";
+import { WEB_FILES } from "./web-files.js";
+import { clearChallenge, loadCertificate, setChallenge, unloadCertificate } from "./web-runtime.js";
 
-export type { RouterRoute } from "./render-config.js";
+export type { RouterRoute, WebPorts } from "./render-config.js";
+export type { EnsureOptions } from "./ensure-router.js";
 
 export interface RouterServer {
   readonly name: string;
@@ -41,7 +47,22 @@ export interface Router {
    * routes changed. A reload carries the live servers over to the new worker. The file on disk
    * lists the routes' servers, so that a creation, and any restart of HAProxy, starts with them.
    */
-  ensure(routes: readonly RouterRoute[]): Promise<EnsureOutcome>;
+  ensure(routes: readonly RouterRoute[], options?: EnsureOptions): Promise<EnsureOutcome>;
+  /** Where routes with host names are served. */
+  readonly web: WebPorts;
+  /**
+   * Certificate `name` (PEM: chain, then key) served from now on: loaded into the running HAProxy
+   * through its runtime API (a new one added to the crt-list, a known one replaced), never a
+   * reload, and written where HAProxy starts from. The PEM must be checked before.
+   */
+  installCertificate(name: string, pem: string): Promise<"added" | "replaced" | "written">;
+  /** Certificate `name` no longer served (out of the running HAProxy and off disk). */
+  removeCertificate(name: string): Promise<void>;
+  /** The PEM installed as `name`, if any. */
+  certificate(name: string): string | undefined;
+  /** Answers an ACME HTTP-01 challenge on the HTTP port (the web frontends must run). */
+  setChallenge(token: string, keyAuthorization: string): Promise<void>;
+  clearChallenge(token: string): Promise<void>;
   /** Writes the routes' servers into the file HAProxy starts from; never reloads (the routes must be those it runs). */
   persist(routes: readonly RouterRoute[]): void;
   servers(backend: string): Promise<RouterServer[]>;
@@ -67,6 +88,8 @@ export interface RouterOptions {
   /** Owner of the admin socket, when Slipway runs as this non-root user against a rootful engine. */
   readonly adminSocketUid?: number;
   readonly clock?: Clock;
+  /** Ports that routes with host names share (default 80 and 443). */
+  readonly web?: WebPorts;
 }
 
 const DEFAULT_REMOVE_TIMEOUT_MS = 30_000;
@@ -86,8 +109,23 @@ export function createRouter(options: RouterOptions): Router {
     labels: options.labels ?? {},
   };
   const clock = options.clock ?? systemClock;
-  const command = (line: string): Promise<string> => runtimeCommand(socket, line);
-  const ctx: RouterContext = { spec, clock, command, ...(options.adminSocketUid ? { adminSocketUid: options.adminSocketUid } : {}) };
+  const command = (line: string, opts?: RuntimeOptions): Promise<string> => runtimeCommand(socket, line, opts);
+  const web = options.web ?? DEFAULT_WEB_PORTS;
+  const ctx: RouterContext = { spec, clock, command, web, ...(options.adminSocketUid ? { adminSocketUid: options.adminSocketUid } : {}) };
+
+  /** Whether a running HAProxy serves the web frontends (and so has a crt-list to change). */
+  const servesWeb = async (): Promise<boolean> => {
+    const config = existsSync(join(spec.etcDir, "haproxy.cfg")) ? readFileSync(join(spec.etcDir, "haproxy.cfg"), "utf8") : "";
+    return config.includes("\nfrontend web-https\n") && (await inspectRouter(spec))?.running === true;
+  };
+
+  const installCertificate = async (name: string, pem: string): Promise<"added" | "replaced" | "written"> => {
+    // Into the running HAProxy first: a PEM it refuses never reaches the file it starts from.
+    const outcome = (await servesWeb()) ? await loadCertificate(command, name, pem) : "written";
+    writeCertificateFile(spec.etcDir, name, pem);
+    writePrivateFile(join(spec.etcDir, WEB_FILES.crtList), renderCrtList(installedCertificates(spec.etcDir)));
+    return outcome;
+  };
 
   /** Runs a command whose success is an empty answer; anything else is HAProxy's refusal. */
   const expectEmpty = async (line: string): Promise<void> => {
@@ -148,7 +186,18 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   return {
-    ensure: (routes) => ensureRouter(ctx, routes),
+    ensure: (routes, opts) => ensureRouter(ctx, routes, opts),
+    web,
+    installCertificate,
+    certificate: (name) => readCertificateFile(spec.etcDir, name),
+    async removeCertificate(name) {
+      if (readCertificateFile(spec.etcDir, name) === undefined) return;
+      if (await servesWeb()) await unloadCertificate(command, name);
+      removeCertificateFile(spec.etcDir, name);
+      writePrivateFile(join(spec.etcDir, WEB_FILES.crtList), renderCrtList(installedCertificates(spec.etcDir)));
+    },
+    setChallenge: (token, keyAuthorization) => setChallenge(command, token, keyAuthorization),
+    clearChallenge: (token) => clearChallenge(command, token),
     persist: (routes) => persistServers(ctx, routes),
     servers,
     addServer,

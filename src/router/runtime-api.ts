@@ -9,6 +9,8 @@ import { RouterError } from "./router-error.js";
 
 export interface RuntimeOptions {
   readonly timeoutMs?: number;
+  /** Lines sent after the command as its payload (`<command> <<`), such as a PEM: no empty line. */
+  readonly payload?: string;
 }
 
 /**
@@ -18,6 +20,10 @@ export interface RuntimeOptions {
 export function runtimeCommand(socketPath: string, command: string, options: RuntimeOptions = {}): Promise<string> {
   if (/[\r\n]/.test(command)) {
     return Promise.reject(new RouterError("E_ROUTER_CONFIG", `runtime command ${JSON.stringify(command)} must be one line`));
+  }
+  const payload = options.payload?.trim();
+  if (payload !== undefined && (payload === "" || /\n\s*\n/.test(payload))) {
+    return Promise.reject(new RouterError("E_ROUTER_CONFIG", `the payload of runtime command "${command}" must be lines without an empty one`));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -31,7 +37,8 @@ export function runtimeCommand(socketPath: string, command: string, options: Run
       reject(new RouterError("E_ROUTER_UNAVAILABLE", `HAProxy's admin socket ${socketPath} is not answering (${error.message}): is the router container running?`, { cause: error }));
     });
     socket.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    socket.end(`${command}\n`);
+    // A payload ends at the first empty line.
+    socket.end(payload === undefined ? `${command}\n` : `${command} <<\n${payload}\n\n`);
   });
 }
 

@@ -37,6 +37,7 @@ const STATUS: Record<ErrorCode, number> = {
   E_HEALTH_TIMEOUT: 500,
   E_SWITCH_FAILED: 500,
   E_INTERRUPTED: 500,
+  E_CERTIFICATE_FAILED: 500,
   E_INTERNAL: 500,
 };
 

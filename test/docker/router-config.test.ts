@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDocker } from "../../src/adapters/docker-engine.js";
 import { runCommand } from "../../src/adapters/run-command.js";
-import { renderRouterConfig, type RouterState } from "../../src/router/render-config.js";
+import { writePrivateFile } from "../../src/core/private-files.js";
+import { ensureDefaultCertificate } from "../../src/router/certificate-files.js";
+import { renderRouterConfig, renderWebFiles, type RouterState } from "../../src/router/render-config.js";
 import { checkConfig } from "../../src/router/router-container.js";
 import { isRouterError } from "../../src/router/router-error.js";
 import { removeLabelled, TEST_LABEL } from "../support/router-backends.js";
@@ -21,14 +23,13 @@ const cases: Array<{ name: string; state: RouterState }> = [
   { name: "no routes", state: { routes: [], adminSocket: socket } },
   { name: "one host-less route", state: { routes: [{ backend: "app_live_web_80", listen: 8080, hosts: [] }], adminSocket: socket } },
   {
-    name: "hosts and a default on one port, a 503-only port, a socket owner",
+    name: "a route per port and a socket owner",
     state: {
       adminSocket: socket,
       adminSocketUid: 1000,
       routes: [
-        { backend: "shop_live_web_8000", listen: 80, hosts: ["shop.example", "www.shop.example"] },
         { backend: "blog.live-web_80", listen: 80, hosts: [] },
-        { backend: "api_live_api_9000", listen: 8443, hosts: ["api.example"] },
+        { backend: "api_live_api_9000", listen: 8443, hosts: [] },
       ],
     },
   },
@@ -59,6 +60,26 @@ describe("router config: haproxy -c", () => {
     const file = join(dir, fileName(name));
     writeFileSync(file, renderRouterConfig(state));
     const args = ["run", "--rm", "--label", "slipway.test=router", "--network", "none", "-v", `${file}:/cfg:ro`, "haproxy:2.6", "haproxy", "-c", "-f", "/cfg"];
+    const result = await runCommand("docker", args, { timeoutMs: 60_000 });
+    expect(`${result.stdout}${result.stderr}`.trim()).toBe("Configuration file is valid");
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("HAProxy 2.6 accepts the web frontends with their maps, crt-list and fallback certificate, without a warning", async () => {
+    const etc = join(dir, "web-etc");
+    const state: RouterState = {
+      adminSocket: socket,
+      web: { http: 8000, https: 8443 },
+      routes: [
+        { backend: "shop_live_web_80", listen: 0, hosts: ["shop.example", "www.shop.example"], certificate: "shop_live", hsts: true },
+        { backend: "blog_live_web_80", listen: 0, hosts: ["blog.example"] },
+        { backend: "api_live_api_9000", listen: 9000, hosts: [] },
+      ],
+    };
+    await ensureDefaultCertificate(etc);
+    for (const [file, text] of Object.entries(renderWebFiles(state))) writePrivateFile(join(etc, file), text);
+    writeFileSync(join(etc, "haproxy.cfg"), renderRouterConfig(state));
+    const args = ["run", "--rm", "--label", "slipway.test=router", "--network", "none", "-v", `${etc}:/usr/local/etc/haproxy:ro`, "haproxy:2.6", "haproxy", "-c", "-f", "/usr/local/etc/haproxy/haproxy.cfg"];
     const result = await runCommand("docker", args, { timeoutMs: 60_000 });
     expect(`${result.stdout}${result.stderr}`.trim()).toBe("Configuration file is valid");
     expect(result.exitCode).toBe(0);

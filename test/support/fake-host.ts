@@ -162,5 +162,11 @@ export function fakeRouter(host: FakeHost): Router {
     },
     info: () => Promise.resolve({ pid: 1, uptimeSeconds: 1, containerId: "router" }),
     remove: () => Promise.resolve(),
+    web: { http: 80, https: 443 },
+    installCertificate: () => Promise.resolve("written"),
+    removeCertificate: () => Promise.resolve(),
+    certificate: () => undefined,
+    setChallenge: () => Promise.resolve(),
+    clearChallenge: () => Promise.resolve(),
   };
 }

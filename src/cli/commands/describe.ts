@@ -10,8 +10,8 @@ export function describeService(service: ServiceClass, classification: Classific
   const role = service.role === "release" ? "release task" : service.role;
   const parts = [`${service.name}: ${role} (${service.reason})`];
   for (const route of classification.routes.filter((r) => r.service === service.name)) {
-    const listen = route.listen ? ` on router port ${route.listen}` : "";
-    const hosts = route.hosts.length > 0 ? ` for ${route.hosts.join(", ")}` : "";
+    const listen = route.listen && route.hosts.length === 0 ? ` on router port ${route.listen}` : "";
+    const hosts = route.hosts.length > 0 ? ` for ${route.hosts.join(", ")} on the router's web ports (${route.certificate ? "HTTPS, HTTP redirected" : "HTTP only"})` : "";
     parts.push(`routed to :${route.port}${listen}${hosts}, ready when ${describeReadiness(route.readiness.probe)} passes ${route.readiness.passes}x`);
   }
   if (service.buildOf && !service.reason.endsWith(`${service.buildOf}'s image`)) parts.push(`same image as ${service.buildOf}`);

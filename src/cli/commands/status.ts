@@ -12,7 +12,7 @@ export function renderStatus(report: StatusReport): string {
   if (report.containers.length === 0) lines.push("  none");
   for (const r of report.routes) {
     const served = (r.serving ?? []).map((s) => `${s.name} ${s.address} ${s.state}`).join(", ") || "no server";
-    lines.push(`route: :${r.listen}${r.hosts.length ? ` ${r.hosts.join(",")}` : ""} -> ${served}`);
+    lines.push(`route: ${r.hosts.length ? r.hosts.join(",") : `:${r.listen}`} -> ${served}`);
   }
   for (const d of report.interrupted) lines.push(`interrupted: deployment ${d.id} (${d.kind} of ${d.ref})${d.error ? `: ${d.error}` : ""}`);
   for (const line of report.reconciled) lines.push(line);

@@ -62,4 +62,27 @@ export function defineEnvironmentCommands(program: Command, parts: ProgramParts)
       setExit(await runDown(await ctx(), flags));
     });
 
+  const certs = program
+    .command("certs")
+    .description("the certificates this host serves for host names: names, issuer, expiry, last renewal")
+    .option("-e, --env <name>", "only this environment's")
+    .option("--project <name>", "only this project's")
+    .option("--json", "print JSON")
+    .action(async (flags: { env?: string; project?: string; json?: boolean }) => {
+      const { runCerts } = await import("../commands/certs.js");
+      setExit(await runCerts(await ctx(), flags));
+    });
+
+  certs
+    .command("renew")
+    .description("renew the ACME certificates that are due (a third of their lifetime left), in the running router, without a reload; safe to run often")
+    .option("-e, --env <name>", "only this environment's")
+    .option("--project <name>", "only this project's")
+    .option("--force", "renew even those not due")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExit codes: 0 ok (renewed, or nothing due), 1 a renewal failed (the certificate served stays), 4 router unavailable.")
+    .action(async (_flags: unknown, command: Command) => {
+      const { runCertsRenew } = await import("../commands/certs.js");
+      setExit(await runCertsRenew(await ctx(), command.optsWithGlobals()));
+    });
 }

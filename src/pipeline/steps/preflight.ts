@@ -16,6 +16,7 @@ import { allocatePorts } from "../port-allocation.js";
 import { removeStrayReleases } from "../reconcile.js";
 import { restoreRouter } from "../router-sync.js";
 import { ensureAccessoryImages } from "./accessory-images.js";
+import { ensureEnvironmentCertificate, needsChallenges } from "./certificate.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 
@@ -88,8 +89,8 @@ export async function preflight(run: DeployRun): Promise<void> {
   run.plan = publishPorts(run.plan, ports);
   writePlannedFiles(run);
   for (const route of run.plan.routes) {
-    if (!route.listen) {
-      throw new SlipwayError("E_CONFIG_INVALID", `route ${route.service}:${route.port} has no port for the router to listen on: publish it in compose ("8080:${route.port}") or set routes[].listen in slipway.yml`);
+    if (!route.listen && route.hosts.length === 0) {
+      throw new SlipwayError("E_CONFIG_INVALID", `route ${route.service}:${route.port} has no port for the router to listen on: publish it in compose ("8080:${route.port}") or set routes[].listen (or hosts) in slipway.yml`);
     }
   }
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
@@ -105,7 +106,8 @@ export async function preflight(run: DeployRun): Promise<void> {
   // The router and the environment's own objects do not depend on each other.
   // A route that serves keeps its port and hosts until the switch: a release that fails
   // before it leaves the live one where its users reach it.
-  const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan, { keepServing: true })]);
+  const [, restored] = await Promise.all([environment(), restoreRouter(run.deps, run.plan, { keepServing: true, serveWeb: needsChallenges(run) })]);
+  await ensureEnvironmentCertificate(run);
   run.log("preflight", "info", `compose ${await composeVersion}, engine ${engineVersion}`);
   const shown = needs.map(({ key, count }) => `${key} on 127.0.0.1:${ports[key] ?? "?"}${count > 1 ? `-${(ports[key] ?? 0) + count - 1}` : ""}`);
   if (shown.length > 0) run.log("preflight", "info", `host ports: ${shown.join(", ")}`);
