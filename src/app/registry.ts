@@ -10,6 +10,7 @@ import { problemsError } from "../project/problem.js";
 import type { ProjectListRow, ProjectSettings } from "../store/server-types.js";
 import type { App } from "./app.js";
 import { canSee, notFound, requireProject, type Principal } from "./access.js";
+import { canRollBackTo, type Rollbackable } from "./releases.js";
 import { status, type StatusReport } from "./status.js";
 
 export type { ProjectSettings } from "../store/server-types.js";
@@ -103,14 +104,19 @@ export interface ReleaseView {
   readonly images: Readonly<Record<string, { image: string; id: string }>>;
   readonly createdAt: Date;
   readonly variablesVersion: number | null;
+  /** Its containers got other variables than those of the release before it. */
+  readonly variablesChanged: boolean;
   readonly deployment?: { id: number; actor: string; status: string };
+  /** Whether a rollback to it can run now (only when asked for). */
+  readonly rollbackable?: Rollbackable;
 }
 
 /** Newest first: what each release ran, and the deployment that made it. */
-export async function environmentReleases(app: App, principal: Principal, request: { project: string; environment: string }): Promise<ReleaseView[]> {
+export async function environmentReleases(app: App, principal: Principal, request: { project: string; environment: string; rollbackable?: boolean }): Promise<ReleaseView[]> {
   const { environmentId } = await environmentOf(app, principal, request);
   const rows = await (await app.deps()).store.releases(environmentId);
-  return rows.map((r) => ({
+  const rollbackable = request.rollbackable ? await Promise.all(rows.map((r) => canRollBackTo(app.engine, request.project, r))) : undefined;
+  return rows.map((r, i) => ({
     number: r.number,
     name: `v${r.number}`,
     kind: r.kind,
@@ -120,6 +126,8 @@ export async function environmentReleases(app: App, principal: Principal, reques
     images: r.images,
     createdAt: r.createdAt,
     variablesVersion: r.variables?.version ?? null,
+    variablesChanged: rows[i + 1] !== undefined && r.variables?.digest !== rows[i + 1]?.variables?.digest,
+    ...(rollbackable?.[i] ? { rollbackable: rollbackable[i] } : {}),
     ...(r.deployment ? { deployment: { id: r.deployment.id, actor: r.deployment.actor, status: r.deployment.status } } : {}),
   }));
 }
