@@ -3,7 +3,8 @@
  * data: every page asks the API, which checks who asks), brotli or gzip as built. The page may
  * load nothing but what this server serves.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import staticFiles from "@fastify/static";
 import type { FastifyReply } from "fastify";
 import type { ZodServer } from "./context.js";
@@ -30,7 +31,14 @@ export async function webRoutes(server: ZodServer, root: string): Promise<boolea
     web.addHook("onRoute", (route) => {
       route.config = { ...(route.config as object), access: "public" };
     });
-    await web.register(staticFiles, { root, wildcard: false, preCompressed: true, index: "index.html", setHeaders: headersFor });
+    await web.register(staticFiles, { root, wildcard: false, preCompressed: true, index: false, setHeaders: headersFor });
+    // The page itself, at `/` (a few hundred bytes, sent as it is: the static plugin looks for
+    // a compressed copy of `/` rather than of index.html).
+    const page = readFileSync(join(root, "index.html"));
+    web.get("/", { schema: { hide: true } }, (_request, reply) => {
+      headersFor(reply, "index.html");
+      return reply.type("text/html; charset=utf-8").send(page);
+    });
   });
   return true;
 }
