@@ -112,7 +112,8 @@ export function EnvironmentPage({ project, environment }: { project: string; env
           <p class="live" data-testid="live">
             {s.live ? (
               <>
-                Live: <strong>{s.live.release}</strong> <span class="muted">since {age(s.live.createdAt)}</span>
+                Live: <strong>v{s.live.number}</strong>
+                {s.live.release !== `v${s.live.number}` && <span> (on {s.live.release}'s containers)</span>} <span class="muted">since {age(s.live.createdAt)}</span>
               </>
             ) : (
               "Nothing is live yet."
