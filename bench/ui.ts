@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * bench/ui: the web UI's projects page with 100 projects × 2 environments, in Debian's Chromium
  * (playwright-core) against a real `slipway serve` (SQLite, --no-worker):
@@ -79,7 +78,9 @@ function countBytes(cdp: CDPSession): { bytes: Map<string, number>; stop(): void
 async function load(page: Page, url: string, cdp: CDPSession): Promise<Load> {
   const counted = countBytes(cdp);
   await page.goto(`${url}/#/`);
-  await page.waitForFunction((n) => document.querySelectorAll("li.env .state").length === n && document.querySelectorAll("li.env .urls a").length === n, PROJECTS * 2, { polling: "raf", timeout: 30_000 });
+  // Every card with its state and its URL (a string: this file is compiled without the DOM's types).
+  const n = PROJECTS * 2;
+  await page.waitForFunction(`document.querySelectorAll("li.env .state").length === ${n} && document.querySelectorAll("li.env .urls a").length === ${n}`, undefined, { polling: "raf", timeout: 30_000 });
   const allShown = await page.evaluate(() => performance.now());
   const firstPaint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN);
   counted.stop();

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The web UI in Debian's Chromium against a real `slipway serve` and the real engine, with the
  * example app: sign in, deploy and follow the deployment live, roll back, promote test to live,

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * What the browser tests share: the example app in a throwaway repository with `test` and
  * `live` environments, a real `slipway serve` over it, users of each role, and the steps a

@@ -1,5 +1,5 @@
 /** A deployment as its events tell it: each step's state, time and log lines, and how it ended. */
-import { STEPS, type DeploymentEvent, type StepName } from "../api/events";
+import { STEPS, type DeploymentEvent, type StepName } from "../api/events.ts";
 
 export interface StepState {
   readonly name: StepName;

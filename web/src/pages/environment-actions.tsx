@@ -53,6 +53,13 @@ function RollbackForm({ project, environment, releases }: Where & { releases: re
   const first = candidates.find((r) => r.rollbackable === "yes");
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const target = candidates.find((r) => r.name === (chosen ?? first?.name));
+  if (candidates.length === 0)
+    return (
+      <div class="action">
+        <h3>Roll back</h3>
+        <p class="muted">No earlier release to roll back to.</p>
+      </div>
+    );
   return (
     <form class="action" onSubmit={(e) => e.preventDefault()}>
       <h3>Roll back</h3>
