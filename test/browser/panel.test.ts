@@ -4,6 +4,8 @@
  * a failing deploy, variables masked until revealed, a viewer without actions whose forged POST
  * is refused, CSRF and sign-out; axe-core on every page and a screenshot of each.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, screenshot, seriousViolations, type Browser } from "../support/browser.js";
 import { confirmAction, openPanel, signIn, STEP_NAMES, watchDeployment, type Panel } from "./support.js";
@@ -144,6 +146,28 @@ describe("the web UI", () => {
     }
   });
 
+  it("cancels from the UI a queued deployment and a running one: the live release serves on", async () => {
+    const page = browser.page;
+    const dockerfile = readFileSync(join(panel.repo.dir, "backend/Dockerfile"), "utf8").trimEnd();
+    await panel.repo.commit({ "backend/Dockerfile": `${dockerfile}\nRUN sleep 20\n` }, "a slow build");
+    const ask = async (): Promise<number> => ((await panel.api("POST", `/api/projects/${panel.repo.project}/environments/test/deployments`, {})).json as { id: number }).id;
+    const statusOf = async (id: number): Promise<string> => ((await panel.api("GET", `/api/deployments/${id}`)).json as { status: string }).status;
+    const running = await ask();
+    for (let i = 0; i < 200 && (await statusOf(running)) !== "running"; i++) await new Promise((r) => setTimeout(r, 100));
+    const waiting = await ask();
+    expect(await statusOf(waiting)).toBe("queued");
+    await page.goto(envPage("test"));
+    const said = await confirmAction(page, `Cancel #${waiting}`, "Cancel it");
+    expect(said).toContain("dropped at once");
+    await page.getByRole("row").filter({ hasText: `#${waiting}` }).filter({ hasText: "cancelled" }).waitFor();
+    expect(await confirmAction(page, `Cancel #${running}`, "Cancel it")).toContain("the live release keeps serving");
+    for (let i = 0; i < 600 && (await statusOf(running)) === "running"; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await statusOf(running)).toBe("cancelled");
+    await page.getByRole("row").filter({ hasText: `#${running}` }).filter({ hasText: "cancelled" }).waitFor();
+    expect(await liveRelease("test")).toContain("v3");
+    expect((await panel.repo.get("/version")).body.trim()).toBe(firstCommit);
+  });
+
   it("variables are masked until an admin reveals them", async () => {
     const page = browser.page;
     const secret = "a-secret-value-only-revealed";
@@ -187,6 +211,7 @@ describe("the web UI", () => {
     await page.getByTestId("live").waitFor();
     await page.getByRole("table", { name: "Deployments" }).waitFor();
     for (const name of [/^deploy$/i, /roll back/i, /promote/i, /cancel/i]) expect(await page.getByRole("button", { name }).count(), String(name)).toBe(0);
+    expect(await page.getByRole("columnheader", { name: "Action" }).count()).toBe(0);
     await checkPage("environment-viewer");
     const forged = await page.evaluate(async (path) => {
       const session = (await (await fetch("/api/session")).json()) as { csrf: string };
