@@ -7,7 +7,7 @@ import { readRegistry } from "../pipeline/route-registry.js";
 import type { DeploymentRow, ReleaseWithDeployment, Store } from "../store/store.js";
 import type { App } from "./app.js";
 import type { Principal } from "./access.js";
-import { listProjects } from "./registry.js";
+import { visibleProjectRows } from "./registry.js";
 
 export interface EnvironmentOverview {
   readonly project: string;
@@ -33,12 +33,10 @@ async function latestOf(store: Store, environmentId: number): Promise<Environmen
 export async function overview(app: App, principal: Principal): Promise<EnvironmentOverview[]> {
   const { store, paths } = await app.deps();
   const registry = Object.values(readRegistry(paths.router));
-  const projects = await listProjects(app, principal);
+  const projects = await visibleProjectRows(app, principal);
   const rows = await Promise.all(
     projects.map(async (project) => {
-      const row = await store.project(project.name);
-      if (!row) return [];
-      const environments = await store.environments(row.id);
+      const environments = await store.environments(project.id);
       return Promise.all(
         environments.map(async (env): Promise<EnvironmentOverview> => {
           const [releases, latest] = await Promise.all([store.releases(env.id), latestOf(store, env.id)]);

@@ -68,9 +68,13 @@ async function projectRows(app: App): Promise<ProjectListRow[]> {
   return rows;
 }
 
+/** The project rows the principal may see (from the list kept for a second). */
+export async function visibleProjectRows(app: App, principal: Principal): Promise<ProjectListRow[]> {
+  return (await projectRows(app)).filter((row) => canSee(principal, row.name));
+}
+
 export async function listProjects(app: App, principal: Principal): Promise<ProjectView[]> {
-  const rows = await projectRows(app);
-  return rows.filter((row) => canSee(principal, row.name)).map(view);
+  return (await visibleProjectRows(app, principal)).map(view);
 }
 
 export async function projectOf(app: App, principal: Principal, name: string): Promise<ProjectView & { id: number }> {

@@ -75,6 +75,10 @@ describe("sessions", () => {
     expect(signedIn.status).toBe(201);
     const setCookie = signedIn.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/^slipway_session=sls_[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
+    expect(setCookie).not.toMatch(/Secure/);
+    // Behind a TLS proxy on this host, the browser came over HTTPS: the cookie is then Secure.
+    const overTls = await api.request("POST", "/api/session", { body: { name: "ann", password }, headers: { "x-forwarded-proto": "https" } });
+    expect(overTls.headers.get("set-cookie")).toMatch(/; Secure$/);
     const cookie = setCookie.split(";")[0] ?? "";
     expect((await api.request("GET", "/api/session", { headers: { cookie } })).json).toMatchObject({ actor: "user ann", role: "admin" });
     const csrf = (signedIn.json as { csrf: string }).csrf;

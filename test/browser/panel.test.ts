@@ -14,6 +14,8 @@ let panel: Panel;
 let browser: Browser;
 let firstCommit: string;
 let secondCommit: string;
+/** Every address the page asked for: all of them must be slipway serve's. */
+const requested = new Set<string>();
 
 const envPage = (environment: string, tab = ""): string => `${panel.serve.url}/#/p/${panel.repo.project}/${environment}${tab ? `/${tab}` : ""}`;
 
@@ -36,6 +38,7 @@ beforeAll(async () => {
   panel = await openPanel();
   firstCommit = (await panel.repo.commit({ "backend/static/app.css": "/* first */\n" }, "first")).slice(0, 12);
   browser = await openBrowser();
+  browser.page.on("request", (request) => void requested.add(request.url()));
 });
 
 afterAll(async () => {
@@ -54,6 +57,19 @@ describe("the web UI", () => {
     await project.waitFor();
     expect(await project.locator("li.env").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.environment))).toEqual(["live", "test"].sort());
     await checkPage("projects-empty");
+  });
+
+  it("asks before acting, in a dialog that the keyboard opens and Escape closes without acting", async () => {
+    const page = browser.page;
+    await page.goto(envPage("test"));
+    await page.getByRole("button", { name: "Deploy", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await page.locator("dialog[open]").waitFor();
+    expect(await page.evaluate(() => document.activeElement?.closest("dialog") !== null)).toBe(true);
+    await checkPage("confirm-deploy");
+    await page.keyboard.press("Escape");
+    await page.locator("dialog[open]").waitFor({ state: "detached" });
+    expect((await panel.api("GET", `/api/projects/${panel.repo.project}/environments/test/deployments`)).json).toEqual([]);
   });
 
   it("deploys: each step appears and finishes live, the log follows, then the environment shows the release live and its URL the new commit", async () => {
@@ -242,13 +258,21 @@ describe("the web UI", () => {
     await using phone = await openBrowser({ viewport: { width: 390, height: 844 } });
     await signIn(phone.page, panel.serve.url, "admin");
     await phone.page.locator(`li.project[data-project="${panel.repo.project}"]`).waitFor();
-    for (const path of ["#/", `#/p/${panel.repo.project}/test`, `#/d/1`, `#/p/${panel.repo.project}/test/releases`]) {
+    const pages = { projects: "#/", environment: `#/p/${panel.repo.project}/test`, deployment: "#/d/1", releases: `#/p/${panel.repo.project}/test/releases`, audit: "#/audit" };
+    for (const [name, path] of Object.entries(pages)) {
       await phone.page.goto(`${panel.serve.url}/${path}`);
       await phone.page.locator("main h1").waitFor();
       await phone.page.waitForTimeout(300);
       const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, path).toBeLessThanOrEqual(0);
+      // A table wider than the screen scrolls in its own region, which the keyboard reaches too.
+      expect(await seriousViolations(phone.page), `${name} on a phone: accessibility`).toEqual([]);
+      await screenshot(phone.page, `phone-${name}`);
     }
-    await screenshot(phone.page, "phone-projects");
+  });
+
+  it("loaded nothing from anywhere but slipway serve", () => {
+    expect(requested.size).toBeGreaterThan(10);
+    expect([...requested].filter((url) => !url.startsWith(`${panel.serve.url}/`) && !url.startsWith("data:"))).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ export function AccessoriesPage({ project, environment }: { project: string; env
       <Problem error={status.error} />
       {status.data && accessories.length === 0 && <p>No accessory runs for {environment}.</p>}
       {accessories.length > 0 && (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <caption>Accessories</caption>
             <thead>

@@ -11,7 +11,7 @@ export function AuditPage() {
       <h1>Audit log</h1>
       <Problem error={entries.error} />
       {entries.data && (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <caption>The last 100 changes</caption>
             <thead>

@@ -62,10 +62,10 @@ function Outcome({ timeline }: { timeline: Timeline }) {
       <p class="outcome ok" role="status">
         {f.text}
         {f.urls.map((u) => (
-          <>
+          <span key={u}>
             {" "}
             <a href={u}>{u}</a>
-          </>
+          </span>
         ))}
       </p>
     );

@@ -17,7 +17,7 @@ function Containers({ containers }: { containers: Status["containers"] }) {
   const apps = containers.filter((c) => c.release !== "accessories");
   if (apps.length === 0) return <p class="muted">No container runs.</p>;
   return (
-    <div class="scroll">
+    <div class="scroll" tabIndex={0}>
       <table>
         <caption>Containers</caption>
         <thead>
@@ -50,7 +50,7 @@ function Containers({ containers }: { containers: Status["containers"] }) {
 function Deployments({ deployments, reload }: { deployments: readonly Deployment[]; reload: () => void }) {
   const canCancel = useCan("deployer");
   return (
-    <div class="scroll">
+    <div class="scroll" tabIndex={0}>
       <table>
         <caption>Deployments</caption>
         <thead>

@@ -13,7 +13,7 @@ export function ReleasesPage({ project, environment }: { project: string; enviro
       <EnvironmentHeader project={project} environment={environment} tab="releases" />
       <Problem error={releases.error} />
       {releases.data && (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <caption>Releases, newest first</caption>
             <thead>

@@ -29,7 +29,7 @@ export function RouterPage() {
             {route.serving === undefined ? (
               <p class="error">The router does not answer for this backend.</p>
             ) : (
-              <div class="scroll">
+              <div class="scroll" tabIndex={0}>
                 <table>
                   <caption>{`Servers of ${route.backend}`}</caption>
                   <thead>

@@ -72,7 +72,7 @@ export function TokensPage() {
       <Problem error={tokens.error} />
       <CreateForm created={tokens.reload} />
       {tokens.data && (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <caption>Tokens</caption>
             <thead>

@@ -38,7 +38,7 @@ export function VariablesPage({ project, environment }: { project: string; envir
         </p>
       )}
       {names.length > 0 && (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <caption>Variables</caption>
             <thead>
