@@ -78,9 +78,12 @@ function countBytes(cdp: CDPSession): { bytes: Map<string, number>; stop(): void
 async function load(page: Page, url: string, cdp: CDPSession): Promise<Load> {
   const counted = countBytes(cdp);
   await page.goto(`${url}/#/`);
-  // Every card with its state and its URL (a string: this file is compiled without the DOM's types).
-  const n = PROJECTS * 2;
-  await page.waitForFunction(`document.querySelectorAll("li.env .state").length === ${n} && document.querySelectorAll("li.env .urls a").length === ${n}`, undefined, { polling: "raf", timeout: 30_000 });
+  // Every card with its state and its URL (this file is compiled without the DOM's types).
+  const cards = (n: number): boolean => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document;
+    return doc.querySelectorAll("li.env .state").length === n && doc.querySelectorAll("li.env .urls a").length === n;
+  };
+  await page.waitForFunction(cards, PROJECTS * 2, { polling: "raf", timeout: 30_000 });
   const allShown = await page.evaluate(() => performance.now());
   const firstPaint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN);
   counted.stop();

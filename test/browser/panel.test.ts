@@ -36,7 +36,9 @@ async function liveRelease(environment: string): Promise<string> {
 
 beforeAll(async () => {
   panel = await openPanel();
-  firstCommit = (await panel.repo.commit({ "backend/static/app.css": "/* first */\n" }, "first")).slice(0, 12);
+  // A build that takes a moment, so that the page is seen following it.
+  const dockerfile = readFileSync(join(panel.repo.dir, "backend/Dockerfile"), "utf8").trimEnd();
+  firstCommit = (await panel.repo.commit({ "backend/static/app.css": "/* first */\n", "backend/Dockerfile": `${dockerfile}\nRUN sleep 2\n` }, "first")).slice(0, 12);
   browser = await openBrowser();
   browser.page.on("request", (request) => void requested.add(request.url()));
 });
