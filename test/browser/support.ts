@@ -58,8 +58,12 @@ export async function signIn(page: Page, url: string, role: keyof typeof PASSWOR
   await page.keyboard.type(role);
   await page.keyboard.press("Tab");
   await page.keyboard.type(PASSWORDS[role]);
+  expect(await page.getByLabel("User").inputValue()).toBe(role);
   await page.keyboard.press("Enter");
-  await page.getByRole("heading", { name: "Projects", level: 1 }).waitFor();
+  const signedIn = page.getByRole("heading", { name: "Projects", level: 1 });
+  const refused = page.locator("#signin-error");
+  await signedIn.or(refused).waitFor();
+  if (await refused.isVisible()) throw new Error(`signing in as ${role} was refused: ${await refused.textContent()}`);
 }
 
 /** Clicks an action's button, then the confirm button of the dialog it opens; returns what the dialog said. */
