@@ -133,7 +133,9 @@ try {
     await context.close();
   }
 } finally {
+  const exited = new Promise((resolve) => server.once("close", resolve));
   server.kill("SIGTERM");
+  await exited;
   rmSync(profile, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 }

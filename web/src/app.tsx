@@ -61,7 +61,8 @@ export function App() {
         setCsrf(who.csrf);
         setSession({ actor: who.actor, role: who.role });
       },
-      () => setSession(null),
+      // Unless someone signed in while it was asked.
+      () => setSession((known) => (known === undefined ? null : known)),
     );
   }, []);
 

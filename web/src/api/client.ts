@@ -88,10 +88,12 @@ export async function call<K extends OperationId>(id: K, ...args: Args<K>): Prom
     if (csrf) headers["x-slipway-csrf"] = csrf;
     if (input.body !== undefined) headers["content-type"] = "application/json";
   }
+  // A 401 to a request sent before a sign-in is about the session that was, not this one.
+  const sentWith = csrf;
   const response = await fetch(buildUrl(template, input), { method: method.toUpperCase(), headers, credentials: "same-origin", ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}) });
   if (!response.ok) {
     const problem = await problemOf(response);
-    if (response.status === 401 && id !== "login") onUnauthenticated();
+    if (response.status === 401 && id !== "login" && csrf === sentWith) onUnauthenticated();
     throw new ApiError(response.status, problem);
   }
   if (response.status === 204) return undefined as Result<K>;
