@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` needs no Docker engine; `docker` talks to a real one.
+// Three projects: `unit` needs no Docker engine; `docker` talks to a real one; `browser` drives
+// the web UI in Debian's Chromium against a real `slipway serve` and engine.
 export default defineConfig({
   test: {
     projects: [
@@ -16,6 +17,15 @@ export default defineConfig({
         test: {
           name: "docker",
           include: ["test/docker/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -8,6 +8,7 @@
 // node_modules, loaded from there as before: a DOCKER_HOST=ssh://… still works.
 import { readFileSync, rmSync } from "node:fs";
 import { build, type Plugin } from "esbuild";
+import { buildWeb } from "./build-web.ts";
 
 const DEFERRED = [
   { file: /[\\/]dockerode[\\/]lib[\\/]docker\.js$/, from: "withSession = require('./session'),", to: "withSession = function () { return require('./session').apply(this, arguments); }," },
@@ -53,3 +54,5 @@ await build({
   banner: { js: "import { createRequire as __slipwayRequire } from 'node:module'; const require = __slipwayRequire(import.meta.url);" },
   plugins: [deferLoading],
 });
+// The web UI that `slipway serve` serves at /.
+await buildWeb();

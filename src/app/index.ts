@@ -47,6 +47,8 @@ export { cancelDeployment, cancelsAsked, claimNext, enqueue, enqueueDeploy, runC
 export { followEvents, recordEvents, type StoredEvent } from "./event-log.js";
 export { reconcileAll } from "./reconcile-all.js";
 export { auditLog, type AuditRow } from "./audit.js";
+export { overview, type EnvironmentOverview } from "./overview.js";
+export { csrfMatches, csrfTokenOf } from "./tokens.js";
 export { DURATION_BUCKETS, metrics, type Metrics } from "./metrics.js";
 export { changeProjectVariables, projectVariables } from "./project-variables.js";
 export { storeLocation } from "./app.js";

@@ -10,6 +10,7 @@ import { problemsError } from "../project/problem.js";
 import type { ProjectListRow, ProjectSettings } from "../store/server-types.js";
 import type { App } from "./app.js";
 import { canSee, notFound, requireProject, type Principal } from "./access.js";
+import { canRollBackTo, type Rollbackable } from "./releases.js";
 import { status, type StatusReport } from "./status.js";
 
 export type { ProjectSettings } from "../store/server-types.js";
@@ -67,9 +68,13 @@ async function projectRows(app: App): Promise<ProjectListRow[]> {
   return rows;
 }
 
+/** The project rows the principal may see (from the list kept for a second). */
+export async function visibleProjectRows(app: App, principal: Principal): Promise<ProjectListRow[]> {
+  return (await projectRows(app)).filter((row) => canSee(principal, row.name));
+}
+
 export async function listProjects(app: App, principal: Principal): Promise<ProjectView[]> {
-  const rows = await projectRows(app);
-  return rows.filter((row) => canSee(principal, row.name)).map(view);
+  return (await visibleProjectRows(app, principal)).map(view);
 }
 
 export async function projectOf(app: App, principal: Principal, name: string): Promise<ProjectView & { id: number }> {
@@ -103,14 +108,21 @@ export interface ReleaseView {
   readonly images: Readonly<Record<string, { image: string; id: string }>>;
   readonly createdAt: Date;
   readonly variablesVersion: number | null;
+  /** Its containers got other variables than those of the release before it. */
+  readonly variablesChanged: boolean;
   readonly deployment?: { id: number; actor: string; status: string };
+  /** Whether a rollback to it can run now (only when asked for). */
+  readonly rollbackable?: Rollbackable;
 }
 
 /** Newest first: what each release ran, and the deployment that made it. */
-export async function environmentReleases(app: App, principal: Principal, request: { project: string; environment: string; limit?: number }): Promise<ReleaseView[]> {
+export async function environmentReleases(app: App, principal: Principal, request: { project: string; environment: string; rollbackable?: boolean; limit?: number }): Promise<ReleaseView[]> {
   const { environmentId } = await environmentOf(app, principal, request);
-  const rows = await (await app.deps()).store.releases(environmentId, request.limit === undefined ? {} : { limit: request.limit });
-  return rows.map((r) => ({
+  // One more than asked: the last one shown needs the release before it for variablesChanged.
+  const read = await (await app.deps()).store.releases(environmentId, request.limit === undefined ? {} : { limit: request.limit + 1 });
+  const rows = request.limit === undefined ? read : read.slice(0, request.limit);
+  const rollbackable = request.rollbackable ? await Promise.all(rows.map((r) => canRollBackTo(app.engine, request.project, r))) : undefined;
+  return rows.map((r, i) => ({
     number: r.number,
     name: `v${r.number}`,
     kind: r.kind,
@@ -120,6 +132,8 @@ export async function environmentReleases(app: App, principal: Principal, reques
     images: r.images,
     createdAt: r.createdAt,
     variablesVersion: r.variables?.version ?? null,
+    variablesChanged: read[i + 1] !== undefined && r.variables?.digest !== read[i + 1]?.variables?.digest,
+    ...(rollbackable?.[i] ? { rollbackable: rollbackable[i] } : {}),
     ...(r.deployment ? { deployment: { id: r.deployment.id, actor: r.deployment.actor, status: r.deployment.status } } : {}),
   }));
 }

@@ -21,7 +21,7 @@ export interface ReleaseHistory {
 }
 
 /** "yes" when a rollback to it can run now (it went live and its images are all here), "-" for the live one. */
-async function canRollBackTo(engine: Engine, project: string, release: ReleaseWithDeployment): Promise<Rollbackable> {
+export async function canRollBackTo(engine: Engine, project: string, release: ReleaseWithDeployment): Promise<Rollbackable> {
   if (release.status === "live") return "-";
   if (release.status === "failed" || release.status === "pending") return "no";
   const snapshot = plainSnapshotOf(release);

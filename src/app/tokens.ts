@@ -3,7 +3,7 @@
  * carries 256 random bits, so a fast digest is enough; passwords, chosen by people, get scrypt).
  * Every creation and revocation goes into the audit log.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { SlipwayError } from "../core/errors.js";
 import type { Role, TokenRow } from "../store/server-types.js";
 import type { App } from "./app.js";
@@ -28,6 +28,23 @@ export function parseLifetime(text: string): number | undefined {
 
 export function tokenDigest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * The CSRF token of a session: derived from the session's secret text, so that the server keeps
+ * nothing more, and only a page that could read a signed-in answer (same origin) knows it. A
+ * cross-site form or script can send the cookie, but not this header.
+ */
+export function csrfTokenOf(sessionText: string): string {
+  return createHash("sha256").update(`slipway csrf\n${sessionText}`).digest("base64url");
+}
+
+/** Whether a request's CSRF header is its session's token. */
+export function csrfMatches(sessionText: string, header: string | readonly string[] | undefined): boolean {
+  if (typeof header !== "string") return false;
+  const expected = Buffer.from(csrfTokenOf(sessionText));
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function newTokenText(prefix: string): string {

@@ -3,7 +3,7 @@
  * but for the public ones), with a viewer token (403 for every change), and with a token of
  * project A asking about project B (404, as if B did not exist).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,10 +109,41 @@ describe("every operation of the OpenAPI document", () => {
     }
     const listed = (await api.request("GET", "/api/projects", { token: ofA })).json as Array<{ name: string }>;
     expect(listed.map((p) => p.name)).toEqual(["a"]);
+    const overview = (await api.request("GET", "/api/overview", { token: ofA })).json as Array<{ project: string }>;
+    expect(new Set(overview.map((e) => e.project))).toEqual(new Set(["a"]));
+    const ofB = ((await api.request("GET", "/api/overview", { token: admin })).json as Array<{ project: string; environment: string; latest: { status: string } | null }>).filter((e) => e.project === "b");
+    expect(ofB.map((e) => [e.environment, e.latest?.status ?? null])).toEqual([
+      ["production", "queued"],
+      ["test", null],
+    ]);
     // Nor does it see B's queued deployment under A's name, or act on the whole server.
     for (const op of operations.filter((o) => o.unscoped)) {
       const response = await api.request(op.method, concrete(op), { token: ofA, body: bodyFor(op) });
       expect(response.status, `${op.method} ${op.path}`).toBe(403);
     }
+  });
+});
+
+describe("the web UI's files", () => {
+  it("are served to anyone, hold no data, and are the only routes outside the document", async () => {
+    const web = join(root, "web");
+    mkdirSync(join(web, "assets"), { recursive: true });
+    writeFileSync(join(web, "index.html"), '<!doctype html><script type="module" src="assets/app-1.js"></script>');
+    writeFileSync(join(web, "assets", "app-1.js"), "export {};");
+    await using withUi = await apiHarness({ webRoot: web });
+    const page = await withUi.request("GET", "/");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(page.text).toBe('<!doctype html><script type="module" src="assets/app-1.js"></script>');
+    const script = await withUi.request("GET", "/assets/app-1.js");
+    expect(script.status).toBe(200);
+    expect(script.headers.get("cache-control")).toContain("immutable");
+    for (const path of ["/assets/missing.js", "/index.htm", "/app-1.js", "/assets/../../etc/passwd"]) expect((await withUi.request("GET", path)).status, path).toBe(404);
+    // The document lists the API only; each of its operations still needs its credentials.
+    const doc = (await withUi.request("GET", "/api/openapi.json", { token: await withUi.token("viewer") })).json as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((p) => !p.startsWith("/api/"))).toEqual(["/healthz", "/metrics"]);
+    expect((await withUi.request("GET", "/api/projects")).status).toBe(401);
+    expect((await withUi.request("POST", "/")).status).toBe(404);
   });
 });

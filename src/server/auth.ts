@@ -5,7 +5,7 @@
  * scope is answered 404, as if that project did not exist.
  */
 import type { FastifyRequest } from "fastify";
-import { authenticate, requireProject, requireRole, SlipwayError, type App, type Principal, type Role } from "../app/index.js";
+import { authenticate, csrfMatches, requireProject, requireRole, SlipwayError, type App, type Principal, type Role } from "../app/index.js";
 
 /** Who may call a route: anyone, or a role and the roles above it. */
 export type Access = "public" | Role;
@@ -24,7 +24,7 @@ declare module "fastify" {
 }
 
 export const SESSION_COOKIE = "slipway_session";
-/** Cookie-authenticated changes must carry it: a cross-site form cannot set a header. */
+/** Cookie-authenticated changes must carry the session's CSRF token in it (sign-in and GET /api/session give it). */
 export const CSRF_HEADER = "x-slipway-csrf";
 
 function bearer(header: string | undefined): string | undefined {
@@ -66,8 +66,8 @@ export function authHook(app: App) {
       throw new SlipwayError("E_FORBIDDEN", `a token scoped to ${principal.project} cannot act on the whole server`);
     }
     const unsafe = request.method !== "GET" && request.method !== "HEAD";
-    if (unsafe && credentials.viaCookie && request.headers[CSRF_HEADER] === undefined) {
-      throw new SlipwayError("E_FORBIDDEN", `a change made with a session cookie needs the ${CSRF_HEADER} header`);
+    if (unsafe && credentials.viaCookie && !csrfMatches(credentials.text, request.headers[CSRF_HEADER])) {
+      throw new SlipwayError("E_FORBIDDEN", `a change made with a session cookie needs its CSRF token in the ${CSRF_HEADER} header (from sign-in or GET /api/session)`);
     }
   };
 }

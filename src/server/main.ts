@@ -5,6 +5,7 @@
  * period, then cancel what still runs (before its switch), and exit 0.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { hostname } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createApp, parseDuration, SlipwayError, type App } from "../app/index.js";
@@ -24,6 +25,11 @@ export interface ServeOptions {
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
+/** The built UI: dist/web of the package, from the bundle (dist/bundle) as from the source (src/server). */
+function webRoot(): string {
+  return fileURLToPath(new URL("../../dist/web", import.meta.url));
 }
 
 export function parseListen(text: string): { host: string; port: number } {
@@ -91,7 +97,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const log = (msg: string, fields: Record<string, unknown> = {}): void => write(logLine({ msg, ...fields }));
   const worker: Worker | undefined = options.worker ? createWorker({ app, deadlineMs: options.deadline, maxRunning: options.maxDeployments, log }) : undefined;
   const shutdown = new AbortController();
-  const server = await buildServer({ app, ...(worker ? { worker } : {}), shutdown: shutdown.signal, log: write, version: version() });
+  const server = await buildServer({ app, ...(worker ? { worker } : {}), shutdown: shutdown.signal, log: write, version: version(), webRoot: webRoot() });
   const stopped = stopSignal();
   await server.listen({ host: options.listen.host, port: options.listen.port });
   log("listening", { address: `http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${options.listen.port}`, store: app.env.SLIPWAY_DATABASE_URL ? "postgresql" : "sqlite", worker: worker !== undefined, buildLimit: options.buildLimit });

@@ -91,8 +91,31 @@ export const Release = z.object({
   images: z.record(z.string(), z.object({ image: z.string(), id: z.string() })),
   createdAt: z.date(),
   variablesVersion: z.number().int().nullable(),
+  variablesChanged: z.boolean().describe("its containers got other variables than the release before it"),
   deployment: z.object({ id: z.number().int(), actor: z.string(), status: z.string() }).optional(),
+  rollbackable: z.enum(["yes", "no", "no (pruned)", "-"]).optional().describe("with ?rollbackable=true: whether a rollback to it can run now (- for the live one)"),
 });
+export const ReleasesQuery = z.strictObject({ rollbackable: z.enum(["true", "false"]).default("false"), limit: z.coerce.number().int().min(1).max(100_000).optional() });
+
+export const EnvironmentOverview = z
+  .object({
+    project: z.string(),
+    environment: z.string(),
+    live: z.object({ release: z.string(), number: z.number().int(), kind: z.string(), commit: z.string(), createdAt: z.date(), actor: z.string().optional() }).nullable(),
+    latest: z
+      .object({
+        id: z.number().int(),
+        kind: z.string(),
+        ref: z.string(),
+        status: Deployment.shape.status,
+        step: z.string().optional().describe("the step a running deployment is at"),
+        queuedAt: z.date(),
+        error: z.string().optional(),
+      })
+      .nullable(),
+    routes: z.array(z.object({ listen: z.number().int(), hosts: z.array(z.string()).readonly() })).readonly(),
+  })
+  .meta({ id: "EnvironmentOverview" });
 
 const Container = z.object({
   name: z.string(),
@@ -167,5 +190,10 @@ export const CreateUser = z.strictObject({ name, role, password: z.string().min(
 export const CreatedUser = z.object({ id: z.number().int(), name: z.string(), role, generatedPassword: z.string().optional() });
 
 export const Login = z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
-export const Session = z.object({ actor: z.string(), role, expiresAt: z.date().optional() });
+export const Session = z.object({
+  actor: z.string(),
+  role,
+  expiresAt: z.date().optional(),
+  csrf: z.string().optional().describe("with a session cookie: the token that changes made with it carry in the X-Slipway-CSRF header"),
+});
 export const Health = z.object({ status: z.literal("ok") });

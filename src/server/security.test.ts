@@ -75,15 +75,45 @@ describe("sessions", () => {
     expect(signedIn.status).toBe(201);
     const setCookie = signedIn.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/^slipway_session=sls_[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
+    expect(setCookie).not.toMatch(/Secure/);
+    // Behind a TLS proxy on this host, the browser came over HTTPS: the cookie is then Secure.
+    const overTls = await api.request("POST", "/api/session", { body: { name: "ann", password }, headers: { "x-forwarded-proto": "https" } });
+    expect(overTls.headers.get("set-cookie")).toMatch(/; Secure$/);
     const cookie = setCookie.split(";")[0] ?? "";
     expect((await api.request("GET", "/api/session", { headers: { cookie } })).json).toMatchObject({ actor: "user ann", role: "admin" });
+    const csrf = (signedIn.json as { csrf: string }).csrf;
+    expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // A page opened later learns the same token from the session itself.
+    expect(((await api.request("GET", "/api/session", { headers: { cookie } })).json as { csrf: string }).csrf).toBe(csrf);
+    expect((await api.request("GET", "/api/session", { token: admin })).json).not.toHaveProperty("csrf");
     const body = { role: "viewer" };
     expect((await api.request("POST", "/api/tokens", { headers: { cookie }, body })).json).toMatchObject({ status: 403, code: "E_FORBIDDEN" });
-    expect((await api.request("POST", "/api/tokens", { headers: { cookie, "x-slipway-csrf": "1" }, body })).status).toBe(201);
+    // Any other value is no token: a header alone proves nothing.
+    expect((await api.request("POST", "/api/tokens", { headers: { cookie, "x-slipway-csrf": "1" }, body })).status).toBe(403);
+    expect((await api.request("POST", "/api/tokens", { headers: { cookie, "x-slipway-csrf": `${csrf.slice(1)}A` }, body })).status).toBe(403);
+    expect((await api.request("POST", "/api/tokens", { headers: { cookie, "x-slipway-csrf": csrf }, body })).status).toBe(201);
+    // A token-authenticated call needs none.
+    expect((await api.request("POST", "/api/tokens", { token: admin, body })).status).toBe(201);
     expect(storeBytes()).not.toContain(password);
     expect(storeBytes()).not.toContain(cookie.slice("slipway_session=".length));
-    expect((await api.request("DELETE", "/api/session", { headers: { cookie, "x-slipway-csrf": "1" } })).status).toBe(204);
+    expect((await api.request("DELETE", "/api/session", { headers: { cookie } })).status).toBe(403);
+    expect((await api.request("DELETE", "/api/session", { headers: { cookie, "x-slipway-csrf": csrf } })).status).toBe(204);
     expect((await api.request("GET", "/api/session", { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe("sign-in attempts", () => {
+  it("are limited per address: after 10 in a minute, even the right password waits (429)", async () => {
+    await using limited = await apiHarness();
+    const password = "another long enough password";
+    await addUser(limited.app, { name: "bob", role: "viewer", password, actor: "test" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await limited.request("POST", "/api/session", { body: { name: "bob", password: `wrong ${i}` } })).status);
+    expect(statuses).toEqual(Array(10).fill(401));
+    const refused = await limited.request("POST", "/api/session", { body: { name: "bob", password } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("set-cookie")).toBeNull();
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
   });
 });
 

@@ -2,6 +2,7 @@
  * The HTTP server: Fastify with zod schemas (which validate requests and responses and make the
  * OpenAPI document), the auth hook, problem+json errors, one log line per request.
  */
+import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import Fastify, { LogController } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
@@ -15,6 +16,7 @@ import { deploymentRoutes } from "./routes/deployments.js";
 import { metaRoutes } from "./routes/meta.js";
 import { projectRoutes } from "./routes/projects.js";
 import { variableRoutes } from "./routes/variables.js";
+import { webRoutes } from "./web.js";
 
 export interface ServerOptions {
   readonly app: App;
@@ -25,6 +27,8 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
   readonly version: string;
   readonly secureCookies?: boolean;
+  /** The built web UI's directory (dist/web), served at `/`; none: no UI. */
+  readonly webRoot?: string;
 }
 
 /** Bodies are small JSON documents; a variable's value may be larger (its own route says so). */
@@ -57,10 +61,14 @@ export async function buildServer(options: ServerOptions): Promise<ZodServer> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    // A TLS proxy on this host says the browser came over HTTPS (the session cookie is then Secure) and who it is (for the sign-in limit).
+    trustProxy: ["127.0.0.1", "::1"],
   }).withTypeProvider<ZodTypeProvider>();
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   await documented(server, options.version);
+  // Only routes that ask for it are limited (sign-in).
+  await server.register(rateLimit, { global: false });
   server.addHook("onRequest", authHook(app));
   server.addHook("onResponse", onResponseLog);
   server.setErrorHandler((error, request, reply) => {
@@ -71,6 +79,7 @@ export async function buildServer(options: ServerOptions): Promise<ZodServer> {
   server.setNotFoundHandler((request, reply) => sendProblem(reply, problemOf("E_NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0] ?? ""}`)));
   const ctx: ServerContext = { app, ...(options.worker ? { worker: options.worker } : {}), shutdown: options.shutdown ?? new AbortController().signal, secureCookies: options.secureCookies ?? false };
   for (const routes of [metaRoutes, accountRoutes, projectRoutes, deploymentRoutes, variableRoutes]) routes(server, ctx);
+  if (options.webRoot && !(await webRoutes(server, options.webRoot))) log?.(`${JSON.stringify({ level: 40, msg: "no web UI: run npm run build", webRoot: options.webRoot })}\n`);
   await server.ready();
   return server;
 }

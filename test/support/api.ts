@@ -35,6 +35,8 @@ export interface HarnessOptions {
   /** Settings beyond the environment: fakes of the adapters, a build limit. */
   readonly settings?: Omit<AppSettings, "env" | "identity">;
   readonly worker?: (app: App) => WorkerControl & { start?(): Promise<void>; stop?(graceMs: number): Promise<void> };
+  /** A built web UI to serve at `/`. */
+  readonly webRoot?: string;
 }
 
 export async function apiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
@@ -44,7 +46,7 @@ export async function apiHarness(options: HarnessOptions = {}): Promise<ApiHarne
   const logs: string[] = [];
   const shutdown = new AbortController();
   const worker = options.worker?.(app);
-  const server = await buildServer({ app, version: "test", shutdown: shutdown.signal, log: (line) => void logs.push(line), ...(worker ? { worker } : {}) });
+  const server = await buildServer({ app, version: "test", shutdown: shutdown.signal, log: (line) => void logs.push(line), ...(worker ? { worker } : {}), ...(options.webRoot ? { webRoot: options.webRoot } : {}) });
   await server.listen({ host: "127.0.0.1", port: 0 });
   await worker?.start?.();
   const { port } = server.server.address() as AddressInfo;

@@ -1,6 +1,6 @@
 /** Sessions, API tokens, users and the audit log. */
 import { z } from "zod";
-import { addUser, auditLog, createToken, listTokens, listUsers, login, logout, parseLifetime, revokeToken, SlipwayError } from "../../app/index.js";
+import { addUser, auditLog, createToken, csrfTokenOf, listTokens, listUsers, login, logout, parseLifetime, revokeToken, SlipwayError } from "../../app/index.js";
 import { CSRF_HEADER, SESSION_COOKIE, credentialsOf, principalOf } from "../auth.js";
 import type { ServerContext, ZodServer } from "../context.js";
 import { ERRORS, access, describe } from "../describe.js";
@@ -10,19 +10,28 @@ function sessionCookie(token: string, expiresAt: Date, secure: boolean): string 
   return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Expires=${expiresAt.toUTCString()}${secure ? "; Secure" : ""}`;
 }
 
+/** Failed or not, sign-in attempts from one address are limited: a password cannot be guessed at speed. */
+const SIGN_IN_LIMIT = { max: 10, timeWindow: 60_000 };
+
 function sessionRoutes(server: ZodServer, { app, secureCookies }: ServerContext): void {
   server.post(
     "/api/session",
-    { config: access("public"), schema: { ...describe("public", "login", `sign in: sets the session cookie (changes made with it need the ${CSRF_HEADER} header)`, "session"), body: Login, response: { 201: Session, ...ERRORS } } },
+    { config: { ...access("public"), rateLimit: SIGN_IN_LIMIT }, schema: { ...describe("public", "login", `sign in: sets the session cookie (changes made with it need the ${CSRF_HEADER} header)`, "session"), body: Login, response: { 201: Session, ...ERRORS } } },
     async (request, reply) => {
       const session = await login(app, request.body);
-      return reply.code(201).header("set-cookie", sessionCookie(session.token, session.expiresAt, secureCookies)).send({ actor: `user ${request.body.name}`, role: session.role, expiresAt: session.expiresAt });
+      // Secure when the browser reached the server over TLS (itself, or a TLS proxy on this host).
+      const secure = secureCookies || request.protocol === "https";
+      return reply
+        .code(201)
+        .header("set-cookie", sessionCookie(session.token, session.expiresAt, secure))
+        .send({ actor: `user ${request.body.name}`, role: session.role, expiresAt: session.expiresAt, csrf: csrfTokenOf(session.token) });
     },
   );
 
   server.get("/api/session", { config: access("viewer"), schema: { ...describe("viewer", "whoami", "who the caller is, and its role", "session"), response: { 200: Session, ...ERRORS } } }, (request) => {
     const { actor, role } = principalOf(request);
-    return { actor, role };
+    const credentials = credentialsOf(request);
+    return { actor, role, ...(credentials?.viaCookie ? { csrf: csrfTokenOf(credentials.text) } : {}) };
   });
 
   server.delete("/api/session", { config: access("viewer"), schema: { ...describe("viewer", "logout", "sign out: ends the session the cookie carries", "session"), response: { 204: z.null(), ...ERRORS } } }, async (request, reply) => {

@@ -1,10 +1,10 @@
 /** Projects and their environments: registry, status, releases. */
 import { z } from "zod";
-import { environmentReleases, environmentStatus, listProjects, projectOf, registerProject, type StatusReport } from "../../app/index.js";
+import { environmentReleases, environmentStatus, listProjects, overview, projectOf, registerProject, type StatusReport } from "../../app/index.js";
 import { principalOf } from "../auth.js";
 import type { ServerContext, ZodServer } from "../context.js";
 import { ERRORS, access, describe } from "../describe.js";
-import { EnvironmentParams, EnvironmentStatus, Project, ProjectParams, RegisterProject, Release } from "../schemas.js";
+import { EnvironmentOverview, EnvironmentParams, EnvironmentStatus, Project, ProjectParams, RegisterProject, Release, ReleasesQuery } from "../schemas.js";
 
 /** The status report as the API shows it: containers by release and service, no other labels. */
 function statusView(report: StatusReport): z.input<typeof EnvironmentStatus> {
@@ -31,6 +31,12 @@ function statusView(report: StatusReport): z.input<typeof EnvironmentStatus> {
 export function projectRoutes(server: ZodServer, { app }: ServerContext): void {
   server.get("/api/projects", { config: access("viewer"), schema: { ...describe("viewer", "listProjects", "every project this caller may see", "projects"), response: { 200: z.array(Project).readonly(), ...ERRORS } } }, async (request) =>
     listProjects(app, principalOf(request)),
+  );
+
+  server.get(
+    "/api/overview",
+    { config: access("viewer"), schema: { ...describe("viewer", "overview", "every environment the caller may see: its live release, newest deployment (and its step) and routes, from the store alone", "projects"), response: { 200: z.array(EnvironmentOverview).readonly(), ...ERRORS } } },
+    async (request) => overview(app, principalOf(request)),
   );
 
   server.post(
@@ -63,12 +69,13 @@ export function projectRoutes(server: ZodServer, { app }: ServerContext): void {
     {
       config: access("viewer"),
       schema: {
-        ...describe("viewer", "listReleases", "the environment's releases, newest first (the newest `limit`, when given)", "projects"),
+        ...describe("viewer", "listReleases", "the environment's releases, newest first (the newest `limit`, when given); ?rollbackable=true says beside each whether a rollback to it can run now", "projects"),
         params: EnvironmentParams,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100_000).optional() }),
+        querystring: ReleasesQuery,
         response: { 200: z.array(Release).readonly(), ...ERRORS },
       },
     },
-    async (request) => environmentReleases(app, principalOf(request), { ...request.params, ...(request.query.limit === undefined ? {} : { limit: request.query.limit }) }),
+    async (request) =>
+      environmentReleases(app, principalOf(request), { ...request.params, rollbackable: request.query.rollbackable === "true", ...(request.query.limit === undefined ? {} : { limit: request.query.limit }) }),
   );
 }
