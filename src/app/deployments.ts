@@ -3,6 +3,7 @@ import type { DeploymentRow, LogRow, StepRow } from "../store/store.js";
 import type { DeploymentPlace } from "../store/server-types.js";
 import type { App } from "./app.js";
 import { notFound, requireProject, type Principal } from "./access.js";
+import { commitLink } from "./commit-link.js";
 import { environmentOf } from "./registry.js";
 
 export interface DeploymentView {
@@ -32,6 +33,8 @@ export interface StepView {
 
 export interface DeploymentDetail extends DeploymentView {
   readonly steps: readonly StepView[];
+  /** The commit's page on the project's git host, when its remote names one. */
+  readonly commitUrl?: string;
 }
 
 export function deploymentView(row: DeploymentRow, place: Pick<DeploymentPlace, "project" | "environment">): DeploymentView {
@@ -73,8 +76,9 @@ export async function findDeployment(app: App, principal: Principal, id: number)
 
 export async function deploymentDetail(app: App, principal: Principal, id: number): Promise<DeploymentDetail> {
   const { row, place } = await findDeployment(app, principal, id);
-  const steps = await (await app.deps()).store.steps(id);
-  return { ...deploymentView(row, place), steps: steps.map(stepView) };
+  const [steps, remote] = await Promise.all([(await app.deps()).store.steps(id), row.commit ? app.git.remoteUrl(place.dir).catch(() => undefined) : undefined]);
+  const commitUrl = row.commit ? commitLink(remote, row.commit) : undefined;
+  return { ...deploymentView(row, place), steps: steps.map(stepView), ...(commitUrl ? { commitUrl } : {}) };
 }
 
 export async function environmentDeployments(app: App, principal: Principal, request: { project: string; environment: string; limit: number }): Promise<DeploymentView[]> {

@@ -66,7 +66,7 @@ export const Step = z.object({
   error: z.string().optional(),
 });
 
-export const DeploymentDetail = Deployment.extend({ steps: z.array(Step).readonly() }).meta({ id: "DeploymentDetail" });
+export const DeploymentDetail = Deployment.extend({ steps: z.array(Step).readonly(), commitUrl: z.string().optional().describe("the commit's page on the project's git host, when its remote names one") }).meta({ id: "DeploymentDetail" });
 
 export const DeployBody = z
   .strictObject({

@@ -174,6 +174,8 @@ export interface components {
           durationMs?: number;
           error?: string;
         })[];
+      /** @description the commit's page on the project's git host, when its remote names one */
+      commitUrl?: string;
     };
     EnvironmentOverviewInput: {
       project: string;
@@ -311,6 +313,8 @@ export interface components {
           durationMs?: number;
           error?: string;
         })[];
+      /** @description the commit's page on the project's git host, when its remote names one */
+      commitUrl?: string;
     };
     EnvironmentOverview: {
       project: string;

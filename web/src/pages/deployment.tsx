@@ -114,7 +114,13 @@ export function DeploymentPage({ id }: { id: number }) {
           </dd>
           <dt>Commit</dt>
           <dd>
-            <code title={d.commit ?? timeline.commit}>{short(d.commit ?? timeline.commit) || "-"}</code>
+            {d.commitUrl ? (
+              <a href={d.commitUrl} rel="noreferrer noopener" target="_blank" title={d.commit}>
+                <code>{short(d.commit)}</code>
+              </a>
+            ) : (
+              <code title={d.commit ?? timeline.commit}>{short(d.commit ?? timeline.commit) || "-"}</code>
+            )}
           </dd>
           <dt>Asked by</dt>
           <dd>{d.actor}</dd>
