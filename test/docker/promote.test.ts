@@ -14,7 +14,7 @@ let repo: HelloRepo;
 let stagingPort: number;
 
 async function imageIds(environment: string): Promise<string[]> {
-  const ps = await runCommand("docker", ["ps", "-q", "--filter", `label=slipway.project=${repo.project}`, "--filter", `label=slipway.environment=${environment}`, "--filter", "label=slipway.role=app"]);
+  const ps = await runCommand("docker", ["ps", "-q", "--filter", "status=running", "--filter", `label=slipway.project=${repo.project}`, "--filter", `label=slipway.environment=${environment}`, "--filter", "label=slipway.role=app"]);
   const ids = ps.stdout.split("\n").filter(Boolean);
   const images = await runCommand("docker", ["inspect", "--format", '{{index .Config.Labels "slipway.service"}}={{.Image}}', ...ids]);
   return images.stdout.split("\n").filter(Boolean).sort();

@@ -39,7 +39,7 @@ async function containers(role?: string): Promise<string[]> {
 
 /** The value the running backend container has, read from inside it. */
 async function backendSecret(): Promise<string> {
-  const ps = await docker(["ps", "-q", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.service=backend"]);
+  const ps = await docker(["ps", "-q", "--filter", "status=running", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.service=backend"]);
   const id = ps.split("\n").filter(Boolean)[0] ?? "";
   return (await docker(["exec", id, "sh", "-c", 'printf %s "$SECRET_KEY"'])).trim();
 }
@@ -119,7 +119,7 @@ describe("a secret set with slipway env set", () => {
     expect(current.exitCode, current.stderr).toBe(0);
     expect(await backendSecret()).toBe(NEWER);
     // Read from the release's commit, it still mounts the project's files, not the build tree's.
-    const ps = await docker(["ps", "-q", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.service=backend"]);
+    const ps = await docker(["ps", "-q", "--filter", "status=running", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.service=backend"]);
     const mounts = JSON.parse(await docker(["inspect", "--format", "{{json .Mounts}}", ps.trim()])) as Array<{ Source: string; Destination: string }>;
     expect(mounts.find((m) => m.Destination === "/srv/bind-check")?.Source).toBe(join(repo.dir, "backend/www"));
 

@@ -44,7 +44,7 @@ const backendImages: string[] = [];
 
 /** The image id each running app container of the project runs, by service. */
 async function runningImages(): Promise<Record<string, string[]>> {
-  const ps = await runCommand("docker", ["ps", "-q", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.role=app"]);
+  const ps = await runCommand("docker", ["ps", "-q", "--filter", "status=running", "--filter", `label=slipway.project=${repo.project}`, "--filter", "label=slipway.role=app"]);
   const ids = ps.stdout.split("\n").filter(Boolean);
   if (ids.length === 0) return {};
   const inspect = await runCommand("docker", ["inspect", "--format", '{{index .Config.Labels "slipway.service"}} {{.Image}}', ...ids]);
