@@ -222,8 +222,11 @@ const router = parts.has("router") ? await routerScale() : [];
 const at = (rows: readonly Row[], size: number): number => rows.find((r) => r.size === size)?.ms ?? Number.NaN;
 const verdict = (ok: boolean): string => (ok ? "ok" : "MISSED");
 console.log(`bench/scale: medians of ${RUNS} runs for plan, status and releases; the ratio is to the size above`);
-console.log(table("slipway deploy, a redeploy of a built commit", "services", deploys));
-console.log(table("slipway plan", "services", plans, `   (target: at most linear) ${verdict(linear(plans))}`));
-console.log(table("slipway status", "releases", store.status, `   (target: at most linear, < 300 ms at 10,000) ${verdict(linear(store.status) && at(store.status, 10_000) < 300)}`));
-console.log(table("slipway releases (the newest 20)", "releases", store.releases, `   (target: < 300 ms at 10,000) ${verdict(at(store.releases, 10_000) < 300)}`));
-console.log(table("the switch step of one environment, by environments on the router", "environments", router));
+const show = (rows: readonly Row[], text: () => string): void => {
+  if (rows.length > 0) console.log(text());
+};
+show(deploys, () => table("slipway deploy, a redeploy of a built commit", "services", deploys));
+show(plans, () => table("slipway plan", "services", plans, `   (target: at most linear) ${verdict(linear(plans))}`));
+show(store.status, () => table("slipway status", "releases", store.status, `   (target: at most linear, < 300 ms at 10,000) ${verdict(linear(store.status) && at(store.status, 10_000) < 300)}`));
+show(store.releases, () => table("slipway releases (the newest 20)", "releases", store.releases, `   (target: < 300 ms at 10,000) ${verdict(at(store.releases, 10_000) < 300)}`));
+show(router, () => table("the switch step of one environment, by environments on the router", "environments", router));
