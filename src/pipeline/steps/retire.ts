@@ -11,6 +11,7 @@ import { planKeep, type KeepPlan, type KeptAs } from "../../plan/keep-previous.j
 import { LABEL } from "../../plan/naming.js";
 import { composeDown } from "../compose-down.js";
 import { releaseProject, type DeployRun } from "../deploy-run.js";
+import { names } from "./start.js";
 import type { Retiring } from "./switch.js";
 
 export const DEFAULT_DRAIN_MS = 5000;
@@ -73,8 +74,6 @@ async function keepForRollback(run: DeployRun, containers: readonly ContainerSta
   await stopping;
   return { paused: toPause, stopped: toStop, running: left };
 }
-
-const names = (containers: readonly ContainerState[]): string => [...new Set(containers.map((c) => c.labels[LABEL.service] ?? c.name))].sort().join(", ");
 
 function describeKept(name: string, ms: number, kept: Kept): string {
   const done: Array<[string, readonly ContainerState[]]> = [["paused", kept.paused], ["stopped", kept.stopped], ["left running", kept.running]];

@@ -66,7 +66,8 @@ export async function startAfterSwitch(run: DeployRun): Promise<void> {
   }
 }
 
-const names = (containers: readonly ContainerState[]): string => [...new Set(containers.map((c) => c.labels[LABEL.service] ?? c.name))].sort().join(", ");
+/** "backend, frontend": the services of the containers, for a log line. */
+export const names = (containers: readonly ContainerState[]): string => [...new Set(containers.map((c) => c.labels[LABEL.service] ?? c.name))].sort().join(", ");
 
 /** A kept release had its restart policy set to "no" (see retire): live again, it gets the planned one back. */
 async function restorePolicies(run: DeployRun, containers: readonly ContainerState[]): Promise<void> {
