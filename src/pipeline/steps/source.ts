@@ -2,7 +2,8 @@
  * source: exactly the commit's tree, exported to a clean build directory (no untracked or
  * ignored file reaches a build). Build contexts of the planned build file are moved onto it.
  */
-import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { toYaml } from "../../core/yaml-text.js";
 import type { Git } from "../../adapters/git.js";
@@ -39,6 +40,9 @@ export function rebaseBuildFile(content: Json, repoRoot: string, tree: string): 
 
 /**
  * Exports a commit's tree once (a marker says it is complete); true when it exported it now.
+ * Two deployments of one commit may export at once (two environments, say): each exports into a
+ * directory of its own beside the tree and renames it into place, so a build only ever sees a
+ * whole tree, and the one that comes second keeps the first one's.
  * The directories above it are the owner's alone (0700); inside, files keep the modes the commit
  * gives them, since a build copies those modes into the image.
  */
@@ -46,10 +50,23 @@ export async function exportBuildTree(git: Git, dir: string, commit: string, tre
   if (home !== undefined) privateDirsUnder(home, dirname(tree));
   const marker = join(tree, ".slipway-exported");
   if (existsSync(marker)) return false;
-  await git.exportTree(dir, commit, tree);
-  chmodSync(tree, PRIVATE_DIR);
-  writeFileSync(marker, `${commit}\n`, { mode: PRIVATE_FILE });
-  return true;
+  const scratch = `${tree}.export-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    await git.exportTree(dir, commit, scratch);
+    chmodSync(scratch, PRIVATE_DIR);
+    writeFileSync(join(scratch, ".slipway-exported"), `${commit}\n`, { mode: PRIVATE_FILE });
+    // A tree without its marker is what an export interrupted before this rule left behind.
+    if (existsSync(tree) && !existsSync(marker)) rmSync(tree, { recursive: true, force: true });
+    try {
+      renameSync(scratch, tree);
+      return true;
+    } catch (error) {
+      if (existsSync(marker)) return false;
+      throw error;
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 export async function source(run: BuildRun): Promise<Json> {
