@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects: `unit` needs no Docker engine; `docker` talks to a real one; `browser` drives
-// the web UI in Debian's Chromium against a real `slipway serve` and engine.
+// Four projects: `unit` needs no Docker engine; `docker` talks to a real one; `browser` drives
+// the web UI in Debian's Chromium against a real `slipway serve` and engine; `dockerd-restart` restarts the engine itself.
 export default defineConfig({
   test: {
     projects: [
@@ -17,9 +17,19 @@ export default defineConfig({
         test: {
           name: "docker",
           include: ["test/docker/**/*.test.ts"],
+          exclude: ["test/docker/dockerd-restart.test.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // Restarts dockerd, which stops every container on the engine: run alone, after the rest.
+        test: {
+          name: "dockerd-restart",
+          include: ["test/docker/dockerd-restart.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
       {

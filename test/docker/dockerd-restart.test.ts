@@ -5,8 +5,8 @@
  * The previous release, kept frozen for a rollback, stays down.
  *
  * Restarting dockerd stops every container on this engine (live-restore is off), so this file
- * runs only when SLIPWAY_TEST_DOCKERD_RESTART=1, alone, after the rest of the docker suite:
- *   SLIPWAY_TEST_DOCKERD_RESTART=1 npx vitest run --project docker test/docker/dockerd-restart.test.ts
+ * is a vitest project of its own, run alone after the rest of the suite:
+ *   npx vitest run --project dockerd-restart
  * It needs root (it signals dockerd) and starts dockerd again whatever happens.
  */
 import { readFileSync } from "node:fs";
@@ -16,8 +16,6 @@ import { runCommand } from "../../src/adapters/run-command.js";
 import { ensureDockerd, findDockerd, startDockerd, stopDockerd, waitForEngine, type Daemon } from "../support/dockerd.js";
 import { freeListenPort, helloRepo, slipwayYml, type HelloRepo } from "../support/hello-repo.js";
 import { report } from "../support/report.js";
-
-const enabled = process.env.SLIPWAY_TEST_DOCKERD_RESTART === "1";
 
 const WORKER = `  # A worker on the backend's image (the same build): no port, not routed.
   worker:
@@ -51,7 +49,6 @@ async function states(): Promise<string[]> {
 const commit = async (): Promise<string> => (await runCommand("git", ["-C", repo.dir, "rev-parse", "HEAD"])).stdout.trim().slice(0, 12);
 
 beforeAll(async () => {
-  if (!enabled) return;
   repo = await helloRepo("dockerd-restart", { port: await freeListenPort() });
   const compose = readFileSync(join(repo.dir, "docker-compose.yml"), "utf8").replace("  # Accessory: stands in for Postgres", `${WORKER}  # Accessory: stands in for Postgres`);
   expect(compose).toContain("  worker:");
@@ -68,7 +65,7 @@ afterAll(async () => {
   await repo?.[Symbol.asyncDispose]();
 });
 
-describe.skipIf(!enabled)("a restart of dockerd", () => {
+describe("a restart of dockerd", () => {
   it("brings back the live release, its worker and accessories, and the app through the router, with no Slipway command", async () => {
     const live = await commit();
     expect((await repo.get("/")).body.startsWith(`hello from ${live}`)).toBe(true);
