@@ -6,6 +6,7 @@
 import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
 import { createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createGit, type Git } from "../adapters/git.js";
+import { createMirror, type Mirror } from "../adapters/git-mirror.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import { SlipwayError } from "../core/errors.js";
 import { silentSink } from "../core/events.js";
@@ -37,7 +38,7 @@ export interface AppSettings {
   /** How many builds may run at once in this process (a server's host-wide limit); default: no limit. */
   readonly buildLimit?: number;
   /** Adapters to use instead of the real ones (tests run operations against fakes). */
-  readonly adapters?: { readonly git?: Git; readonly compose?: ComposeCli; readonly engine?: Engine; readonly router?: Router };
+  readonly adapters?: { readonly git?: Git; readonly mirror?: Mirror; readonly compose?: ComposeCli; readonly engine?: Engine; readonly router?: Router };
 }
 
 export interface App extends AsyncDisposable {
@@ -46,6 +47,8 @@ export interface App extends AsyncDisposable {
   readonly home: string;
   readonly paths: HomePaths;
   readonly git: Git;
+  /** The bare mirrors of projects deployed from a git URL. */
+  readonly mirror: Mirror;
   readonly compose: ComposeCli;
   readonly engine: Engine;
   readonly clock: Clock;
@@ -125,6 +128,7 @@ export function createApp(settings: AppSettings): App {
     home,
     paths,
     git: settings.adapters?.git ?? createGit(),
+    mirror: settings.adapters?.mirror ?? createMirror({ env: { ...env } }),
     compose: settings.adapters?.compose ?? createComposeCli({ env }),
     engine,
     clock,

@@ -5,6 +5,7 @@
  * CLI, its events kept in the store. The server's worker decides when; this decides what.
  */
 import { z } from "zod";
+import { withoutUserInfo } from "../adapters/git-mirror.js";
 import { SlipwayError } from "../core/errors.js";
 import type { DeploymentStatus } from "../store/store.js";
 import type { ClaimedDeployment, DeploymentPlace } from "../store/server-types.js";
@@ -15,6 +16,7 @@ import { deploymentView, findDeployment, type DeploymentView } from "./deploymen
 import type { DriveOptions } from "./drive.js";
 import { recordEvents } from "./event-log.js";
 import { promote } from "./promote.js";
+import { checkoutFor } from "./git-projects.js";
 import { environmentOf } from "./registry.js";
 import { rollback } from "./rollback.js";
 
@@ -106,11 +108,25 @@ export async function cancelsAsked(app: App, ids: readonly number[]): Promise<nu
   return (await app.deps()).store.cancelRequested(ids);
 }
 
-function runRequest(app: App, place: DeploymentPlace, asked: QueuedRequest, actor: string, options: DriveOptions): Promise<unknown> {
+/**
+ * Where a deploy runs from: the registered checkout, or for a project from a git URL the
+ * checkout of the commit its ref names now (the mirror fetched first), deployed as that commit.
+ */
+async function sourceOf(app: App, place: DeploymentPlace, asked: Extract<QueuedRequest, { kind: "deploy" }>, options: DriveOptions): Promise<{ dir: string; ref?: string }> {
+  const row = await (await app.deps()).store.project(place.project);
+  if (!row?.git) return { dir: place.dir, ...(asked.ref ? { ref: asked.ref } : {}) };
+  const checkout = await checkoutFor(app, { ...row, git: row.git }, { environment: asked.environment, ...(asked.ref ? { ref: asked.ref } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const deploymentId = options.queued?.deploymentId;
+  if (deploymentId !== undefined) options.events({ type: "message", deploymentId, text: `fetched ${withoutUserInfo(row.git.url)}: ${asked.ref ?? "the environment's branch"} is ${checkout.commit.slice(0, 12)}` });
+  return { dir: checkout.dir, ref: checkout.commit };
+}
+
+async function runRequest(app: App, place: DeploymentPlace, asked: QueuedRequest, actor: string, options: DriveOptions): Promise<unknown> {
   const where = { dir: place.dir, name: place.project };
   if (asked.kind === "promotion") return promote(app, { ...where, from: asked.from, to: asked.to, actor }, options);
   if (asked.kind === "rollback") return rollback(app, { ...where, environment: asked.environment, ...(asked.release ? { target: asked.release } : {}), actor }, options);
-  const request = { ...where, environment: asked.environment, serverBuild: true, allowDirty: false, actor, ...(asked.cache !== undefined ? { cache: asked.cache } : {}), ...(asked.ref ? { ref: asked.ref } : {}), ...(asked.buildMode ? { buildMode: asked.buildMode } : {}) };
+  const { dir, ref } = await sourceOf(app, place, asked, options);
+  const request = { dir, name: place.project, environment: asked.environment, serverBuild: true, allowDirty: false, actor, ...(asked.cache !== undefined ? { cache: asked.cache } : {}), ...(ref ? { ref } : {}), ...(asked.buildMode ? { buildMode: asked.buildMode } : {}) };
   return deploy(app, request, options);
 }
 

@@ -7,7 +7,8 @@ import { isAbsolute } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { loadProject } from "../project/load-project.js";
 import { problemsError } from "../project/problem.js";
-import type { ProjectListRow, ProjectSettings } from "../store/server-types.js";
+import { withoutUserInfo } from "../adapters/git-mirror.js";
+import type { ProjectGit, ProjectListRow, ProjectSettings } from "../store/server-types.js";
 import type { App } from "./app.js";
 import { canSee, notFound, requireProject, type Principal } from "./access.js";
 import { canRollBackTo, type Rollbackable } from "./releases.js";
@@ -20,9 +21,17 @@ export interface ProjectView {
   readonly path: string;
   readonly settings: ProjectSettings;
   readonly environments: readonly string[];
+  /** A project deployed from a git URL: where from (the URL without its user info). */
+  readonly git?: ProjectGit;
 }
 
-const view = (row: ProjectListRow): ProjectView => ({ name: row.name, path: row.dir, settings: row.settings, environments: row.environments });
+const view = (row: ProjectListRow): ProjectView => ({
+  name: row.name,
+  path: row.dir,
+  settings: row.settings,
+  environments: row.environments,
+  ...(row.git ? { git: { ...row.git, url: withoutUserInfo(row.git.url) } } : {}),
+});
 
 export interface RegisterRequest {
   readonly name: string;

@@ -30,14 +30,50 @@ export const Project = z
     path: z.string(),
     settings: z.object({ cache: z.boolean().optional() }),
     environments: z.array(z.string()).readonly(),
+    git: z.object({ url: z.string(), branch: z.string().optional() }).optional().describe("where a project deployed from a git URL comes from (its URL without user info)"),
   })
   .meta({ id: "Project" });
 
-export const RegisterProject = z.strictObject({
-  name,
-  path: z.string().min(1).max(4096).describe("the absolute path of a checkout on this host"),
-  settings: z.strictObject({ cache: z.boolean().optional().describe("build with Docker's layer cache (server builds have none by default)") }).optional(),
-});
+export const WebhookAddress = z
+  .object({
+    path: z.string().describe("where the provider sends the project's webhooks, on this server"),
+    url: z.string().optional().describe("the whole URL, when SLIPWAY_PUBLIC_URL says where this server is reached"),
+    secret: z.string().describe("the webhook secret: shown this once"),
+  })
+  .meta({ id: "WebhookAddress" });
+
+export const RegisteredProject = Project.extend({
+  webhook: WebhookAddress.optional(),
+  publicKey: z.string().optional().describe("the deploy key Slipway made for an SSH URL: add it to the repository (read access)"),
+  fetchError: z.string().optional().describe("why the first fetch failed, when the project was kept anyway (its deploy key is not added yet)"),
+}).meta({ id: "RegisteredProject" });
+
+export const WebhookDelivery = z
+  .object({
+    id: z.number().int(),
+    provider: z.string(),
+    event: z.string(),
+    delivery: z.string().describe("the provider's id of the delivery"),
+    status: z.number().int().describe("the HTTP status it was answered with"),
+    verdict: z.string().describe("what came of it, or why nothing did"),
+    deployments: z.array(z.number().int()).readonly(),
+    receivedAt: z.date(),
+  })
+  .meta({ id: "WebhookDelivery" });
+
+export const WebhookReceipt = z.object({ verdict: z.string(), deployments: z.array(z.number().int()).readonly() }).meta({ id: "WebhookReceipt" });
+
+export const RegisterProject = z
+  .strictObject({
+    name,
+    path: z.string().min(1).max(4096).optional().describe("the absolute path of a checkout on this host (or give git)"),
+    git: z.string().min(1).max(4096).optional().describe("a URL git can fetch (https, ssh, a local path): the server keeps a mirror and deploys each commit from it"),
+    branch: z.string().min(1).max(255).optional().describe("with git: the branch deployed when an environment names none (default: the remote's HEAD)"),
+    token: z.string().min(1).max(4096).optional().describe("with an https git URL: an access token to fetch with (stored encrypted)"),
+    tokenUser: z.string().min(1).max(255).optional().describe("the user name the token goes with (default x-access-token; GitLab: oauth2)"),
+    settings: z.strictObject({ cache: z.boolean().optional().describe("build with Docker's layer cache (server builds have none by default)") }).optional(),
+  })
+  .refine((body) => (body.path === undefined) !== (body.git === undefined), { message: "give either path (a checkout on this host) or git (a URL)" });
 
 export const Deployment = z
   .object({

@@ -9,6 +9,7 @@ import { acquireLock, breakLock, readLock } from "./lock.js";
 import { deploymentRepository } from "./deployment-repository.js";
 import { logRepository } from "./log-repository.js";
 import { migrateToLatest } from "./migrations.js";
+import { gitProjectRepository } from "./git-project-repository.js";
 import { projectRepository } from "./project-repository.js";
 import { releaseRepository } from "./release-repository.js";
 import { variableRepository } from "./variable-repository.js";
@@ -47,6 +48,7 @@ export function storeOver(db: Kysely<Database>, identity: StoreIdentity = proces
     ...authRepository(db, identity),
     ...auditRepository(db, identity),
     ...projectRepository(db),
+    ...gitProjectRepository(db, identity),
     ...releaseRepository(db, identity),
     ...deploymentRepository(db, identity),
     ...logRepository(db, identity),

@@ -1,7 +1,7 @@
 /** Projects and their environments: found by name, created on first use. */
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
-import type { ProjectListRow, ProjectSettings } from "./server-types.js";
+import type { ProjectGit, ProjectListRow, ProjectSettings } from "./server-types.js";
 import type { Store } from "./types.js";
 
 type ProjectMethods = "ensureProject" | "ensureEnvironment" | "environments" | "projectId" | "projects" | "project" | "setProjectSettings";
@@ -17,13 +17,20 @@ async function listProjects(db: Kysely<Database>, name?: string): Promise<Projec
   let query = db
     .selectFrom("projects as p")
     .leftJoin("environments as e", "e.project_id", "p.id")
-    .select(["p.id", "p.name", "p.dir", "p.settings", "e.name as environment"]);
+    .select(["p.id", "p.name", "p.dir", "p.settings", "p.git", "e.name as environment"]);
   if (name !== undefined) query = query.where("p.name", "=", name);
   const projects = new Map<number, ProjectListRow & { environments: string[] }>();
   for (const row of await query.execute()) {
     let project = projects.get(row.id);
     if (!project) {
-      project = { id: row.id, name: row.name, dir: row.dir, settings: row.settings === null ? {} : (JSON.parse(row.settings) as ProjectSettings), environments: [] };
+      project = {
+        id: row.id,
+        name: row.name,
+        dir: row.dir,
+        settings: row.settings === null ? {} : (JSON.parse(row.settings) as ProjectSettings),
+        environments: [],
+        ...(row.git !== null ? { git: JSON.parse(row.git) as ProjectGit } : {}),
+      };
       projects.set(row.id, project);
     }
     if (row.environment !== null) project.environments.push(row.environment);

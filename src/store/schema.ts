@@ -17,6 +17,10 @@ export interface ProjectsTable {
   dir: string;
   /** JSON: the server's settings of the project (see ProjectSettings); null for the defaults. */
   settings: string | null;
+  /** JSON { url, branch? } of a project deployed from a git URL; null for a checkout on the host. */
+  git: string | null;
+  /** Sealed JSON: the webhook secret and the fetch credentials. */
+  secrets: string | null;
 }
 
 export interface EnvironmentsTable {
@@ -156,6 +160,23 @@ export interface DeploymentEventsTable {
   at: Timestamp;
 }
 
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  project: string;
+  provider: string;
+  event: string;
+  /** The provider's id of the delivery. */
+  delivery: string;
+  /** project + provider + delivery, for verified deliveries only: unique. */
+  dedupe: string | null;
+  /** The HTTP status the delivery was answered with. */
+  status: number;
+  verdict: string;
+  /** JSON: the ids of the deployments it queued. */
+  deployments: string;
+  received_at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   environments: EnvironmentsTable;
@@ -170,4 +191,5 @@ export interface Database {
   tokens: TokensTable;
   audit: AuditTable;
   deployment_events: DeploymentEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

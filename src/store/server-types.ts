@@ -126,12 +126,51 @@ export interface ProjectSettings {
   readonly cache?: boolean;
 }
 
+/** Where a project deployed from a git URL comes from; its checkouts are made from a mirror of it. */
+export interface ProjectGit {
+  readonly url: string;
+  /** The branch deployed when an environment names none (default: the remote's HEAD). */
+  readonly branch?: string;
+}
+
 export interface ProjectListRow {
   readonly id: number;
   readonly name: string;
   readonly dir: string;
   readonly settings: ProjectSettings;
   readonly environments: readonly string[];
+  readonly git?: ProjectGit;
+}
+
+/** One webhook delivery as received, and what came of it. */
+export interface WebhookDeliveryRow {
+  readonly id: number;
+  readonly project: string;
+  readonly provider: string;
+  readonly event: string;
+  readonly delivery: string;
+  readonly status: number;
+  readonly verdict: string;
+  readonly deployments: readonly number[];
+  readonly receivedAt: Date;
+}
+
+export interface GitProjectMethods {
+  /** Records the project's git source (none: a checkout on the host). */
+  setProjectGit(projectId: number, git: ProjectGit | undefined): Promise<void>;
+  /** The project's sealed secrets (webhook secret, credentials), as the caller sealed them. */
+  projectSecrets(projectId: number): Promise<string | undefined>;
+  setProjectSecrets(projectId: number, sealed: string | undefined): Promise<void>;
+  /**
+   * Records a delivery. With `dedupe` (a verified delivery), only the first with that key is
+   * recorded as given: a later one is recorded as a duplicate and `duplicateOf` is the first.
+   */
+  recordDelivery(d: { project: string; provider: string; event: string; delivery: string; dedupe?: string; status: number; verdict: string }): Promise<{ id: number; duplicateOf?: WebhookDeliveryRow }>;
+  updateDelivery(id: number, patch: { status: number; verdict: string; deployments?: readonly number[] }): Promise<void>;
+  /** Records a failure and frees the delivery's id, so that the provider's redelivery can try again. */
+  failDelivery(id: number, patch: { status: number; verdict: string }): Promise<void>;
+  /** Newest first. */
+  deliveries(project: string, limit: number): Promise<WebhookDeliveryRow[]>;
 }
 
 export interface RegistryMethods {

@@ -1,7 +1,7 @@
 /** What the rest of Slipway sees of the store: one interface and the plain rows it returns. */
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
-import type { AuditMethods, AuthMethods, EventMethods, QueueMethods, RegistryMethods } from "./server-types.js";
+import type { AuditMethods, AuthMethods, EventMethods, QueueMethods, RegistryMethods, GitProjectMethods } from "./server-types.js";
 
 export type ReleaseKind = "deploy" | "rollback" | "promotion";
 export type ReleaseStatus = "pending" | "live" | "failed" | "superseded" | "retired" | "interrupted";
@@ -162,7 +162,7 @@ export interface LockOptions {
 
 export type HeldLock = AsyncDisposable & { release(): Promise<void> };
 
-export interface Store extends AsyncDisposable, QueueMethods, EventMethods, AuthMethods, AuditMethods, RegistryMethods {
+export interface Store extends AsyncDisposable, QueueMethods, EventMethods, AuthMethods, AuditMethods, RegistryMethods, GitProjectMethods {
   readonly db: Kysely<Database>;
   /** The project's id; records `dir` as its directory. */
   ensureProject(name: string, dir: string): Promise<number>;

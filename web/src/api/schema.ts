@@ -49,12 +49,24 @@ export interface paths {
   "/api/projects": {
     /** every project this caller may see */
     get: operations["listProjects"];
-    /** register a checkout on this host as a project (or move it) */
+    /** register a project: a checkout on this host (path; again to move it), or a git URL (git), whose answer carries its webhook address and secret, shown once */
     post: operations["registerProject"];
   };
   "/api/overview": {
     /** every environment the caller may see: its live release, newest deployment (and its step) and routes, from the store alone */
     get: operations["overview"];
+  };
+  "/api/projects/{project}/webhook-secret": {
+    /** a new webhook secret for a project from a git URL, shown once: deliveries signed with the old one are refused from now on */
+    post: operations["rotateWebhookSecret"];
+  };
+  "/api/projects/{project}/webhook-deliveries": {
+    /** the project's webhook deliveries, newest first: each with its verdict and the deployments it queued */
+    get: operations["listWebhookDeliveries"];
+  };
+  "/api/projects/{project}/deploy-key": {
+    /** the public half of the deploy key Slipway made for a project fetched over SSH */
+    get: operations["getDeployKey"];
   };
   "/api/projects/{project}": {
     /** a project and its environments */
@@ -108,6 +120,10 @@ export interface paths {
     /** unset a variable (a new version) */
     delete: operations["unsetVariable"];
   };
+  "/hooks/{project}": {
+    /** a GitHub, GitLab, Gitea or Forgejo webhook: verified (X-Hub-Signature-256, X-Gitea-Signature, X-Gitlab-Token) before anything else, recorded with its verdict; a push to an environment's branch (or tags) queues a deployment of that commit */
+    post: operations["receiveWebhook"];
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -133,6 +149,54 @@ export interface components {
         cache?: boolean;
       };
       environments: readonly string[];
+      /** @description where a project deployed from a git URL comes from (its URL without user info) */
+      git?: {
+        url: string;
+        branch?: string;
+      };
+    };
+    WebhookAddressInput: {
+      /** @description where the provider sends the project's webhooks, on this server */
+      path: string;
+      /** @description the whole URL, when SLIPWAY_PUBLIC_URL says where this server is reached */
+      url?: string;
+      /** @description the webhook secret: shown this once */
+      secret: string;
+    };
+    RegisteredProjectInput: {
+      name: string;
+      path: string;
+      settings: {
+        cache?: boolean;
+      };
+      environments: readonly string[];
+      /** @description where a project deployed from a git URL comes from (its URL without user info) */
+      git?: {
+        url: string;
+        branch?: string;
+      };
+      webhook?: components["schemas"]["WebhookAddressInput"];
+      /** @description the deploy key Slipway made for an SSH URL: add it to the repository (read access) */
+      publicKey?: string;
+      /** @description why the first fetch failed, when the project was kept anyway (its deploy key is not added yet) */
+      fetchError?: string;
+    };
+    WebhookDeliveryInput: {
+      id: number;
+      provider: string;
+      event: string;
+      /** @description the provider's id of the delivery */
+      delivery: string;
+      /** @description the HTTP status it was answered with */
+      status: number;
+      /** @description what came of it, or why nothing did */
+      verdict: string;
+      deployments: readonly number[];
+      receivedAt: unknown;
+    };
+    WebhookReceiptInput: {
+      verdict: string;
+      deployments: readonly number[];
     };
     DeploymentInput: {
       id: number;
@@ -264,6 +328,55 @@ export interface components {
         cache?: boolean;
       };
       environments: readonly string[];
+      /** @description where a project deployed from a git URL comes from (its URL without user info) */
+      git?: {
+        url: string;
+        branch?: string;
+      };
+    };
+    WebhookAddress: {
+      /** @description where the provider sends the project's webhooks, on this server */
+      path: string;
+      /** @description the whole URL, when SLIPWAY_PUBLIC_URL says where this server is reached */
+      url?: string;
+      /** @description the webhook secret: shown this once */
+      secret: string;
+    };
+    RegisteredProject: {
+      name: string;
+      path: string;
+      settings: {
+        cache?: boolean;
+      };
+      environments: readonly string[];
+      /** @description where a project deployed from a git URL comes from (its URL without user info) */
+      git?: {
+        url: string;
+        branch?: string;
+      };
+      webhook?: components["schemas"]["WebhookAddress"];
+      /** @description the deploy key Slipway made for an SSH URL: add it to the repository (read access) */
+      publicKey?: string;
+      /** @description why the first fetch failed, when the project was kept anyway (its deploy key is not added yet) */
+      fetchError?: string;
+    };
+    WebhookDelivery: {
+      id: number;
+      provider: string;
+      event: string;
+      /** @description the provider's id of the delivery */
+      delivery: string;
+      /** @description the HTTP status it was answered with */
+      status: number;
+      /** @description what came of it, or why nothing did */
+      verdict: string;
+      deployments: readonly number[];
+      /** Format: date-time */
+      receivedAt: string;
+    };
+    WebhookReceipt: {
+      verdict: string;
+      deployments: readonly number[];
     };
     Deployment: {
       id: number;
@@ -1103,14 +1216,22 @@ export interface operations {
       };
     };
   };
-  /** register a checkout on this host as a project (or move it) */
+  /** register a project: a checkout on this host (path; again to move it), or a git URL (git), whose answer carries its webhook address and secret, shown once */
   registerProject: {
     requestBody: {
       content: {
         "application/json": {
           name: string;
-          /** @description the absolute path of a checkout on this host */
-          path: string;
+          /** @description the absolute path of a checkout on this host (or give git) */
+          path?: string;
+          /** @description a URL git can fetch (https, ssh, a local path): the server keeps a mirror and deploys each commit from it */
+          git?: string;
+          /** @description with git: the branch deployed when an environment names none (default: the remote's HEAD) */
+          branch?: string;
+          /** @description with an https git URL: an access token to fetch with (stored encrypted) */
+          token?: string;
+          /** @description the user name the token goes with (default x-access-token; GitLab: oauth2) */
+          tokenUser?: string;
           settings?: {
             /** @description build with Docker's layer cache (server builds have none by default) */
             cache?: boolean;
@@ -1122,7 +1243,7 @@ export interface operations {
       /** @description Default Response */
       201: {
         content: {
-          "application/json": components["schemas"]["Project"];
+          "application/json": components["schemas"]["RegisteredProject"];
         };
       };
       /** @description the request is not valid (E_USAGE) */
@@ -1176,6 +1297,185 @@ export interface operations {
       200: {
         content: {
           "application/json": readonly components["schemas"]["EnvironmentOverview"][];
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** a new webhook secret for a project from a git URL, shown once: deliveries signed with the old one are refused from now on */
+  rotateWebhookSecret: {
+    parameters: {
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["WebhookAddress"];
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** the project's webhook deliveries, newest first: each with its verdict and the deployments it queued */
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": readonly components["schemas"]["WebhookDelivery"][];
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** the public half of the deploy key Slipway made for a project fetched over SSH */
+  getDeployKey: {
+    parameters: {
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            publicKey: string;
+          };
         };
       };
       /** @description the request is not valid (E_USAGE) */
@@ -2134,6 +2434,64 @@ export interface operations {
       };
     };
   };
+  /** a GitHub, GitLab, Gitea or Forgejo webhook: verified (X-Hub-Signature-256, X-Gitea-Signature, X-Gitlab-Token) before anything else, recorded with its verdict; a push to an environment's branch (or tags) queues a deployment of that commit */
+  receiveWebhook: {
+    parameters: {
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      /** @description Default Response */
+      202: {
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      /** @description Default Response */
+      422: {
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      /** @description Default Response */
+      502: {
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
 }
 
 export const OPERATIONS = {
@@ -2144,6 +2502,7 @@ export const OPERATIONS = {
   createToken: ["post", "/api/tokens"],
   createUser: ["post", "/api/users"],
   followDeployment: ["get", "/api/deployments/{id}/events"],
+  getDeployKey: ["get", "/api/projects/{project}/deploy-key"],
   getDeployment: ["get", "/api/deployments/{id}"],
   getDeploymentLog: ["get", "/api/deployments/{id}/log"],
   getEnvironment: ["get", "/api/projects/{project}/environments/{environment}"],
@@ -2156,13 +2515,16 @@ export const OPERATIONS = {
   listTokens: ["get", "/api/tokens"],
   listUsers: ["get", "/api/users"],
   listVariables: ["get", "/api/projects/{project}/environments/{environment}/variables"],
+  listWebhookDeliveries: ["get", "/api/projects/{project}/webhook-deliveries"],
   login: ["post", "/api/session"],
   logout: ["delete", "/api/session"],
   metrics: ["get", "/metrics"],
   openapi: ["get", "/api/openapi.json"],
   overview: ["get", "/api/overview"],
+  receiveWebhook: ["post", "/hooks/{project}"],
   registerProject: ["post", "/api/projects"],
   revokeToken: ["delete", "/api/tokens/{id}"],
+  rotateWebhookSecret: ["post", "/api/projects/{project}/webhook-secret"],
   setVariable: ["put", "/api/projects/{project}/environments/{environment}/variables/{variable}"],
   unsetVariable: ["delete", "/api/projects/{project}/environments/{environment}/variables/{variable}"],
   whoami: ["get", "/api/session"],
