@@ -103,11 +103,12 @@ async function branchOf(app: App, row: ProjectListRow & { git: ProjectGit }, mir
  * What a deployment of a git project runs from: the mirror fetched now, the ref (default: the
  * environment's branch) resolved there, and that commit's checkout, adopted as the project's.
  */
-export async function checkoutFor(app: App, row: ProjectListRow & { git: ProjectGit }, ask: { ref?: string; environment?: string; signal?: AbortSignal }): Promise<CheckedOut> {
+export async function checkoutFor(app: App, row: ProjectListRow & { git: ProjectGit }, ask: { ref?: string; environment?: string; signal?: AbortSignal; adopt?: boolean }): Promise<CheckedOut> {
   const mirror = await fetchProject(app, row, await projectSecrets(app, row.id), ask.signal);
   const ref = ask.ref ?? (await branchOf(app, row, mirror, ask.environment));
   const checkout = await checkOut(app, row, mirror, ref);
-  await adoptCheckout(app, row.name, checkout);
+  // A pull request's commit is read, not adopted: the project stays at its branches' commits.
+  if (ask.adopt !== false) await adoptCheckout(app, row.name, checkout);
   return checkout;
 }
 

@@ -11,6 +11,13 @@ export type HookEvent =
   | { readonly kind: "pull_request"; readonly number: number; readonly action: "opened" | "updated" | "closed"; readonly commit: string; readonly branch?: string; readonly by?: string }
   | { readonly kind: "ignored"; readonly why: string };
 
+/** How a delivery was answered: its HTTP status, what came of it, the deployments it queued. */
+export interface WebhookReceipt {
+  readonly status: number;
+  readonly verdict: string;
+  readonly deployments: readonly number[];
+}
+
 type Json = Record<string, unknown>;
 const object = (value: unknown): Json => (value !== null && typeof value === "object" ? (value as Json) : {});
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);

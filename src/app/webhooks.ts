@@ -13,7 +13,9 @@ import { requireProject, notFound, type Principal } from "./access.js";
 import { checkoutFor, projectSecrets } from "./git-projects.js";
 import { handlePullRequest } from "./previews.js";
 import { enqueueDeploy } from "./queue.js";
-import { parseHookEvent, tagMatches, type HookEvent } from "./webhook-events.js";
+import { parseHookEvent, tagMatches, type HookEvent, type WebhookReceipt } from "./webhook-events.js";
+
+export type { WebhookReceipt } from "./webhook-events.js";
 import { identifySender, verifySignature, type Headers, type Sender } from "./webhook-signatures.js";
 
 export interface WebhookRequest {
@@ -24,11 +26,6 @@ export interface WebhookRequest {
   readonly contentType?: string;
 }
 
-export interface WebhookReceipt {
-  readonly status: number;
-  readonly verdict: string;
-  readonly deployments: readonly number[];
-}
 
 /** The payload as JSON, whether sent as JSON or as GitHub's form (payload=…). */
 function payloadOf(request: WebhookRequest): unknown {

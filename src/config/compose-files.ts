@@ -3,6 +3,7 @@
  * `-f` first, then what slipway.yml says, then `COMPOSE_FILE` (and `COMPOSE_PROFILES`) from the
  * process environment or the project's `.env`, else the layout of the files present.
  */
+import { previewEnvironment } from "./previews.js";
 import { delimiter } from "node:path";
 import { inferComposeFiles, type ProjectFiles } from "./compose-layout.js";
 import type { EnvironmentConfig, SlipwayConfig } from "./slipway-schema.js";
@@ -82,6 +83,8 @@ export function chooseEnvironment(config: SlipwayConfig, requested: string | und
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(requested)) {
       return { ok: false, problem: `--env "${requested}": use lowercase letters, digits, - and _` };
     }
+    const preview = Object.hasOwn(declared, requested) ? undefined : previewEnvironment(config, requested);
+    if (preview) return { ok: true, name: requested, environment: preview };
     if (names.length > 0 && !Object.hasOwn(declared, requested)) {
       return { ok: false, problem: `--env "${requested}": slipway.yml declares the environments ${names.join(", ")}; add "${requested}" under environments: or pick one of those` };
     }

@@ -122,7 +122,7 @@ describe("readSlipwayConfig: problems", () => {
   });
 
   it.each<{ name: string; text: string; path: string; known: string[] }>([
-    { name: "top level", text: lines("zzzzqqq: 1"), path: "zzzzqqq", known: ["project", "compose", "profiles", "release", "routes", "services", "environments", "mirror_of", "retain", "keep_previous", "secrets", "acme", "cache", "drain"] },
+    { name: "top level", text: lines("zzzzqqq: 1"), path: "zzzzqqq", known: ["project", "compose", "profiles", "release", "routes", "previews", "services", "environments", "mirror_of", "retain", "keep_previous", "secrets", "acme", "cache", "drain"] },
     { name: "healthcheck", text: lines("routes: [{service: w, port: 1, healthcheck: {foo: 1}}]"), path: "routes.0.healthcheck.foo", known: ["path", "interval", "timeout", "passes", "deadline"] },
   ])("an unknown key with nothing close lists the known keys ($name)", ({ text, path, known }) => {
     const [problem] = problemsOf(text);

@@ -92,6 +92,20 @@ const environment = z
   })
   .describe("A named target of the project.");
 
+const previews = z
+  .strictObject({
+    from: z.literal("pull_requests").default("pull_requests").describe("What makes a preview: each open pull request (the project's webhooks)."),
+    hosts: z.string().includes("{number}").optional().describe("The host name of a preview, {number} the pull request's: pr-{number}.preview.example.com."),
+    ports: z
+      .string()
+      .regex(/^\d{1,5}-\d{1,5}$/, "a range of router ports, such as 21000-21999")
+      .optional()
+      .describe("Router ports for previews without host names, as FIRST-LAST: a pull request listens on FIRST + (its number modulo the range's size)."),
+    template: name.optional().describe("The environment a preview starts from: its settings (compose files, profiles, secrets) and a copy of its variables."),
+  })
+  .refine((p) => p.hosts !== undefined || p.ports !== undefined, { message: "give hosts (a pattern with {number}) or ports (a range)" })
+  .describe("Preview environments pr-<number>, one per open pull request: made and updated by its webhooks, removed with their volumes when it closes.");
+
 export const slipwayConfigSchema = z
   .strictObject({
     project: name.optional().describe("Project name (default: the directory's name)."),
@@ -111,6 +125,7 @@ export const slipwayConfigSchema = z
       .optional()
       .describe("The release task (migrations, collectstatic), or false for none."),
     routes: z.array(route).optional().describe("Routed services (default: app services that publish a port)."),
+    previews: previews.optional(),
     services: z.record(z.string(), serviceSettings).optional(),
     environments: z.record(name, environment).optional(),
     mirror_of: name.optional().describe("Another Slipway project of the same repository whose builds of the same commit this one re-uses."),

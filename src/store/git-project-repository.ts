@@ -43,6 +43,10 @@ export function gitProjectRepository(db: Kysely<Database>, { now }: StoreIdentit
       await db.updateTable("projects").set({ secrets: sealed ?? null }).where("id", "=", projectId).execute();
     },
 
+    async deleteEnvironment(environmentId) {
+      await db.deleteFrom("environments").where("id", "=", environmentId).execute();
+    },
+
     async recordDelivery(d) {
       const first = await insert(d, d.dedupe ?? null);
       if (first) return { id: first.id };

@@ -161,6 +161,8 @@ export interface GitProjectMethods {
   /** The project's sealed secrets (webhook secret, credentials), as the caller sealed them. */
   projectSecrets(projectId: number): Promise<string | undefined>;
   setProjectSecrets(projectId: number, sealed: string | undefined): Promise<void>;
+  /** Removes an environment and its whole history (a closed pull request's preview). */
+  deleteEnvironment(environmentId: number): Promise<void>;
   /**
    * Records a delivery. With `dedupe` (a verified delivery), only the first with that key is
    * recorded as given: a later one is recorded as a duplicate and `duplicateOf` is the first.
