@@ -4,13 +4,13 @@ import { previewEnvironment, previewNumber } from "./previews.js";
 import type { SlipwayConfig } from "./slipway-schema.js";
 
 const config = (previews: SlipwayConfig["previews"]): SlipwayConfig =>
-  ({ environments: { production: { default: true, branch: "main", hosts: ["shop.example.com"], compose: ["docker-compose.yml", "docker-compose.prod.yml"], secrets: { doppler: { config: "prd" } } } }, previews }) as SlipwayConfig;
+  ({ retain: 5, environments: { production: { default: true, branch: "main", hosts: ["shop.example.com"], compose: ["docker-compose.yml", "docker-compose.prod.yml"], secrets: { provider: "doppler", config: "prd" } } }, previews }) as SlipwayConfig;
 
 describe("previewEnvironment", () => {
   it("takes the template's settings but not what makes the template itself, and its own host", () => {
     expect(previewEnvironment(config({ from: "pull_requests", hosts: "pr-{number}.preview.example.com", template: "production" }), "pr-7")).toEqual({
       compose: ["docker-compose.yml", "docker-compose.prod.yml"],
-      secrets: { doppler: { config: "prd" } },
+      secrets: { provider: "doppler", config: "prd" },
       hosts: ["pr-7.preview.example.com"],
     });
   });
