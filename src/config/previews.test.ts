@@ -4,7 +4,7 @@ import { previewEnvironment, previewNumber } from "./previews.js";
 import type { SlipwayConfig } from "./slipway-schema.js";
 
 const config = (previews: SlipwayConfig["previews"]): SlipwayConfig =>
-  ({ retain: 5, environments: { production: { default: true, branch: "main", hosts: ["shop.example.com"], compose: ["docker-compose.yml", "docker-compose.prod.yml"], secrets: { provider: "doppler", config: "prd" } } }, previews }) as SlipwayConfig;
+  ({ retain: 5, environments: { production: { default: true, branch: "main", hosts: ["shop.example.com"], compose: ["docker-compose.yml", "docker-compose.prod.yml"], secrets: { provider: "doppler", config: "prd" } } }, previews });
 
 describe("previewEnvironment", () => {
   it("takes the template's settings but not what makes the template itself, and its own host", () => {
