@@ -95,7 +95,7 @@ start_dockerd() {
 }
 
 need_root
-apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client
+apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client openssh-server
 install_compose_plugin
 start_dockerd
 log "docker $(docker version --format '{{.Server.Version}}'), compose $(docker compose version --short)"

@@ -34,14 +34,17 @@ export interface MirrorOptions {
 
 const FETCH_TIMEOUT_MS = 10 * 60_000;
 
-/** A URL with its user and password hidden: https://***@host/… */
+/**
+ * A URL as it may be shown: an http(s) URL without its user info (https://TOKEN@host is how a
+ * token often rides in one), any other without a password (ssh://git@host keeps its user).
+ */
 export function withoutUserInfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@");
+  return url.replace(/^(https?:\/\/)[^/@]*@/i, "$1***@").replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, "$1:***@");
 }
 
-/** Text git printed, with the URL's user info and every credential value hidden. */
+/** Text git printed, with user info of http(s) URLs, passwords of others, and every credential value hidden. */
 export function redactGitOutput(text: string, credentials: GitCredentials | undefined): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1***@");
+  let out = text.replace(/(https?:\/\/)[^/@\s]*@/gi, "$1***@").replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/gi, "$1:***@");
   for (const secret of [credentials?.token, credentials?.sshKey]) if (secret) out = out.split(secret).join("***");
   if (credentials?.token) out = out.split(Buffer.from(`${credentials.tokenUser ?? "x-access-token"}:${credentials.token}`).toString("base64")).join("***");
   return out;
