@@ -52,4 +52,8 @@ export { csrfMatches, csrfTokenOf } from "./tokens.js";
 export { DURATION_BUCKETS, metrics, type Metrics } from "./metrics.js";
 export { changeProjectVariables, projectVariables } from "./project-variables.js";
 export { storeLocation } from "./app.js";
+export { deploymentEnded, deploymentQueued, settleDeliveries } from "./deployment-hooks.js";
+export { addNotificationTarget, listNotificationTargets, notificationAttempts, removeNotificationTarget, type AddedNotificationTarget, type NotificationAttemptView, type NotificationTargetView } from "./notifications.js";
+export { isProvider, removeStatusTarget, setStatusTarget, showStatusTarget, type StatusReportView, type StatusTargetView } from "./commit-statuses.js";
+export { PROVIDERS } from "./status-providers.js";
 export type { DeploymentStatus } from "../store/store.js";
