@@ -34,7 +34,7 @@ function redacting(io: Io, redactor: Redactor): Io {
 }
 
 async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit: (code: number) => void): Promise<CommanderCommand> {
-  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineOneOffCommands }, { defineAccessoryCommands }, { defineAccountCommands }] = await Promise.all([
+  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineOneOffCommands }, { defineAccessoryCommands }, { defineAccountCommands }, { defineReportCommands }] = await Promise.all([
     import("commander"),
     import("./program/parts.js"),
     import("./program/inspect.js"),
@@ -44,6 +44,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     import("./program/one-off.js"),
     import("./program/accessories.js"),
     import("./program/accounts.js"),
+    import("./program/reports.js"),
   ]);
   const program = new Command("slipway")
     .description("Deploy Docker Compose projects to your own servers: Build, Release, Switch, with zero downtime.")
@@ -61,6 +62,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
   defineOneOffCommands(program, parts);
   defineAccessoryCommands(program, parts);
   defineAccountCommands(program, parts);
+  defineReportCommands(program, parts);
   return program;
 }
 
