@@ -53,6 +53,8 @@ export async function settleBackground(owner: object, timeoutMs: number): Promis
   }
   if (tracker.pending.size === 0) return true;
   tracker.controller.abort(new Error("the process is stopping"));
+  // Work started from now on gets a signal of its own.
+  trackers.delete(owner);
   await Promise.all(tracker.pending);
   return false;
 }
