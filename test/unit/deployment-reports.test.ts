@@ -15,11 +15,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createComposeCli } from "../../src/adapters/compose-cli.js";
 import {
   addNotificationTarget,
+  claimNext,
   createApp,
   deploy,
   enqueue,
   notificationAttempts,
   registerProject,
+  runClaimed,
   setStatusTarget,
   settleDeliveries,
   showStatusTarget,
@@ -268,5 +270,23 @@ describe("commit statuses", () => {
       [`/projects/42/statuses/${older}`, "canceled"],
     ]);
     expect((JSON.parse(api.requests[1]?.body ?? "{}") as { target_url: string }).target_url).toBe(link(first.id));
+  });
+
+  it("reports a deployment of the server's queue once: pending when queued by its commit, then its end", async () => {
+    await using api = await recordingServer(() => ({ status: 201 }));
+    await using receiver = await recordingServer();
+    await setStatusTarget(app, { project: "shop", provider: "gitea", repository: "acme/shop", api: api.url, token: "tok", actor: "test" });
+    await addNotificationTarget(app, { project: "shop", url: receiver.url, actor: "test" });
+    const queued = await enqueue(app, admin, { project: "shop", request: { kind: "deploy", environment: "production", ref: COMMIT, buildMode: "force" } });
+    const claimed = await claimNext(app);
+    expect(claimed?.id).toBe(queued.id);
+    if (!claimed) return;
+    expect(await runClaimed(app, claimed, { signal: new AbortController().signal })).toBe("succeeded");
+    expect(await settleDeliveries(app, 10_000)).toBe(true);
+    expect(api.requests.map((r) => [r.path, (JSON.parse(r.body) as { state: string }).state])).toEqual([
+      [`/repos/acme/shop/statuses/${COMMIT}`, "pending"],
+      [`/repos/acme/shop/statuses/${COMMIT}`, "success"],
+    ]);
+    expect(receiver.requests.map((r) => r.headers["x-slipway-event"])).toEqual(["deployment.live"]);
   });
 });
