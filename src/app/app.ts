@@ -22,6 +22,7 @@ import { variableSources } from "../secrets/variable-sources.js";
 import { slipwayHome } from "../store/home.js";
 import { processStarted } from "../store/liveness.js";
 import type { Store } from "../store/store.js";
+import { SETTLE_MS, settleBackground } from "./background.js";
 import { createEventFeed, type EventFeed } from "./event-feed.js";
 
 export interface AppSettings {
@@ -139,6 +140,8 @@ export function createApp(settings: AppSettings): App {
     deps: async () => (await (opened ??= open())).deps,
     feed: createEventFeed(),
     async [Symbol.asyncDispose]() {
+      // Deliveries still retrying (a deployment's notifications) get their bounded time first: they write to the store.
+      await settleBackground(app, SETTLE_MS);
       const current = opened;
       opened = undefined;
       if (current) await (await current.catch(() => undefined))?.store[Symbol.asyncDispose]();

@@ -9,6 +9,7 @@ import { queueDeployment, runDeployment, type DeployOutcome, type DeploymentTick
 import type { DeployDeps, DeployRequest as PipelineRequest } from "../pipeline/deploy-run.js";
 import { describeReconciled, reconcile } from "../pipeline/reconcile.js";
 import type { App } from "./app.js";
+import { deploymentEnded, deploymentQueued } from "./deployment-hooks.js";
 
 export interface DriveOptions {
   readonly events: EventSink;
@@ -68,6 +69,7 @@ export async function drive(app: App, prepare: () => Promise<Prepared>, options:
     const deps = { ...(await app.deps()), events };
     const ticket = await ticketFor(deps, prepared, options.queued, events);
     deploymentId = ticket.deploymentId;
+    deploymentQueued(app, deploymentId, prepared.request);
     for (const text of prepared.warnings ?? []) events({ type: "warning", deploymentId, text });
     for (const text of prepared.messages) events({ type: "message", deploymentId, text });
     const outcome = await runDeployment(deps, ticket, prepared.request, { wait: options.wait, ...(options.signal ? { signal: options.signal } : {}) });
@@ -76,6 +78,8 @@ export async function drive(app: App, prepare: () => Promise<Prepared>, options:
   } catch (error) {
     endWithError(app, events, error, deploymentId, options.signal);
     throw error;
+  } finally {
+    if (deploymentId !== undefined) deploymentEnded(app, deploymentId);
   }
 }
 

@@ -54,4 +54,8 @@ export { changeProjectVariables, projectVariables } from "./project-variables.js
 export { storeLocation } from "./app.js";
 export { addGitProject, deployKeyOf, rotateWebhookSecret, webhookAddress, type AddGitProjectRequest, type GitProjectAdded } from "./git-projects.js";
 export { receiveWebhook, webhookDeliveries, type WebhookReceipt, type WebhookRequest } from "./webhooks.js";
+export { deploymentEnded, deploymentQueued, settleDeliveries } from "./deployment-hooks.js";
+export { addNotificationTarget, listNotificationTargets, notificationAttempts, removeNotificationTarget, type AddedNotificationTarget, type NotificationAttemptView, type NotificationTargetView } from "./notifications.js";
+export { isProvider, removeStatusTarget, setStatusTarget, showStatusTarget, type StatusReportView, type StatusTargetView } from "./commit-statuses.js";
+export { PROVIDERS } from "./status-providers.js";
 export type { DeploymentStatus } from "../store/store.js";

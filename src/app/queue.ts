@@ -12,6 +12,7 @@ import type { ClaimedDeployment, DeploymentPlace } from "../store/server-types.j
 import type { App } from "./app.js";
 import type { Principal } from "./access.js";
 import { deploy } from "./deploy.js";
+import { deploymentEnded, deploymentQueued } from "./deployment-hooks.js";
 import { deploymentView, findDeployment, type DeploymentView } from "./deployments.js";
 import type { DriveOptions } from "./drive.js";
 import { recordEvents } from "./event-log.js";
@@ -53,6 +54,8 @@ export async function enqueue(app: App, principal: Principal, request: { project
   recorder.sink({ type: "queued", deploymentId: id, kind: asked.kind, ref: refOf(asked) });
   for (const older of superseded) recorder.sink({ type: "cancelled", deploymentId: older, reason: `superseded by deployment ${id}` });
   await recorder.flush();
+  deploymentQueued(app, id);
+  for (const older of superseded) deploymentEnded(app, older);
   await store.audit({ actor: principal.actor, action: `deployment.${asked.kind}`, project, environment, detail: { id, ...asked, superseded } });
   const row = await store.deployment(id);
   if (!row) throw new SlipwayError("E_INTERNAL", `deployment ${id} vanished as it was queued`);
@@ -92,6 +95,7 @@ export async function cancelDeployment(app: App, principal: Principal, id: numbe
     const recorder = recordEvents(app, store);
     recorder.sink({ type: "cancelled", deploymentId: id, reason: `cancelled by ${principal.actor} before it ran` });
     await recorder.flush();
+    deploymentEnded(app, id);
   }
   if (outcome !== "finished") await store.audit({ actor: principal.actor, action: "deployment.cancel", project: place.project, environment: place.environment, detail: { id, outcome } });
   const row = await store.deployment(id);
@@ -147,6 +151,7 @@ export async function runClaimed(app: App, claimed: ClaimedDeployment, options: 
     await settle(app, claimed.id, error, options.signal);
   } finally {
     await recorder.flush();
+    deploymentEnded(app, claimed.id);
   }
   return (await store.deployment(claimed.id))?.status;
 }

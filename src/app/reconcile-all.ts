@@ -2,10 +2,12 @@
  * What a server does as it starts (and now and then after): every environment where a process
  * that died left a deployment queued or running is reconciled, as the next CLI command there
  * would: the deployment marked interrupted (its event stream ended with a `failed` event saying
- * so), its containers removed, its lock freed. Requests still waiting, owned by no process, stay.
+ * so, as are its notifications and commit status), its containers removed, its lock freed.
+ * Requests still waiting, owned by no process, stay.
  */
 import { reconcile } from "../pipeline/reconcile.js";
 import type { App } from "./app.js";
+import { deploymentEnded } from "./deployment-hooks.js";
 import { recordEvents } from "./event-log.js";
 
 /** Lines saying what was put right, for the server's log. */
@@ -30,6 +32,7 @@ export async function reconcileAll(app: App): Promise<string[]> {
       const row = await store.deployment(orphan.id);
       if (row?.status !== "interrupted") continue;
       recorder.sink({ type: "failed", deploymentId: orphan.id, code: "E_INTERRUPTED", message: row.error ?? "its process stopped" });
+      deploymentEnded(app, orphan.id);
     }
     await recorder.flush();
   }

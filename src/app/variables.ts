@@ -12,6 +12,7 @@ import { dotenvText, isVariableName } from "../secrets/env-file.js";
 import { commitPendingKey, KEY_VARIABLE, keyFilePath, pendingKeyPath, writePendingKey } from "../secrets/master-key.js";
 import { changeVariables, readVariables } from "../secrets/variables-store.js";
 import type { App } from "./app.js";
+import type { SealedEntry } from "../store/store.js";
 import { openEnvironment, type OpenEnvironment, type ProjectRequest } from "./project.js";
 
 export { generateKeyText } from "../secrets/cipher.js";
@@ -97,6 +98,14 @@ export interface RotateOutcome {
   readonly keyFile: string;
 }
 
+/** What each sealed entry is, for the error when the key does not open it. */
+const SEALED_WHAT: Record<SealedEntry["table"], string> = {
+  releases: "a release's configuration",
+  variable_versions: "an environment's variables",
+  notification_targets: "a notification target's secret",
+  status_targets: "a commit-status token",
+};
+
 /**
  * Re-encrypts every sealed value under a new key, in one transaction. With a key file, the new
  * key is written beside it first and renamed over it only after the store committed; with
@@ -120,8 +129,8 @@ export async function rotateKey(app: App): Promise<RotateOutcome> {
   try {
     count = await store.reseal((entry) => {
       if (!old) throw new SlipwayError("E_SECRET_KEY", `the store holds encrypted values, and there is no master key here: set ${KEY_VARIABLE}, or restore ${keyFilePath(app.home)}`);
-      const plain = old.open(entry.sealed, entry.table === "releases" ? "a release's configuration" : "an environment's variables");
-      if (entry.table === "variable_versions") return { sealed: next.seal(plain) };
+      const plain = old.open(entry.sealed, SEALED_WHAT[entry.table]);
+      if (entry.table !== "releases") return { sealed: next.seal(plain) };
       return { sealed: next.seal(plain), digest: variablesDigest((JSON.parse(plain) as { model: ComposeModel }).model, next) };
     });
   } catch (error) {

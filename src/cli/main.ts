@@ -34,7 +34,7 @@ function redacting(io: Io, redactor: Redactor): Io {
 }
 
 async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit: (code: number) => void): Promise<CommanderCommand> {
-  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineOneOffCommands }, { defineAccessoryCommands }, { defineAccountCommands }, { defineProjectCommands }] = await Promise.all([
+  const [{ Command, Option }, { programParts }, { defineInspectCommands }, { defineDeployCommands }, { defineEnvironmentCommands }, { defineVariableCommands }, { defineOneOffCommands }, { defineAccessoryCommands }, { defineAccountCommands }, { defineProjectCommands }, { defineReportCommands }] = await Promise.all([
     import("commander"),
     import("./program/parts.js"),
     import("./program/inspect.js"),
@@ -45,6 +45,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
     import("./program/accessories.js"),
     import("./program/accounts.js"),
     import("./program/projects.js"),
+    import("./program/reports.js"),
   ]);
   const program = new Command("slipway")
     .description("Deploy Docker Compose projects to your own servers: Build, Release, Switch, with zero downtime.")
@@ -63,6 +64,7 @@ async function buildProgram(io: Io, ctx: () => Promise<CommandContext>, setExit:
   defineAccessoryCommands(program, parts);
   defineAccountCommands(program, parts);
   defineProjectCommands(program, parts);
+  defineReportCommands(program, parts);
   return program;
 }
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { hostname } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { createApp, parseDuration, SlipwayError, type App } from "../app/index.js";
+import { createApp, parseDuration, settleDeliveries, SlipwayError, type App } from "../app/index.js";
 import { buildServer } from "./server.js";
 import { createWorker, type Worker } from "./worker.js";
 
@@ -68,6 +68,9 @@ export function serveCommand(action: (options: ServeOptions) => Promise<void>): 
     .action(async (flags: ServeOptions) => action(flags));
 }
 
+/** On SIGTERM, how long deliveries still retrying may take before the server exits without them. */
+const DELIVERIES_GRACE_MS = 20_000;
+
 function logLine(fields: Record<string, unknown>): string {
   return `${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, hostname: hostname(), ...fields })}\n`;
 }
@@ -107,6 +110,8 @@ async function serve(options: ServeOptions): Promise<void> {
   shutdown.abort();
   await server.close();
   await worker?.stop(options.grace);
+  // The notifications and commit statuses of the deployments that just ended, bounded: a receiver that is down does not hold the exit.
+  if (!(await settleDeliveries(app, DELIVERIES_GRACE_MS))) log("stopped waiting for deliveries still retrying", { graceSeconds: DELIVERIES_GRACE_MS / 1000 });
   log("stopped");
 }
 

@@ -233,3 +233,44 @@ export const Session = z.object({
   csrf: z.string().optional().describe("with a session cookie: the token that changes made with it carry in the X-Slipway-CSRF header"),
 });
 export const Health = z.object({ status: z.literal("ok") });
+
+export const NotificationParams = z.strictObject({ project: name, id: z.coerce.number().int().positive() });
+export const NotificationTarget = z
+  .object({ id: z.number().int(), url: z.string(), actor: z.string(), createdAt: z.date() })
+  .meta({ id: "NotificationTarget" });
+export const AddNotificationTarget = z.strictObject({ url: z.string().min(1).max(2048).describe("http:// or https://: receives a signed JSON event when a deployment of the project ends") });
+export const AddedNotificationTarget = NotificationTarget.extend({
+  secret: z.string().describe("shown once: the key of the X-Slipway-Signature HMAC-SHA256 of each delivery's body"),
+});
+export const NotificationAttempt = z.object({
+  targetId: z.number().int(),
+  url: z.string(),
+  deploymentId: z.number().int(),
+  delivery: z.string().describe("the X-Slipway-Delivery id: the same on each attempt of one event"),
+  event: z.string(),
+  attempt: z.number().int(),
+  httpStatus: z.number().int().optional(),
+  error: z.string().optional(),
+  durationMs: z.number(),
+  at: z.date(),
+});
+
+const provider = z.enum(["github", "gitlab", "gitea"]);
+export const StatusTarget = z.object({ provider, repository: z.string(), apiUrl: z.string(), actor: z.string(), createdAt: z.date() }).meta({ id: "StatusTarget" });
+export const SetStatusTarget = z.strictObject({
+  provider,
+  repository: z.string().min(1).max(255).describe("OWNER/NAME; GitLab: the project's path or numeric id"),
+  api: z.string().max(2048).optional().describe("the API's base URL (default: https://api.github.com, https://gitlab.com/api/v4; Gitea needs one)"),
+  token: z.string().min(1).max(4096).describe("the provider's API token: stored encrypted, never shown again"),
+});
+export const StatusReport = z.object({
+  deploymentId: z.number().int(),
+  provider,
+  state: z.string(),
+  attempt: z.number().int(),
+  httpStatus: z.number().int().optional(),
+  error: z.string().optional(),
+  durationMs: z.number(),
+  at: z.date(),
+});
+export const StatusTargetAndReports = z.object({ target: StatusTarget.nullable(), reports: z.array(StatusReport).readonly() });

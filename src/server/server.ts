@@ -16,6 +16,7 @@ import { deploymentRoutes } from "./routes/deployments.js";
 import { metaRoutes } from "./routes/meta.js";
 import { hookRoutes } from "./routes/hooks.js";
 import { projectRoutes } from "./routes/projects.js";
+import { reportRoutes } from "./routes/reports.js";
 import { variableRoutes } from "./routes/variables.js";
 import { webRoutes } from "./web.js";
 
@@ -79,7 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<ZodServer> {
   });
   server.setNotFoundHandler((request, reply) => sendProblem(reply, problemOf("E_NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0] ?? ""}`)));
   const ctx: ServerContext = { app, ...(options.worker ? { worker: options.worker } : {}), shutdown: options.shutdown ?? new AbortController().signal, secureCookies: options.secureCookies ?? false };
-  for (const routes of [metaRoutes, accountRoutes, projectRoutes, deploymentRoutes, variableRoutes]) routes(server, ctx);
+  for (const routes of [metaRoutes, accountRoutes, projectRoutes, deploymentRoutes, variableRoutes, reportRoutes]) routes(server, ctx);
   await hookRoutes(server, ctx);
   if (options.webRoot && !(await webRoutes(server, options.webRoot))) log?.(`${JSON.stringify({ level: 40, msg: "no web UI: run npm run build", webRoot: options.webRoot })}\n`);
   await server.ready();

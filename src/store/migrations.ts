@@ -9,6 +9,7 @@ import type { Migration, MigrationProvider } from "kysely/migration";
 import { Migrator } from "kysely/migration";
 import { SlipwayError } from "../core/errors.js";
 import { withId, type DialectKind } from "./migration-kit.js";
+import { notificationTables } from "./migration-notifications.js";
 import { serverTables } from "./migration-server.js";
 import { gitProjects } from "./migration-git.js";
 
@@ -162,7 +163,7 @@ function releaseStatus(): Migration {
 }
 
 export function migrations(dialect: DialectKind): Record<string, Migration> {
-  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders(), "0004_server": serverTables(dialect), "0005_release_status": releaseStatus(), "0006_git_projects": gitProjects(dialect) };
+  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders(), "0004_server": serverTables(dialect), "0005_release_status": releaseStatus(), "0006_git_projects": gitProjects(dialect), "0007_notifications": notificationTables(dialect) };
 }
 
 export function migrationProvider(dialect: DialectKind): MigrationProvider {

@@ -23,6 +23,8 @@ import { openPostgres } from "./postgres-dialect.js";
 import { eventRepository } from "./event-repository.js";
 import { authRepository } from "./auth-repository.js";
 import { auditRepository } from "./audit-repository.js";
+import { notificationRepository } from "./notification-repository.js";
+import { statusRepository } from "./status-repository.js";
 
 /** How long a statement waits for another process's write before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -53,6 +55,8 @@ export function storeOver(db: Kysely<Database>, identity: StoreIdentity = proces
     ...deploymentRepository(db, identity),
     ...logRepository(db, identity),
     ...variableRepository(db, identity),
+    ...notificationRepository(db, identity),
+    ...statusRepository(db, identity),
     acquireLock: (environmentId, holder, options) => acquireLock(db, identity, environmentId, holder, options),
     lock: (environmentId) => readLock(db, identity, environmentId),
     breakLock: (environmentId) => breakLock(db, environmentId),

@@ -177,6 +177,58 @@ export interface WebhookDeliveriesTable {
   received_at: Timestamp;
 }
 
+export interface NotificationTargetsTable {
+  id: Generated<number>;
+  project_id: number;
+  url: string;
+  /** Sealed: the HMAC key its deliveries are signed with, shown once when it was added. */
+  secret: string;
+  actor: string;
+  created_at: Timestamp;
+}
+
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  target_id: number;
+  deployment_id: number;
+  /** The id every attempt of one event carries (X-Slipway-Delivery). */
+  delivery: string;
+  event: string;
+  attempt: number;
+  /** The HTTP status answered; null when none came (the error says why). */
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+  at: Timestamp;
+}
+
+export interface StatusTargetsTable {
+  id: Generated<number>;
+  project_id: number;
+  provider: string;
+  repository: string;
+  api_url: string;
+  /** Sealed: the provider's API token. */
+  token: string;
+  actor: string;
+  created_at: Timestamp;
+}
+
+export interface StatusReportsTable {
+  id: Generated<number>;
+  project_id: number;
+  deployment_id: number;
+  provider: string;
+  state: string;
+  attempt: number;
+  http_status: number | null;
+  error: string | null;
+  /** What the provider made of it, when later reports need it (a GitHub deployment's id). */
+  external_id: string | null;
+  duration_ms: number;
+  at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   environments: EnvironmentsTable;
@@ -192,4 +244,8 @@ export interface Database {
   audit: AuditTable;
   deployment_events: DeploymentEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  notification_targets: NotificationTargetsTable;
+  notification_attempts: NotificationAttemptsTable;
+  status_targets: StatusTargetsTable;
+  status_reports: StatusReportsTable;
 }

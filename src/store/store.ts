@@ -24,6 +24,7 @@ export type {
   VariableVersionRow,
 } from "./types.js";
 export type { Database } from "./schema.js";
+export type { NotificationAttemptRow, NotificationTargetRow, StatusProvider, StatusReportRow, StatusTargetRow } from "./notification-types.js";
 export { LockedError } from "./lock.js";
 export { VariableVersionConflict } from "./variable-repository.js";
 export { openStore } from "./open-store.js";

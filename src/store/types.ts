@@ -2,6 +2,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import type { AuditMethods, AuthMethods, EventMethods, QueueMethods, RegistryMethods, GitProjectMethods } from "./server-types.js";
+import type { NotificationMethods, StatusMethods } from "./notification-types.js";
 
 export type ReleaseKind = "deploy" | "rollback" | "promotion";
 export type ReleaseStatus = "pending" | "live" | "failed" | "superseded" | "retired" | "interrupted";
@@ -73,7 +74,7 @@ export interface VariableVersionRow {
 
 /** Every sealed text the store holds, to re-seal under a new key. */
 export interface SealedEntry {
-  table: "variable_versions" | "releases";
+  table: "variable_versions" | "releases" | "notification_targets" | "status_targets";
   id: number;
   sealed: string;
 }
@@ -162,7 +163,7 @@ export interface LockOptions {
 
 export type HeldLock = AsyncDisposable & { release(): Promise<void> };
 
-export interface Store extends AsyncDisposable, QueueMethods, EventMethods, AuthMethods, AuditMethods, RegistryMethods, GitProjectMethods {
+export interface Store extends AsyncDisposable, QueueMethods, EventMethods, AuthMethods, AuditMethods, RegistryMethods, GitProjectMethods, NotificationMethods, StatusMethods {
   readonly db: Kysely<Database>;
   /** The project's id; records `dir` as its directory. */
   ensureProject(name: string, dir: string): Promise<number>;

@@ -74,6 +74,14 @@ export function variableRepository(db: Kysely<Database>, { now }: StoreIdentity)
           await trx.updateTable("releases").set({ sealed, variables }).where("id", "=", row.id).execute();
           count++;
         }
+        for (const row of await trx.selectFrom("notification_targets").select(["id", "secret"]).execute()) {
+          await trx.updateTable("notification_targets").set({ secret: transform({ table: "notification_targets", id: row.id, sealed: row.secret }).sealed }).where("id", "=", row.id).execute();
+          count++;
+        }
+        for (const row of await trx.selectFrom("status_targets").select(["id", "token"]).execute()) {
+          await trx.updateTable("status_targets").set({ token: transform({ table: "status_targets", id: row.id, sealed: row.token }).sealed }).where("id", "=", row.id).execute();
+          count++;
+        }
         return count;
       });
     },

@@ -120,6 +120,28 @@ export interface paths {
     /** unset a variable (a new version) */
     delete: operations["unsetVariable"];
   };
+  "/api/projects/{project}/notifications": {
+    /** the URLs that get an event when a deployment of the project ends (never their secrets) */
+    get: operations["listNotificationTargets"];
+    /** add a URL to notify: the secret its deliveries are signed with is in this answer only */
+    post: operations["addNotificationTarget"];
+  };
+  "/api/projects/{project}/notifications/{id}": {
+    /** stop notifying a URL (its attempts go with it) */
+    delete: operations["removeNotificationTarget"];
+  };
+  "/api/projects/{project}/notification-attempts": {
+    /** every try to deliver an event to the project's targets, newest first */
+    get: operations["listNotificationAttempts"];
+  };
+  "/api/projects/{project}/statuses": {
+    /** where the project's deployments are reported as commit statuses (never the token), and the newest reports */
+    get: operations["getStatusTarget"];
+    /** report the project's deployments as commit statuses to GitHub, GitLab or Gitea (replaces the target it had) */
+    put: operations["setStatusTarget"];
+    /** stop reporting commit statuses (the token is deleted) */
+    delete: operations["removeStatusTarget"];
+  };
   "/hooks/{project}": {
     /** a GitHub, GitLab, Gitea or Forgejo webhook: verified (X-Hub-Signature-256, X-Gitea-Signature, X-Gitlab-Token) before anything else, recorded with its verdict; a push to an environment's branch (or tags) queues a deployment of that commit */
     post: operations["receiveWebhook"];
@@ -308,6 +330,20 @@ export interface components {
           error?: string;
         }[];
       drift: readonly string[];
+    };
+    NotificationTargetInput: {
+      id: number;
+      url: string;
+      actor: string;
+      createdAt: unknown;
+    };
+    StatusTargetInput: {
+      /** @enum {string} */
+      provider: "github" | "gitlab" | "gitea";
+      repository: string;
+      apiUrl: string;
+      actor: string;
+      createdAt: unknown;
     };
     Problem: {
       type: string;
@@ -499,6 +535,22 @@ export interface components {
           error?: string;
         }[];
       drift: readonly string[];
+    };
+    NotificationTarget: {
+      id: number;
+      url: string;
+      actor: string;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    StatusTarget: {
+      /** @enum {string} */
+      provider: "github" | "gitlab" | "gitea";
+      repository: string;
+      apiUrl: string;
+      actor: string;
+      /** Format: date-time */
+      createdAt: string;
     };
   };
   responses: never;
@@ -2434,6 +2486,472 @@ export interface operations {
       };
     };
   };
+  /** the URLs that get an event when a deployment of the project ends (never their secrets) */
+  listNotificationTargets: {
+    parameters: {
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": readonly components["schemas"]["NotificationTarget"][];
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** add a URL to notify: the secret its deliveries are signed with is in this answer only */
+  addNotificationTarget: {
+    parameters: {
+      path: {
+        project: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description http:// or https://: receives a signed JSON event when a deployment of the project ends */
+          url: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: number;
+            url: string;
+            actor: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description shown once: the key of the X-Slipway-Signature HMAC-SHA256 of each delivery's body */
+            secret: string;
+          };
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** stop notifying a URL (its attempts go with it) */
+  removeNotificationTarget: {
+    parameters: {
+      path: {
+        project: string;
+        id: number;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      204: {
+        content: never;
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** every try to deliver an event to the project's targets, newest first */
+  listNotificationAttempts: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": readonly {
+              targetId: number;
+              url: string;
+              deploymentId: number;
+              /** @description the X-Slipway-Delivery id: the same on each attempt of one event */
+              delivery: string;
+              event: string;
+              attempt: number;
+              httpStatus?: number;
+              error?: string;
+              durationMs: number;
+              /** Format: date-time */
+              at: string;
+            }[];
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** where the project's deployments are reported as commit statuses (never the token), and the newest reports */
+  getStatusTarget: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            target: components["schemas"]["StatusTarget"] | null;
+            reports: readonly ({
+                deploymentId: number;
+                /** @enum {string} */
+                provider: "github" | "gitlab" | "gitea";
+                state: string;
+                attempt: number;
+                httpStatus?: number;
+                error?: string;
+                durationMs: number;
+                /** Format: date-time */
+                at: string;
+              })[];
+          };
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** report the project's deployments as commit statuses to GitHub, GitLab or Gitea (replaces the target it had) */
+  setStatusTarget: {
+    parameters: {
+      path: {
+        project: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          provider: "github" | "gitlab" | "gitea";
+          /** @description OWNER/NAME; GitLab: the project's path or numeric id */
+          repository: string;
+          /** @description the API's base URL (default: https://api.github.com, https://gitlab.com/api/v4; Gitea needs one) */
+          api?: string;
+          /** @description the provider's API token: stored encrypted, never shown again */
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["StatusTarget"];
+        };
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** stop reporting commit statuses (the token is deleted) */
+  removeStatusTarget: {
+    parameters: {
+      path: {
+        project: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      204: {
+        content: never;
+      };
+      /** @description the request is not valid (E_USAGE) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no valid token or session (E_UNAUTHENTICATED) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the caller's role does not allow it (E_FORBIDDEN) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description no such thing, or none the caller may see (E_NOT_FOUND) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description it conflicts with the current state (E_EXISTS, E_LOCKED, …) */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description the project cannot be read or deployed as it is (E_CONFIG_INVALID, …) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Docker, compose, the router or the store is unavailable */
+      503: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   /** a GitHub, GitLab, Gitea or Forgejo webhook: verified (X-Hub-Signature-256, X-Gitea-Signature, X-Gitlab-Token) before anything else, recorded with its verdict; a push to an environment's branch (or tags) queues a deployment of that commit */
   receiveWebhook: {
     parameters: {
@@ -2495,6 +3013,7 @@ export interface operations {
 }
 
 export const OPERATIONS = {
+  addNotificationTarget: ["post", "/api/projects/{project}/notifications"],
   cancelDeployment: ["post", "/api/deployments/{id}/cancel"],
   createDeployment: ["post", "/api/projects/{project}/environments/{environment}/deployments"],
   createPromotion: ["post", "/api/promotions"],
@@ -2507,9 +3026,12 @@ export const OPERATIONS = {
   getDeploymentLog: ["get", "/api/deployments/{id}/log"],
   getEnvironment: ["get", "/api/projects/{project}/environments/{environment}"],
   getProject: ["get", "/api/projects/{project}"],
+  getStatusTarget: ["get", "/api/projects/{project}/statuses"],
   health: ["get", "/healthz"],
   listAudit: ["get", "/api/audit"],
   listDeployments: ["get", "/api/projects/{project}/environments/{environment}/deployments"],
+  listNotificationAttempts: ["get", "/api/projects/{project}/notification-attempts"],
+  listNotificationTargets: ["get", "/api/projects/{project}/notifications"],
   listProjects: ["get", "/api/projects"],
   listReleases: ["get", "/api/projects/{project}/environments/{environment}/releases"],
   listTokens: ["get", "/api/tokens"],
@@ -2523,8 +3045,11 @@ export const OPERATIONS = {
   overview: ["get", "/api/overview"],
   receiveWebhook: ["post", "/hooks/{project}"],
   registerProject: ["post", "/api/projects"],
+  removeNotificationTarget: ["delete", "/api/projects/{project}/notifications/{id}"],
+  removeStatusTarget: ["delete", "/api/projects/{project}/statuses"],
   revokeToken: ["delete", "/api/tokens/{id}"],
   rotateWebhookSecret: ["post", "/api/projects/{project}/webhook-secret"],
+  setStatusTarget: ["put", "/api/projects/{project}/statuses"],
   setVariable: ["put", "/api/projects/{project}/environments/{environment}/variables/{variable}"],
   unsetVariable: ["delete", "/api/projects/{project}/environments/{environment}/variables/{variable}"],
   whoami: ["get", "/api/session"],
