@@ -2,7 +2,8 @@
  * Preview environments from pull-request webhooks, against the real engine: opened → `pr-7`
  * live at its port with accessories and volumes of its own and the template's variables;
  * updated → deployed again at the new head; closed → removed, volumes gone. Live serves the
- * same commit from the same containers throughout, and keeps its volumes.
+ * same commit from the same containers throughout, under load with no failed request, and
+ * keeps its volumes.
  */
 import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway } from "../support/cli.js";
 import { githubPush, gitRemote, type GitRemote } from "../support/git-remote.js";
 import { freePort } from "../support/hello-repo.js";
+import { startLoad } from "../support/load.js";
 import { startServe, type ServeProcess } from "../support/serve-process.js";
 
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "hello");
@@ -131,6 +133,8 @@ describe("a pull request's preview", () => {
     const liveContainers = await objects("ps", "production");
     const liveVolumes = await objects("volume", "production");
     expect(liveVolumes.length).toBeGreaterThan(0);
+    // Live under load for the preview's whole life: not one request may fail.
+    const load = startLoad({ port: livePort, connections: 10 });
 
     const opened = await remote.commit({ "backend/static/app.css": "/* preview one */\n" }, { branch: "feature" });
     const first = await deliver("pull_request", pullRequest("opened", opened));
@@ -165,6 +169,9 @@ describe("a pull request's preview", () => {
     expect(environments).toEqual(["production"]);
     await expect(fetch(`http://127.0.0.1:${previewPort}/`)).rejects.toThrow();
 
+    const onLive = await load.stop();
+    expect(onLive.requests).toBeGreaterThan(100);
+    expect(onLive, JSON.stringify(onLive)).toMatchObject({ failed: 0 });
     expect(await body(livePort)).toBe(liveBody);
     expect(await objects("ps", "production")).toEqual(liveContainers);
     expect(await objects("volume", "production")).toEqual(liveVolumes);
