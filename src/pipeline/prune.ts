@@ -7,7 +7,7 @@
  * mirror's images carry its original's labels (they are the original's builds, tagged again),
  * so a mirror also looks at those, and removes only its own tags.
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ComposeCli } from "../adapters/compose-cli.js";
 import type { Engine } from "../adapters/docker-engine.js";
@@ -83,8 +83,7 @@ export async function prune(deps: PruneDeps, options: PruneOptions): Promise<Pru
       if (!keep.has(version) && !inUse.has(image.id)) images.push({ tag, size: image.size });
     }
   }
-  const root = dirname(paths.build(options.project, "x"));
-  const buildDirs = existsSync(root) ? readdirSync(root).filter((tag) => !keep.has(tag)).map((tag) => paths.build(options.project, tag)) : [];
+  const buildDirs = [...unkeptDirs(paths, options, keep)];
 
   if (!options.dryRun) {
     for (const name of projects) await composeDown(compose, { projectName: name, files: [], projectDirectory: options.dir });
@@ -92,6 +91,28 @@ export async function prune(deps: PruneDeps, options: PruneOptions): Promise<Pru
     for (const dir of buildDirs) rmSync(dir, { recursive: true, force: true });
   }
   return { images, projects: [...projects], buildDirs, keptTags: [...keep].sort() };
+}
+
+/** A tree being exported or checked out now: its own call removes it if it fails. */
+const CHECKOUT_GRACE_MS = 60 * 60_000;
+const IN_PROGRESS = /\.(export|checkout)-\d+-[0-9a-f]+$/;
+
+/**
+ * Exported build trees, and for a project from a git URL its checkouts, of no kept build: a
+ * checkout is named by its whole commit, whose first 12 characters are the build's tag. The
+ * project's own directory (its newest checkout) stays whatever it is, and so does a checkout of
+ * the last hour: a deployment of another environment may be reading it before its build is saved.
+ */
+export function* unkeptDirs(paths: HomePaths, options: PruneOptions, keep: ReadonlySet<string>): Generator<string> {
+  const builds = dirname(paths.build(options.project, "x"));
+  if (existsSync(builds)) for (const tag of readdirSync(builds)) if (!keep.has(tag) && !IN_PROGRESS.test(tag)) yield paths.build(options.project, tag);
+  const checkouts = dirname(paths.checkout(options.project, "x"));
+  if (!existsSync(checkouts)) return;
+  for (const commit of readdirSync(checkouts)) {
+    const dir = paths.checkout(options.project, commit);
+    const recent = Date.now() - statSync(dir).mtimeMs < CHECKOUT_GRACE_MS;
+    if (!keep.has(commit.slice(0, 12)) && !IN_PROGRESS.test(commit) && dir !== options.dir && !recent) yield dir;
+  }
 }
 
 export function describePrune(report: PruneReport, dryRun = false): string {
