@@ -54,12 +54,22 @@ export interface CheckedOut {
   readonly commit: string;
 }
 
-/** Fetches the project's mirror: every branch and tag the remote has now. */
+/** The fetch of each mirror under way in this process: two at once would race for git's ref locks. */
+const fetching = new Map<string, Promise<void>>();
+
+/** Fetches the project's mirror: every branch and tag the remote has now (after any fetch of it under way). */
 export async function fetchProject(app: App, project: { name: string; git: ProjectGit }, secrets: ProjectSecrets | undefined, signal?: AbortSignal): Promise<string> {
   const dir = app.paths.mirror(project.name);
   const credentials = secrets ? { ...(secrets.token ? { token: secrets.token } : {}), ...(secrets.tokenUser ? { tokenUser: secrets.tokenUser } : {}), ...(secrets.sshKey ? { sshKey: secrets.sshKey } : {}) } : undefined;
   if (secrets?.token) app.redactor.add([secrets.token]);
-  await app.mirror.fetch({ url: project.git.url, dir, scratch: app.paths.gitScratch, ...(credentials ? { credentials } : {}), ...(signal ? { signal } : {}) });
+  const before = fetching.get(dir) ?? Promise.resolve();
+  const mine = before.catch(() => undefined).then(() => app.mirror.fetch({ url: project.git.url, dir, scratch: app.paths.gitScratch, ...(credentials ? { credentials } : {}), ...(signal ? { signal } : {}) }));
+  fetching.set(dir, mine);
+  try {
+    await mine;
+  } finally {
+    if (fetching.get(dir) === mine) fetching.delete(dir);
+  }
   return dir;
 }
 
