@@ -14,7 +14,7 @@ import type { Principal } from "./access.js";
 import { deploy } from "./deploy.js";
 import { deploymentEnded, deploymentQueued } from "./deployment-hooks.js";
 import { deploymentView, findDeployment, type DeploymentView } from "./deployments.js";
-import type { DriveOptions } from "./drive.js";
+import { endWithError, type DriveOptions } from "./drive.js";
 import { recordEvents } from "./event-log.js";
 import { promote } from "./promote.js";
 import { checkoutFor } from "./git-projects.js";
@@ -129,7 +129,11 @@ async function runRequest(app: App, place: DeploymentPlace, asked: QueuedRequest
   const where = { dir: place.dir, name: place.project };
   if (asked.kind === "promotion") return promote(app, { ...where, from: asked.from, to: asked.to, actor }, options);
   if (asked.kind === "rollback") return rollback(app, { ...where, environment: asked.environment, ...(asked.release ? { target: asked.release } : {}), actor }, options);
-  const { dir, ref } = await sourceOf(app, place, asked, options);
+  const { dir, ref } = await sourceOf(app, place, asked, options).catch((error: unknown) => {
+    // Before the pipeline: its stream still ends, with the remote's answer.
+    endWithError(app, options.events, error, options.queued?.deploymentId, options.signal);
+    throw error;
+  });
   const request = { dir, name: place.project, environment: asked.environment, serverBuild: true, allowDirty: false, actor, ...(asked.cache !== undefined ? { cache: asked.cache } : {}), ...(ref ? { ref } : {}), ...(asked.buildMode ? { buildMode: asked.buildMode } : {}) };
   return deploy(app, request, options);
 }

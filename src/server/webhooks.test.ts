@@ -5,7 +5,9 @@
  * runs here: the deployments stay queued (test/docker/push-to-deploy.test.ts runs them).
  */
 import { createHmac } from "node:crypto";
+import { renameSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimNext, runClaimed } from "../app/index.js";
 import { apiHarness, type ApiHarness } from "../../test/support/api.js";
 import { githubPush, gitRemote, type GitRemote } from "../../test/support/git-remote.js";
 
@@ -176,5 +178,26 @@ describe("rotating the webhook secret", () => {
     expect((await hook("shop", githubPush(secret, { ref: "refs/heads/main", commit, delivery: "r-old" }))).status).toBe(401);
     expect((await hook("shop", githubPush(fresh, { ref: "refs/heads/main", commit, delivery: "r-new" }))).status).toBe(202);
     secret = fresh;
+  });
+});
+
+describe("a fetch that fails when the deployment runs", () => {
+  it("is the deployment's stored error, with the remote's answer, and ends its events with failed", async () => {
+    const queued = await api.request("POST", "/api/projects/shop/environments/test/deployments", { token: admin, body: { ref: "develop" } });
+    expect(queued.status, queued.text).toBe(202);
+    const id = (queued.json as { id: number }).id;
+    renameSync(remote.url, `${remote.url}.moved`);
+    try {
+      // Every waiting request runs: this one fails at its fetch, the others too.
+      for (let claimed = await claimNext(api.app); claimed; claimed = await claimNext(api.app)) await runClaimed(api.app, claimed, { signal: new AbortController().signal });
+    } finally {
+      renameSync(`${remote.url}.moved`, remote.url);
+    }
+    const detail = (await api.request("GET", `/api/deployments/${id}`, { token: admin })).json as { status: string; error: string };
+    expect(detail.status).toBe("failed");
+    expect(detail.error).toMatch(/^could not fetch .*remote\.git: fatal: '.*remote\.git' does not appear to be a git repository/);
+    const events = await api.request("GET", `/api/deployments/${id}/events`, { token: admin });
+    expect(events.text).toContain("event: failed");
+    expect(events.text).toContain("could not fetch");
   });
 });
