@@ -94,6 +94,7 @@ async function adoptCheckout(app: App, name: string, checkout: CheckedOut): Prom
   if (project.name !== name) throw new SlipwayError("E_CONFIG_INVALID", `commit ${checkout.commit.slice(0, 12)}'s slipway.yml names the project ${project.name}, not ${name}`);
   const { store } = await app.deps();
   const projectId = await store.ensureProject(name, checkout.dir);
+  await store.setProjectDir(projectId, checkout.dir);
   for (const environment of new Set([project.environment.name, ...Object.keys(project.config.environments ?? {})])) await store.ensureEnvironment(projectId, environment);
 }
 

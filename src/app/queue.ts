@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { withoutUserInfo } from "../adapters/git-mirror.js";
+import { previewNumber } from "../config/previews.js";
 import { SlipwayError } from "../core/errors.js";
 import type { DeploymentStatus } from "../store/store.js";
 import type { ClaimedDeployment, DeploymentPlace } from "../store/server-types.js";
@@ -119,7 +120,9 @@ export async function cancelsAsked(app: App, ids: readonly number[]): Promise<nu
 async function sourceOf(app: App, place: DeploymentPlace, asked: Extract<QueuedRequest, { kind: "deploy" }>, options: DriveOptions): Promise<{ dir: string; ref?: string }> {
   const row = await (await app.deps()).store.project(place.project);
   if (!row?.git) return { dir: place.dir, ...(asked.ref ? { ref: asked.ref } : {}) };
-  const checkout = await checkoutFor(app, { ...row, git: row.git }, { environment: asked.environment, ...(asked.ref ? { ref: asked.ref } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  // A preview's commit is a pull request's: the project stays at its branches' newest checkout.
+  const adopt = previewNumber(asked.environment) === undefined;
+  const checkout = await checkoutFor(app, { ...row, git: row.git }, { environment: asked.environment, adopt, ...(asked.ref ? { ref: asked.ref } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const deploymentId = options.queued?.deploymentId;
   if (deploymentId !== undefined) options.events({ type: "message", deploymentId, text: `fetched ${withoutUserInfo(row.git.url)}: ${asked.ref ?? "the environment's branch"} is ${checkout.commit.slice(0, 12)}` });
   return { dir: checkout.dir, ref: checkout.commit };

@@ -30,6 +30,10 @@ export function gitProjectRepository(db: Kysely<Database>, { now }: StoreIdentit
       .returning("id")
       .executeTakeFirst();
   return {
+    async setProjectDir(projectId, dir) {
+      await db.updateTable("projects").set({ dir }).where("id", "=", projectId).execute();
+    },
+
     async setProjectGit(projectId, git) {
       await db.updateTable("projects").set({ git: git ? JSON.stringify(git) : null }).where("id", "=", projectId).execute();
     },

@@ -1,5 +1,5 @@
 /** Projects and their environments: found by name, created on first use. */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import type { ProjectGit, ProjectListRow, ProjectSettings } from "./server-types.js";
 import type { Store } from "./types.js";
@@ -49,10 +49,11 @@ export function projectRepository(db: Kysely<Database>): Pick<Store, ProjectMeth
 
     async ensureProject(name, dir) {
       // One upsert, so that two processes naming the same project at once both get its one row.
+      // A project from a git URL keeps its directory: only adopting a checkout moves it (setProjectDir).
       const row = await db
         .insertInto("projects")
         .values({ name, dir })
-        .onConflict((oc) => oc.column("name").doUpdateSet({ dir }))
+        .onConflict((oc) => oc.column("name").doUpdateSet({ dir: sql<string>`CASE WHEN projects.git IS NULL THEN excluded.dir ELSE projects.dir END` }))
         .returning("id")
         .executeTakeFirstOrThrow();
       return row.id;

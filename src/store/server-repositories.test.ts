@@ -56,6 +56,31 @@ describe.each(storeKinds())("the server's tables ($name)", (kind) => {
     expect((await store.auditLog({ limit: 10, before: newest?.id ?? 0 })).map((a) => a.action)).toEqual(["variables.set", "token.create"]);
   });
 
+  it("keeps a git project's directory where its adopted checkout is, and its deliveries deduplicated", async () => {
+    const id = await store.ensureProject("shop", "/home/git/mirrors/shop.git");
+    await store.setProjectGit(id, { url: "https://example.invalid/shop.git", branch: "main" });
+    await store.setProjectDir(id, "/home/git/checkouts/shop/aaaa");
+    expect(await store.ensureProject("shop", "/home/git/checkouts/shop/pr-commit")).toBe(id);
+    expect(await store.project("shop")).toMatchObject({ dir: "/home/git/checkouts/shop/aaaa", git: { url: "https://example.invalid/shop.git", branch: "main" } });
+    await store.ensureProject("blog", "/srv/blog");
+    await store.ensureProject("blog", "/srv/blog-moved");
+    expect((await store.project("blog"))?.dir).toBe("/srv/blog-moved");
+
+    const first = await store.recordDelivery({ project: "shop", provider: "github", event: "push", delivery: "d1", dedupe: "shop\ngithub\nd1", status: 202, verdict: "received" });
+    expect(first.duplicateOf).toBeUndefined();
+    await store.updateDelivery(first.id, { status: 202, verdict: "queued", deployments: [4] });
+    const again = await store.recordDelivery({ project: "shop", provider: "github", event: "push", delivery: "d1", dedupe: "shop\ngithub\nd1", status: 202, verdict: "received" });
+    expect(again.duplicateOf).toMatchObject({ id: first.id, verdict: "queued", deployments: [4] });
+    // A failure frees the key: a redelivery tries again.
+    await store.failDelivery(first.id, { status: 502, verdict: "failed: could not fetch" });
+    expect((await store.recordDelivery({ project: "shop", provider: "github", event: "push", delivery: "d1", dedupe: "shop\ngithub\nd1", status: 202, verdict: "received" })).duplicateOf).toBeUndefined();
+    expect((await store.deliveries("shop", 10)).map((d) => [d.status, d.verdict])).toEqual([
+      [202, "received"],
+      [200, "duplicate of delivery d1, handled before: nothing done"],
+      [502, "failed: could not fetch"],
+    ]);
+  });
+
   it("lists projects with their environments", async () => {
     const shop = await store.ensureProject("shop", "/srv/shop");
     await store.ensureEnvironment(shop, "test");

@@ -156,6 +156,8 @@ export interface WebhookDeliveryRow {
 }
 
 export interface GitProjectMethods {
+  /** Moves a project from a git URL to the checkout of its newest commit (ensureProject leaves such a project's directory as it is). */
+  setProjectDir(projectId: number, dir: string): Promise<void>;
   /** Records the project's git source (none: a checkout on the host). */
   setProjectGit(projectId: number, git: ProjectGit | undefined): Promise<void>;
   /** The project's sealed secrets (webhook secret, credentials), as the caller sealed them. */

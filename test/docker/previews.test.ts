@@ -165,8 +165,10 @@ describe("a pull request's preview", () => {
     expect(closed.verdict).toBe("pull request 7 closed: pr-7 removed with its containers, route and volumes");
     expect(await objects("ps", "pr-7")).toEqual([]);
     expect(await objects("volume", "pr-7")).toEqual([]);
-    const environments = ((await api("GET", `/api/projects/${project}`)).json as { environments: string[] }).environments;
-    expect(environments).toEqual(["production"]);
+    const registered = (await api("GET", `/api/projects/${project}`)).json as { environments: string[]; path: string };
+    expect(registered.environments).toEqual(["production"]);
+    // The project is still read at its branch's commit, not at the pull request's.
+    expect([opened, updated].some((commit) => registered.path.endsWith(commit))).toBe(false);
     await expect(fetch(`http://127.0.0.1:${previewPort}/`)).rejects.toThrow();
 
     const onLive = await load.stop();
