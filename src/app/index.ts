@@ -52,6 +52,7 @@ export { csrfMatches, csrfTokenOf } from "./tokens.js";
 export { DURATION_BUCKETS, metrics, type Metrics } from "./metrics.js";
 export { changeProjectVariables, projectVariables } from "./project-variables.js";
 export { storeLocation } from "./app.js";
+export { certificates, renewCertificates } from "./certs.js";
 export { addGitProject, deployKeyOf, rotateWebhookSecret, webhookAddress, type AddGitProjectRequest, type GitProjectAdded } from "./git-projects.js";
 export { receiveWebhook, webhookDeliveries, type WebhookReceipt, type WebhookRequest } from "./webhooks.js";
 export { deploymentEnded, deploymentQueued, settleDeliveries } from "./deployment-hooks.js";

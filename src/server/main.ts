@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { hostname } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { createApp, parseDuration, settleDeliveries, SlipwayError, type App } from "../app/index.js";
+import { createApp, parseDuration, renewCertificates, settleDeliveries, SlipwayError, type App } from "../app/index.js";
 import { buildServer } from "./server.js";
 import { createWorker, type Worker } from "./worker.js";
 
@@ -98,7 +98,7 @@ async function serve(options: ServeOptions): Promise<void> {
   // Open the store now: a bad database URL or a failing migration stops the server at once.
   await app.deps();
   const log = (msg: string, fields: Record<string, unknown> = {}): void => write(logLine({ msg, ...fields }));
-  const worker: Worker | undefined = options.worker ? createWorker({ app, deadlineMs: options.deadline, maxRunning: options.maxDeployments, log }) : undefined;
+  const worker: Worker | undefined = options.worker ? createWorker({ app, deadlineMs: options.deadline, maxRunning: options.maxDeployments, log, renew: () => renewCertificates(app, {}) }) : undefined;
   const shutdown = new AbortController();
   const server = await buildServer({ app, ...(worker ? { worker } : {}), shutdown: shutdown.signal, log: write, version: version(), webRoot: webRoot() });
   const stopped = stopSignal();

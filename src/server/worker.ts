@@ -18,6 +18,12 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   /** How often to reconcile deployments a dead process left. */
   readonly reconcileMs?: number;
+  /**
+   * Renews what certificates are due (idempotent: a certificate not due is left alone); run at
+   * start and then every `renewMs`, beside the queue, never holding it up.
+   */
+  readonly renew?: () => Promise<ReadonlyArray<{ name: string; action: string; message: string }>>;
+  readonly renewMs?: number;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -35,6 +41,9 @@ interface Running {
   readonly done: Promise<void>;
 }
 
+/** How often the server renews what certificates are due (each is due with a third of its lifetime left). */
+const RENEW_EVERY_MS = 6 * 3600_000;
+
 const cancelled = (why: string): SlipwayError => new SlipwayError("E_CANCELLED", `the deployment was cancelled (${why})`);
 
 class QueueWorker implements Worker {
@@ -45,6 +54,8 @@ class QueueWorker implements Worker {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #lastReconcile = Number.NEGATIVE_INFINITY;
+  #lastRenew = Number.NEGATIVE_INFINITY;
+  #renewing: Promise<void> | undefined;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -82,6 +93,7 @@ class QueueWorker implements Worker {
     this.#stopping = true;
     clearTimeout(this.#timer);
     await this.#round;
+    await this.#renewing;
     if (this.#running.size === 0) return;
     this.#options.log("waiting for running deployments to end", { deployments: this.running(), graceSeconds: graceMs / 1000 });
     const all = (): Promise<unknown> => Promise.all([...this.#running.values()].map((r) => r.done));
@@ -108,12 +120,26 @@ class QueueWorker implements Worker {
       this.#lastReconcile = app.clock.now();
       for (const line of await reconcileAll(app)) this.#options.log(line);
     }
+    this.#renewIfDue();
     while (!this.#stopping && this.#running.size < this.#options.maxRunning) {
       const claimed = await claimNext(app);
       if (!claimed) break;
       this.#launch(claimed);
     }
     for (const id of await cancelsAsked(app, this.running())) this.cancel(id, "asked through the API");
+  }
+
+  /** Certificates renewed in the background: an ACME order takes seconds, the queue goes on. */
+  #renewIfDue(): void {
+    const { app, renew, log } = this.#options;
+    if (!renew || this.#renewing || app.clock.now() - this.#lastRenew < (this.#options.renewMs ?? RENEW_EVERY_MS)) return;
+    this.#lastRenew = app.clock.now();
+    this.#renewing = renew()
+      .then((outcomes) => {
+        for (const o of outcomes.filter((x) => x.action !== "not-due")) log(`certificate ${o.name} ${o.action}`, { message: app.redactor.apply(o.message) });
+      })
+      .catch((error: unknown) => log("renewing certificates failed; it tries again at the next round", { error: app.redactor.apply((error as Error).message) }))
+      .finally(() => (this.#renewing = undefined));
   }
 
   #launch(claimed: ClaimedDeployment): void {
