@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, screenshot, seriousViolations, type Browser } from "../support/browser.js";
+import { githubPush, gitRemote } from "../support/git-remote.js";
 import { confirmAction, openPanel, signIn, STEP_NAMES, watchDeployment, type Panel } from "./support.js";
 
 let panel: Panel;
@@ -218,6 +219,24 @@ describe("the web UI", () => {
     await confirmAction(page, "Create token", "Create");
     await page.getByRole("status").filter({ hasText: "slw_" }).waitFor();
     await checkPage("tokens");
+  });
+
+  it("shows a git project's source and each webhook delivery with its verdict", async () => {
+    await using remote = await gitRemote({ "slipway.yml": "project: hooked\nenvironments:\n  live: { default: true, branch: main }\n", "docker-compose.yml": "services:\n  web:\n    image: busybox\n" });
+    const registered = await panel.api("POST", "/api/projects", { name: "hooked", git: remote.url });
+    expect(registered.status, JSON.stringify(registered.json)).toBe(201);
+    const secret = (registered.json as { webhook: { secret: string } }).webhook.secret;
+    const commit = await remote.commit({ "README.md": "feature\n" }, { branch: "feature" });
+    for (const message of [githubPush("not the secret", { ref: "refs/heads/main", commit, delivery: "ui-forged" }), githubPush(secret, { ref: "refs/heads/feature", commit, delivery: "ui-feature" })]) {
+      await fetch(`${panel.serve.url}/hooks/hooked`, { method: "POST", ...message });
+    }
+    const page = browser.page;
+    await page.goto(`${panel.serve.url}/#/`);
+    await page.locator('li[data-project="hooked"] a', { hasText: "webhooks" }).click();
+    await page.locator('tr[data-delivery="ui-feature"]', { hasText: "no environment deploys branch feature" }).waitFor();
+    await page.locator('tr[data-delivery="ui-forged"]', { hasText: "bad signature" }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await checkPage("webhooks");
   });
 
   it("a viewer sees no deploy, rollback, promote or cancel control, and a forged POST from its session is refused", async () => {

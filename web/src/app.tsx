@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { call, setCsrf, whenSignedOut } from "./api/client";
 import { AccessoriesPage } from "./pages/accessories";
 import { AuditPage } from "./pages/audit";
+import { WebhooksPage } from "./pages/webhooks";
 import { DeploymentPage } from "./pages/deployment";
 import { EnvironmentPage } from "./pages/environment";
 import { ProjectsPage } from "./pages/projects";
@@ -28,6 +29,8 @@ function Page({ route }: { route: Route }) {
     }
     case "deployment":
       return <DeploymentPage id={route.id} />;
+    case "webhooks":
+      return <WebhooksPage project={route.project} />;
     case "router":
       return <RouterPage />;
     case "audit":

@@ -8,6 +8,7 @@ export type Route =
   | { page: "projects" }
   | { page: "environment"; project: string; environment: string; tab: Tab }
   | { page: "deployment"; id: number }
+  | { page: "webhooks"; project: string }
   | { page: "router" }
   | { page: "audit" }
   | { page: "tokens" }
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
     return TABS.includes(tab) ? { page: "environment", project: a, environment: b, tab } : { page: "missing" };
   }
   if (first === "d" && a && /^\d+$/.test(a)) return { page: "deployment", id: Number(a) };
+  if (first === "w" && a && b === undefined) return { page: "webhooks", project: a };
   if (first === "router" || first === "audit" || first === "tokens") return { page: first };
   return { page: "missing" };
 }
@@ -33,6 +35,7 @@ export const hrefs = {
   projects: "#/",
   environment: (project: string, environment: string, tab: Tab = "overview") => `#/p/${encodeURIComponent(project)}/${encodeURIComponent(environment)}${tab === "overview" ? "" : `/${tab}`}`,
   deployment: (id: number) => `#/d/${id}`,
+  webhooks: (project: string) => `#/w/${encodeURIComponent(project)}`,
   signin: "#/signin",
 };
 

@@ -55,6 +55,9 @@ function EnvironmentCard({ env }: { env: Env }) {
 
 export function ProjectsPage() {
   const { data, error } = usePoll(() => call("overview"), [], 2000);
+  // Where each project comes from: a git URL's project takes webhooks.
+  const sources = usePoll(() => call("listProjects"), [], 30_000);
+  const gitOf = new Map((sources.data ?? []).map((p) => [p.name, p.git]));
   const projects = new Map<string, Env[]>();
   for (const env of data ?? []) projects.set(env.project, [...(projects.get(env.project) ?? []), env]);
   return (
@@ -67,6 +70,11 @@ export function ProjectsPage() {
         {[...projects].map(([name, envs]) => (
           <li key={name} class="project" data-project={name}>
             <h2>{name}</h2>
+            {gitOf.get(name) && (
+              <p class="muted source">
+                from <code>{gitOf.get(name)?.url}</code> · <a href={hrefs.webhooks(name)}>webhooks</a>
+              </p>
+            )}
             <ul class="envs">
               {envs.map((env) => (
                 <EnvironmentCard key={env.environment} env={env} />
