@@ -77,5 +77,8 @@ export async function handlePullRequest(app: App, row: GitRow, principal: Princi
   const config = loaded.project?.config;
   if (!config?.previews) return { status: 200, verdict: `pull request ${event.number} ${event.action}: slipway.yml at ${checkout.commit.slice(0, 12)} has no previews: section`, deployments: [] };
   if (event.action === "closed") return remove(app, row, principal, event, checkout.dir);
+  if (event.fork && !config.previews.forks) {
+    return { status: 200, verdict: `pull request ${event.number} comes from the fork ${event.fork}: no preview, since its code would run with this project's variables (previews.forks: true allows it)`, deployments: [] };
+  }
   return openOrUpdate(app, row, principal, event, config, checkout.commit);
 }

@@ -8,7 +8,16 @@ import type { Provider } from "./webhook-signatures.js";
 export type HookEvent =
   | { readonly kind: "ping" }
   | { readonly kind: "push"; readonly branch?: string; readonly tag?: string; readonly commit?: string; readonly by?: string }
-  | { readonly kind: "pull_request"; readonly number: number; readonly action: "opened" | "updated" | "closed"; readonly commit: string; readonly branch?: string; readonly by?: string }
+  | {
+      readonly kind: "pull_request";
+      readonly number: number;
+      readonly action: "opened" | "updated" | "closed";
+      readonly commit: string;
+      readonly branch?: string;
+      readonly by?: string;
+      /** The repository the changes come from, when it is not the project's own (a fork). */
+      readonly fork?: string;
+    }
   | { readonly kind: "ignored"; readonly why: string };
 
 /** How a delivery was answered: its HTTP status, what came of it, the deployments it queued. */
@@ -46,14 +55,14 @@ const PULL_ACTIONS: Readonly<Record<string, "opened" | "updated" | "closed">> = 
   merge: "closed",
 };
 
-function pullRequest(number: unknown, action: unknown, commit: unknown, branch: unknown, by: string | undefined): HookEvent {
+function pullRequest(number: unknown, action: unknown, commit: unknown, branch: unknown, by: string | undefined, fork: string | undefined): HookEvent {
   const kind = PULL_ACTIONS[String(action)];
   if (!kind) return { kind: "ignored", why: `pull request action ${String(action)}: nothing to deploy` };
   if (typeof number !== "number" || !Number.isInteger(number) || number < 1) return { kind: "ignored", why: "a pull request without a number" };
   const sha = text(commit);
   if (!sha) return { kind: "ignored", why: `pull request ${number} without a head commit` };
   const ref = text(branch);
-  return { kind: "pull_request", number, action: kind, commit: sha, ...(ref ? { branch: ref } : {}), ...(by ? { by } : {}) };
+  return { kind: "pull_request", number, action: kind, commit: sha, ...(ref ? { branch: ref } : {}), ...(by ? { by } : {}), ...(fork ? { fork } : {}) };
 }
 
 export function parseHookEvent(provider: Provider, event: string, body: unknown): HookEvent {
@@ -63,7 +72,8 @@ export function parseHookEvent(provider: Provider, event: string, body: unknown)
     if (event === "Push Hook" || event === "Tag Push Hook") return push(payload, by);
     if (event === "Merge Request Hook") {
       const attributes = object(payload.object_attributes);
-      return pullRequest(attributes.iid, attributes.action, object(attributes.last_commit).id, attributes.source_branch, by);
+      const fork = attributes.source_project_id !== undefined && attributes.source_project_id !== attributes.target_project_id ? (text(object(attributes.source).path_with_namespace) ?? `project ${String(attributes.source_project_id)}`) : undefined;
+      return pullRequest(attributes.iid, attributes.action, object(attributes.last_commit).id, attributes.source_branch, by, fork);
     }
     return { kind: "ignored", why: `GitLab's ${event}: nothing to deploy` };
   }
@@ -73,7 +83,9 @@ export function parseHookEvent(provider: Provider, event: string, body: unknown)
   if (event === "pull_request") {
     const pull = object(payload.pull_request);
     const head = object(pull.head);
-    return pullRequest(payload.number ?? pull.number, payload.action, head.sha, head.ref, by);
+    const from = text(object(head.repo).full_name);
+    const into = text(object(object(pull.base).repo).full_name);
+    return pullRequest(payload.number ?? pull.number, payload.action, head.sha, head.ref, by, from && into && from !== into ? from : undefined);
   }
   return { kind: "ignored", why: `the ${event} event: nothing to deploy` };
 }

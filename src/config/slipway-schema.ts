@@ -102,6 +102,7 @@ const previews = z
       .optional()
       .describe("Router ports for previews without host names, as FIRST-LAST: a pull request listens on FIRST + (its number modulo the range's size)."),
     template: name.optional().describe("The environment a preview starts from: its settings (compose files, profiles, secrets) and a copy of its variables."),
+    forks: z.boolean().default(false).describe("Previews of pull requests from forks too (default: no: a fork's code would run with the template's variables)."),
   })
   .refine((p) => p.hosts !== undefined || p.ports !== undefined, { message: "give hosts (a pattern with {number}) or ports (a range)" })
   .describe("Preview environments pr-<number>, one per open pull request: made and updated by its webhooks, removed with their volumes when it closes.");

@@ -14,7 +14,7 @@ import { githubPush, gitRemote, type GitRemote } from "../../test/support/git-re
 const FILES = {
   Dockerfile: 'FROM busybox\nCMD ["httpd", "-f", "-p", "80"]\n',
   "docker-compose.yml": "services:\n  web:\n    build: .\n    ports: [\"8080:80\"]\n",
-  "slipway.yml": "project: shop\nenvironments:\n  production: { default: true, branch: main }\n  test: { branch: develop }\n  release: { tags: \"v*\" }\n",
+  "slipway.yml": "project: shop\nenvironments:\n  production: { default: true, branch: main }\n  test: { branch: develop }\n  release: { tags: \"v*\" }\npreviews: { ports: \"21000-21099\", template: test }\n",
 };
 
 let api: ApiHarness;
@@ -119,6 +119,22 @@ describe("a GitHub push", () => {
     const answer = await hook("shop", githubPush(secret, { ref: "refs/tags/v1.2.0", commit, delivery: "d-tag" }));
     expect(answer.status, answer.text).toBe(202);
     expect((await queuedIn("release"))[0]).toMatchObject({ ref: commit });
+  });
+});
+
+describe("a pull request", () => {
+  const pull = (commit: string, head: string, delivery: string) =>
+    githubPush(secret, { ref: "", commit, delivery, event: "pull_request", payload: { action: "opened", number: 3, pull_request: { head: { sha: commit, ref: "feature", repo: { full_name: head } }, base: { repo: { full_name: "acme/shop" } } }, sender: { login: "eve" } } });
+
+  it("from the repository itself queues its preview pr-<number>; from a fork, nothing, and says why", async () => {
+    const commit = await remote.commit({ "README.md": "pull\n" }, { branch: "feature" });
+    const fork = await hook("shop", pull(commit, "eve/shop", "pr-fork"));
+    expect(fork.status).toBe(200);
+    expect((fork.json as { verdict: string }).verdict).toBe("pull request 3 comes from the fork eve/shop: no preview, since its code would run with this project's variables (previews.forks: true allows it)");
+    const own = await hook("shop", pull(commit, "acme/shop", "pr-own"));
+    expect(own.status, own.text).toBe(202);
+    expect((own.json as { verdict: string }).verdict).toMatch(/^pull request 3 opened at [0-9a-f]{12}: pr-3 made from test \(0 variables copied\), queued deployment \d+, at port 21003 of this host$/);
+    expect((await queuedIn("pr-3"))[0]).toMatchObject({ ref: commit, actor: "webhook github by eve" });
   });
 });
 
