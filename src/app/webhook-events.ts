@@ -72,7 +72,7 @@ export function parseHookEvent(provider: Provider, event: string, body: unknown)
     if (event === "Push Hook" || event === "Tag Push Hook") return push(payload, by);
     if (event === "Merge Request Hook") {
       const attributes = object(payload.object_attributes);
-      const fork = attributes.source_project_id !== undefined && attributes.source_project_id !== attributes.target_project_id ? (text(object(attributes.source).path_with_namespace) ?? `project ${String(attributes.source_project_id)}`) : undefined;
+      const fork = attributes.source_project_id !== undefined && attributes.source_project_id !== attributes.target_project_id ? (text(object(attributes.source).path_with_namespace) ?? `project ${JSON.stringify(attributes.source_project_id)}`) : undefined;
       return pullRequest(attributes.iid, attributes.action, object(attributes.last_commit).id, attributes.source_branch, by, fork);
     }
     return { kind: "ignored", why: `GitLab's ${event}: nothing to deploy` };
