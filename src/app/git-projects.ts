@@ -197,7 +197,8 @@ export async function addGitProject(app: App, request: AddGitProjectRequest): Pr
   };
 }
 
-async function gitProject(app: App, principal: Principal, name: string): Promise<ProjectListRow & { git: ProjectGit }> {
+/** A registered project from a git URL the principal may see (else 404, or a usage error for a checkout). */
+export async function gitProject(app: App, principal: Principal, name: string): Promise<ProjectListRow & { git: ProjectGit }> {
   requireProject(principal, name);
   const row = await (await app.deps()).store.project(name);
   if (!row) throw notFound(`no project named ${name}`);
@@ -223,4 +224,3 @@ export async function deployKeyOf(app: App, principal: Principal, name: string):
   return key;
 }
 
-export { gitProject };
