@@ -15,7 +15,8 @@ defaults
     mode http
     log global
     option forwardfor
-    option http-server-close
+    option http-keep-alive
+    http-reuse safe
     option redispatch 1
     retries 3
     retry-on conn-failure
@@ -113,8 +114,8 @@ backend shop_live_web_8000
     expect(text).toContain("    stats socket /run/slipway/admin.sock mode 600 level admin expose-fd listeners uid 1000\n");
     expect(text.endsWith(`backend app
     balance roundrobin
-    server v1-web-1 [::1]:49153 disabled
-    server v2-web-1 127.0.0.1:49154
+    server v1-web-1 [::1]:49153 pool-max-conn -1 pool-purge-delay 5s disabled
+    server v2-web-1 127.0.0.1:49154 pool-max-conn -1 pool-purge-delay 5s
 `)).toBe(true);
   });
 

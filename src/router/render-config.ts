@@ -66,13 +66,21 @@ const DEFAULTS = [
   "    mode http",
   "    log global",
   "    option forwardfor",
-  // One server connection per request, keep-alive on the client side only. Nothing idles
-  // towards a server, so (1) an app closing its idle keep-alive connection can never race a
-  // request HAProxy sends on it (a 502 that only a replay-unsafe retry could hide), (2) a
-  // server's session count is exactly its requests in flight, which is what removal waits
-  // for, and (3) `del server`, which refuses servers holding idle connections, always can
-  // run once those requests end. The price is a loopback connect per request.
-  "    option http-server-close",
+  // Keep-alive on both sides: a server connection outlives its request and serves the next
+  // one, instead of a loopback connect (and an accept in the app) per request, which cost
+  // most of the router's throughput. What that keeps safe:
+  // - "safe" reuse sends a client connection's first request on a connection of its own; only
+  //   later ones share idle connections. An app closing an idle connection just as a request
+  //   goes out on it so fails a later request of a keep-alive client, which clients retry as
+  //   they would talking to the app directly; HAProxy never replays it (see retry-on below).
+  // - A server's session count is still its requests in flight: idle connections hold no
+  //   session, so removal waits for requests only.
+  // - Maintenance closes a server's idle connections (HAProxy 2.4+), so `del server` can run
+  //   once its requests end; removal puts it in maintenance first.
+  // - Drain and maintenance stop new requests whatever connection is open: a server is chosen
+  //   per request, before a connection to it is looked for.
+  "    option http-keep-alive",
+  "    http-reuse safe",
   // A refused connection (server just gone) goes to another server at once, up to 3 times.
   "    option redispatch 1",
   "    retries 3",
@@ -170,6 +178,14 @@ function webFrontends(web: WebPorts): string[][] {
 
 const SERVER_LINE = "    server ";
 
+/**
+ * Idle connections kept per server: a server added at run time (`add server`) takes nothing
+ * from defaults and would otherwise keep none (no pool, purge delay 0), so every request would
+ * connect anew. These are the values a server of the file gets by default, written on both so
+ * that a server pools the same however it was born.
+ */
+export const SERVER_OPTIONS = "pool-max-conn -1 pool-purge-delay 5s";
+
 function backend(route: RouterRoute): string[] {
   // A dynamic algorithm such as roundrobin: deploys add and remove servers at run time.
   const lines = [`backend ${route.backend}`, "    balance roundrobin"];
@@ -177,7 +193,7 @@ function backend(route: RouterRoute): string[] {
   for (const server of [...(route.servers ?? [])].sort((a, b) => byName(a.name, b.name))) {
     if (names.has(checkName("server", server.name))) throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend} lists server ${server.name} twice`);
     names.add(server.name);
-    lines.push(`${SERVER_LINE}${server.name} ${checkAddress(server.address)}${server.enabled ? "" : " disabled"}`);
+    lines.push(`${SERVER_LINE}${server.name} ${checkAddress(server.address)} ${SERVER_OPTIONS}${server.enabled ? "" : " disabled"}`);
   }
   return lines;
 }

@@ -12,7 +12,7 @@ import { writePrivateFile } from "../core/private-files.js";
 import { installedCertificates, readCertificateFile, removeCertificateFile, writeCertificateFile } from "./certificate-files.js";
 import { ensureRouter, persistServers, type EnsureOptions, type EnsureOutcome, type RouterContext } from "./ensure-router.js";
 import { checkAddress, checkName, joinAddress } from "./names.js";
-import { DEFAULT_WEB_PORTS, renderCrtList, type RouterRoute, type WebPorts } from "./render-config.js";
+import { DEFAULT_WEB_PORTS, renderCrtList, SERVER_OPTIONS, type RouterRoute, type WebPorts } from "./render-config.js";
 import { inspectRouter, removeRouter, type RouterContainerSpec } from "./router-container.js";
 import { RouterError } from "./router-error.js";
 import { adminState, parseInfo, parseServersState, parseStat, runtimeCommand, type RuntimeOptions } from "./runtime-api.js";
@@ -145,7 +145,7 @@ export function createRouter(options: RouterOptions): Router {
 
   const addServer = async (backend: string, name: string, address: string): Promise<void> => {
     const target = `${checkName("backend", backend)}/${checkName("server", name)}`;
-    const answer = (await command(`add server ${target} ${checkAddress(address)}`)).trim();
+    const answer = (await command(`add server ${target} ${checkAddress(address)} ${SERVER_OPTIONS}`)).trim();
     if (answer.startsWith("Already exists")) {
       const existing = (await servers(backend)).find((s) => s.name === name);
       if (existing?.address !== address) {

@@ -4,6 +4,8 @@
  */
 import type Docker from "dockerode";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -105,7 +107,7 @@ describe("router: HAProxy in Docker", () => {
     const before = await router.info();
     const served = routes.map((r) => (r.backend === web ? { ...r, servers: [{ name: "v2-web-1", address: b.address, enabled: true }] } : r));
     router.persist(served);
-    expect(readFileSync(join(home, "etc", "haproxy.cfg"), "utf8")).toMatch(new RegExp(`^    server v2-web-1 ${b.address}$`, "m"));
+    expect(readFileSync(join(home, "etc", "haproxy.cfg"), "utf8")).toMatch(new RegExp(`^    server v2-web-1 ${b.address} `, "m"));
     expect((await router.info()).pid).toBe(before.pid);
     expect(await router.ensure(served)).toEqual({ created: false, reloaded: false });
     // Routes it does not run yet: refused, the file untouched.
@@ -133,6 +135,28 @@ describe("router: HAProxy in Docker", () => {
     expect(result.ok).toBeGreaterThan(100);
     expect(Object.keys(result.bodies).sort()).toEqual(["A", "B"]);
     expect(await names()).toEqual(["v3-web-1:ready"]);
+  });
+
+  it("keeps its connection to a server added at run time for the next requests, and still removes it at once", async () => {
+    const api = routes.find((r) => r.backend === "app_test_api_80") as RouterRoute;
+    let connections = 0;
+    const app = createServer((_req, res) => res.end("C")).on("connection", () => connections++);
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      await router.addServer(api.backend, "v1-api-1", `127.0.0.1:${(app.address() as AddressInfo).port}`);
+      for (let i = 0; i < 10; i++) expect(await get(api.listen, { agent })).toEqual({ status: 200, body: "C" });
+      expect(connections).toBe(1); // not one connect per request
+      // Its idle connection goes with maintenance: removal need not wait for it.
+      const started = Date.now();
+      await router.removeServer(api.backend, "v1-api-1", { timeoutMs: 5000 });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await router.servers(api.backend)).toEqual([]);
+    } finally {
+      agent.destroy();
+      app.closeAllConnections();
+      app.close();
+    }
   });
 
   it("recreates a router container removed by hand, with the routes' servers", async () => {
