@@ -231,8 +231,8 @@ describe("the web UI", () => {
       await fetch(`${panel.serve.url}/hooks/hooked`, { method: "POST", ...message });
     }
     const page = browser.page;
-    await page.goto(`${panel.serve.url}/#/`);
-    await page.locator('li[data-project="hooked"] a', { hasText: "webhooks" }).click();
+    await page.goto(`${panel.serve.url}/#/w/hooked`);
+    await page.reload();
     await page.locator('tr[data-delivery="ui-feature"]', { hasText: "no environment deploys branch feature" }).waitFor();
     await page.locator('tr[data-delivery="ui-forged"]', { hasText: "bad signature" }).waitFor();
     expect(await page.content()).not.toContain(secret);
