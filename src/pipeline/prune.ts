@@ -93,8 +93,9 @@ export async function prune(deps: PruneDeps, options: PruneOptions): Promise<Pru
   return { images, projects: [...projects], buildDirs, keptTags: [...keep].sort() };
 }
 
-/** A tree being exported or checked out now: its own call removes it if it fails. */
+/** How long a checkout stays whatever its build: one being deployed may have no saved build yet. */
 const CHECKOUT_GRACE_MS = 60 * 60_000;
+/** A tree being exported or checked out now: its own call removes it if it fails. */
 const IN_PROGRESS = /\.(export|checkout)-\d+-[0-9a-f]+$/;
 
 /**
@@ -110,8 +111,8 @@ export function* unkeptDirs(paths: HomePaths, options: PruneOptions, keep: Reado
   if (!existsSync(checkouts)) return;
   for (const commit of readdirSync(checkouts)) {
     const dir = paths.checkout(options.project, commit);
-    const recent = Date.now() - statSync(dir).mtimeMs < CHECKOUT_GRACE_MS;
-    if (!keep.has(commit.slice(0, 12)) && !IN_PROGRESS.test(commit) && dir !== options.dir && !recent) yield dir;
+    if (keep.has(commit.slice(0, 12)) || IN_PROGRESS.test(commit) || dir === options.dir) continue;
+    if (Date.now() - statSync(dir).mtimeMs >= CHECKOUT_GRACE_MS) yield dir;
   }
 }
 
