@@ -3,7 +3,7 @@
 #   docker.io, the Compose v2 plugin (from Debian trixie's docker-compose package),
 #   busybox-static, caddy and haproxy (for locally built test images), git, and postgresql
 #   (its binaries only: the store's tests start throwaway clusters of their own), and for the
-#   HTTPS tests Debian's pebble (an ACME server, with pebble-challtestsrv), openssl and curl.
+#   HTTPS tests Debian's pebble (an ACME server, with pebble-challtestsrv), openssl and curl; openssh for the deploy-key test; wrk for bench/router.
 # Then starts dockerd when no engine answers. Safe to run more than once.
 set -euo pipefail
 
@@ -95,7 +95,7 @@ start_dockerd() {
 }
 
 need_root
-apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client openssh-server
+apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client openssh-server wrk
 install_compose_plugin
 start_dockerd
 log "docker $(docker version --format '{{.Server.Version}}'), compose $(docker compose version --short)"
