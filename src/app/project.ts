@@ -49,9 +49,9 @@ export function assertDeployable(resolved: ResolvedProject): void {
  * matter, only the project's name and environment do. With `variables`, the store's and the
  * provider's are read too (so that output can be redacted of them).
  */
-export async function openEnvironment(app: App, request: ProjectRequest, options: { variables?: boolean } = {}): Promise<OpenEnvironment> {
+export async function openEnvironment(app: App, request: ProjectRequest, options: { variables?: boolean; withoutCommit?: boolean } = {}): Promise<OpenEnvironment> {
   const loaded = await loadProject(
-    { dir: request.dir, processEnv: app.env, ...(options.variables ? { variableSources: app.variableSources } : {}), ...projectOptions(request) },
+    { dir: request.dir, processEnv: app.env, ...(options.variables ? { variableSources: app.variableSources } : {}), ...(options.withoutCommit ? { withoutCommit: true } : {}), ...projectOptions(request) },
     { git: app.git },
   );
   const blocking = loaded.problems.filter((p) => p.code !== "E_VARIABLES_MISSING");

@@ -32,7 +32,8 @@ export async function canRollBackTo(engine: Engine, project: string, release: Re
 
 /** The newest `limit` releases (default: every one), newest first. */
 export async function releases(app: App, request: ProjectRequest & { rollbackable?: boolean; limit?: number }): Promise<ReleaseHistory> {
-  const env = await openEnvironment(app, request);
+  // Neither reads the working tree: what is live and what was, not what HEAD would build.
+  const env = await openEnvironment(app, request, { withoutCommit: true });
   const { store } = await app.deps();
   const { limit } = request;
   // One more than asked: whether there are older ones, and what the last one shown followed.

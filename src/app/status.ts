@@ -96,7 +96,8 @@ function interruptedSince(deployments: readonly DeploymentRow[], live: ReleaseWi
 }
 
 export async function status(app: App, request: ProjectRequest): Promise<StatusReport> {
-  const env = await openEnvironment(app, request);
+  // Neither reads the working tree: what is live and what was, not what HEAD would build.
+  const env = await openEnvironment(app, request, { withoutCommit: true });
   const { store, engine, router, paths } = await app.deps();
   const { name, environment } = env.project;
   const [releases, deployments, containers] = await Promise.all([

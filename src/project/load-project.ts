@@ -38,6 +38,11 @@ export interface LoadOptions {
   readonly files?: readonly string[];
   /** `--profile`: the compose profiles to enable. */
   readonly profiles?: readonly string[];
+  /**
+   * Leave git alone: for a caller that reads history and state and builds nothing, HEAD's commit
+   * (the tag) is of no use, and `git status` walks the whole working tree.
+   */
+  readonly withoutCommit?: boolean;
 }
 
 /** What names an environment's own variables. */
@@ -190,7 +195,7 @@ function scanSources(staged: StagedProject): { sources: ScannedSource[]; problem
 
 export async function loadProject(options: LoadOptions, deps: { readonly git: Git }, hooks: LoadHooks = {}): Promise<LoadResult> {
   const dir = resolve(options.dir);
-  const head = await deps.git.head(dir);
+  const head = options.withoutCommit ? undefined : await deps.git.head(dir);
   const configPath = join(dir, CONFIG_FILE);
   const configText = !options.ignoreConfig && existsSync(configPath) ? readFileSync(configPath, "utf8") : undefined;
   const configFile = configText === undefined ? undefined : CONFIG_FILE;
