@@ -3,9 +3,9 @@
  * two projects share the router's HTTP and HTTPS ports, each name reaching its own project with
  * its own certificate; a deploy and a forced renewal under HTTPS load lose no request and never
  * reload HAProxy; a CA that refuses fails the deploy at preflight with nothing changed; a
- * certificate the user brings is served, and a mismatched pair is bad input. A second Pebble
- * issues certificates that live 45 seconds, so that one falls due within the test and is
- * renewed by `certs renew` without --force.
+ * certificate the user brings is served, and a mismatched pair is bad input; a host of `tls: off`
+ * is served over plain HTTP only, with no certificate. A second Pebble issues certificates that
+ * live 45 seconds, so that one falls due within the test and `certs renew` renews it unforced.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +16,7 @@ import { runCommand } from "../../src/adapters/run-command.js";
 import type { RenewOutcome } from "../../src/app/certs.js";
 import { createRouter } from "../../src/router/router.js";
 import { freeListenPort } from "../support/hello-repo.js";
-import { httpGet, httpsGet, startHttpsLoad } from "../support/https.js";
+import { httpGet, httpsGet, presentedNames, startHttpsLoad } from "../support/https.js";
 import { startPebble, type Pebble } from "../support/pebble.js";
 import { siteRepo, type SiteRepo } from "../support/site-repo.js";
 
@@ -213,6 +213,26 @@ describe("host names and automatic HTTPS", () => {
     const answer = await https("moved.test");
     expect(answer.body).toMatch(new RegExp(`^${moved.project} `));
     expect(answer.names).toBe("DNS:moved.test");
+    expect((await https("shop.test")).body).toMatch(new RegExp(`^${shop.project} `));
+  });
+
+  it("serves a host of tls: off over plain HTTP only, with no redirect and no certificate, though acme: is set", async () => {
+    await using plain = await siteRepo("plain", { env, hosts: ["plain.test"], extra: `${acmeYml()}\nenvironments: { production: { tls: off } }` });
+    const result = await plain.slipway(["deploy"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).not.toMatch(/issued by/);
+    const answer = await httpGet({ name: "plain.test", port: ports.http, path: "/index.html?a=1" });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.location).toBeUndefined();
+    expect(answer.body).toMatch(new RegExp(`^${plain.project} `));
+    expect((await plain.slipway(["certs"])).stdout).not.toContain(plain.project);
+    expect((await plain.slipway(["certs", "--project", plain.project])).stdout).toMatch(/^no certificates/);
+    // Over HTTPS, no certificate names it and the app is not reached: the fallback and its 404.
+    expect(await presentedNames({ name: "plain.test", port: ports.https })).not.toContain("plain.test");
+    await expect(https("plain.test")).rejects.toThrow();
+    const tls = await runCommand("curl", ["-sk", "-w", "\n%{http_code}", "--resolve", `plain.test:${ports.https}:127.0.0.1`, `https://plain.test:${ports.https}/`]);
+    expect(tls.stdout).not.toContain(plain.project);
+    expect(tls.stdout.split("\n").at(-1)).toBe("404");
     expect((await https("shop.test")).body).toMatch(new RegExp(`^${shop.project} `));
   });
 

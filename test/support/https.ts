@@ -5,7 +5,7 @@
 import { X509Certificate } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { Agent, request } from "node:https";
-import type { TLSSocket } from "node:tls";
+import { connect, type TLSSocket } from "node:tls";
 
 export interface Answer {
   readonly status: number;
@@ -35,6 +35,18 @@ export function httpsGet(options: { readonly name: string; readonly port: number
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", reject);
     req.end();
+  });
+}
+
+/** The names of the certificate the router presents for a name, whoever signed it (unverified). */
+export function presentedNames(options: { readonly name: string; readonly port: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port: options.port, servername: options.name, rejectUnauthorized: false, timeout: 10_000 }, () => {
+      resolve(socket.getPeerCertificate().subjectaltname ?? "");
+      socket.end();
+    });
+    socket.on("timeout", () => socket.destroy(new Error("timed out")));
+    socket.on("error", reject);
   });
 }
 
