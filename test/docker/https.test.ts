@@ -7,7 +7,7 @@
  * is served over plain HTTP only, with no certificate. A second Pebble issues certificates that
  * live 45 seconds, so that one falls due within the test and `certs renew` renews it unforced.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -271,7 +271,10 @@ describe("a short-lived certificate", () => {
     // A CA of its own that issues 45-second certificates: due 30 s after issue, a third left.
     await using short = await startPebble({ httpPort: ports.http, validitySeconds: 45 });
     const shortCa = readFileSync(short.rootFile, "utf8");
-    const shortEnv = { ...env, NODE_EXTRA_CA_CERTS: short.tlsCaFile };
+    // Both CAs trusted: a deploy also renews what is due of the other projects on the host.
+    const bothCas = join(root, "both-cas.pem");
+    writeFileSync(bothCas, readFileSync(pebble.tlsCaFile, "utf8") + readFileSync(short.tlsCaFile, "utf8"));
+    const shortEnv = { ...env, NODE_EXTRA_CA_CERTS: bothCas };
     await using brief = await siteRepo("brief", { env: shortEnv, hosts: ["brief.test"], extra: `acme: { email: ops@example.com, directory: "${short.directory}" }` });
     const renew = async (): Promise<RenewOutcome[]> => {
       const result = await brief.slipway(["certs", "renew", "--json", "--project", brief.project]);
