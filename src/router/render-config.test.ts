@@ -50,7 +50,7 @@ frontend web-http
 frontend web-https
     bind :8443 ssl crt-list /usr/local/etc/haproxy/certs.list alpn h2,http/1.1
     http-request set-var(txn.host) req.hdr(host),lower,word(1,:)
-    http-request return status 404 content-type text/plain string "No site is served at this address." unless { var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map) -m found }
+    http-request return status 404 content-type text/plain string "No site is served at this address." unless { var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map) -m found } { var(txn.host),map(/usr/local/etc/haproxy/maps/https.map) -m found }
     http-request set-header X-Forwarded-Proto https
     http-response set-header Strict-Transport-Security "%[var(txn.host),map(/usr/local/etc/haproxy/maps/hsts.map)]" if { var(txn.host),map(/usr/local/etc/haproxy/maps/hsts.map) -m found }
     use_backend %[var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map)]
@@ -93,6 +93,17 @@ backend shop_live_web_8000
     expect(files["maps/https.map"]).toBe("a.example https://a.example:8443\n");
     expect(files["maps/hsts.map"]).toBe("a.example max-age=31536000\n");
     expect(files["maps/hosts.map"]).toBe("a.example a\nb.example b\nc.example c\n");
+  });
+
+  it("serves a host over HTTPS only once it is in the HTTPS map: one without a certificate (tls: off) gets the 404 there", () => {
+    const state: RouterState = { routes: [{ backend: "c", listen: 0, hosts: ["c.example"] }], adminSocket: socket };
+    const config = renderRouterConfig(state);
+    expect(config.slice(config.indexOf("frontend web-https"))).toContain(
+      '    http-request return status 404 content-type text/plain string "No site is served at this address." unless { var(txn.host),map(/usr/local/etc/haproxy/maps/hosts.map) -m found } { var(txn.host),map(/usr/local/etc/haproxy/maps/https.map) -m found }\n',
+    );
+    const files = renderWebFiles(state);
+    expect(files["maps/hosts.map"]).toBe("c.example c\n");
+    expect(files["maps/https.map"]).toBe("");
   });
 
   it("renders the web frontends without host routes when asked (an ACME challenge first), and none otherwise", () => {

@@ -141,6 +141,12 @@ function frontend(port: number, route: RouterRoute): string[] {
 const map = (file: string): string => `map(${inContainer(file)})`;
 const HOST = "var(txn.host)";
 const NOT_FOUND = '    http-request return status 404 content-type text/plain string "No site is served at this address." unless { var(txn.host),' + map(WEB_FILES.hostsMap) + " -m found }";
+/**
+ * Over HTTPS, a host is served only once its own certificate is (it is in the HTTPS map too):
+ * a host of `tls: off` is plain HTTP only, and never reaches its app behind the fallback
+ * certificate. Both maps, since a host is added to and removed from them one commit apart.
+ */
+const NOT_FOUND_HTTPS = `${NOT_FOUND} { var(txn.host),${map(WEB_FILES.httpsMap)} -m found }`;
 
 /**
  * The two frontends every host-name route shares. Which host goes where is in maps (see
@@ -168,7 +174,7 @@ function webFrontends(web: WebPorts): string[][] {
     // Certificates are chosen by SNI among the crt-list's, the first being the fallback.
     `    bind :${web.https} ssl crt-list ${inContainer(WEB_FILES.crtList)} alpn h2,http/1.1`,
     ...common,
-    NOT_FOUND,
+    NOT_FOUND_HTTPS,
     "    http-request set-header X-Forwarded-Proto https",
     `    http-response set-header Strict-Transport-Security "%[${HOST},${map(WEB_FILES.hstsMap)}]" if { ${HOST},${map(WEB_FILES.hstsMap)} -m found }`,
     `    use_backend %[${HOST},${map(WEB_FILES.hostsMap)}]`,

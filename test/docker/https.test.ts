@@ -3,17 +3,20 @@
  * two projects share the router's HTTP and HTTPS ports, each name reaching its own project with
  * its own certificate; a deploy and a forced renewal under HTTPS load lose no request and never
  * reload HAProxy; a CA that refuses fails the deploy at preflight with nothing changed; a
- * certificate the user brings is served, and a mismatched pair is bad input.
+ * certificate the user brings is served, and a mismatched pair is bad input; a host of `tls: off`
+ * is served over plain HTTP only, with no certificate. A second Pebble issues certificates that
+ * live 45 seconds, so that one falls due within the test and `certs renew` renews it unforced.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDocker } from "../../src/adapters/docker-engine.js";
 import { runCommand } from "../../src/adapters/run-command.js";
+import type { RenewOutcome } from "../../src/app/certs.js";
 import { createRouter } from "../../src/router/router.js";
 import { freeListenPort } from "../support/hello-repo.js";
-import { httpGet, httpsGet, startHttpsLoad } from "../support/https.js";
+import { httpGet, httpsGet, presentedNames, startHttpsLoad } from "../support/https.js";
 import { startPebble, type Pebble } from "../support/pebble.js";
 import { siteRepo, type SiteRepo } from "../support/site-repo.js";
 
@@ -213,6 +216,26 @@ describe("host names and automatic HTTPS", () => {
     expect((await https("shop.test")).body).toMatch(new RegExp(`^${shop.project} `));
   });
 
+  it("serves a host of tls: off over plain HTTP only, with no redirect and no certificate, though acme: is set", async () => {
+    await using plain = await siteRepo("plain", { env, hosts: ["plain.test"], extra: `${acmeYml()}\nenvironments: { production: { tls: off } }` });
+    const result = await plain.slipway(["deploy"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).not.toMatch(/issued by/);
+    const answer = await httpGet({ name: "plain.test", port: ports.http, path: "/index.html?a=1" });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.location).toBeUndefined();
+    expect(answer.body).toMatch(new RegExp(`^${plain.project} `));
+    expect((await plain.slipway(["certs"])).stdout).not.toContain(plain.project);
+    expect((await plain.slipway(["certs", "--project", plain.project])).stdout).toMatch(/^no certificates/);
+    // Over HTTPS, no certificate names it and the app is not reached: the fallback and its 404.
+    expect(await presentedNames({ name: "plain.test", port: ports.https })).not.toContain("plain.test");
+    await expect(https("plain.test")).rejects.toThrow();
+    const tls = await runCommand("curl", ["-sk", "-w", "\n%{http_code}", "--resolve", `plain.test:${ports.https}:127.0.0.1`, `https://plain.test:${ports.https}/`]);
+    expect(tls.stdout).not.toContain(plain.project);
+    expect(tls.stdout.split("\n").at(-1)).toBe("404");
+    expect((await https("shop.test")).body).toMatch(new RegExp(`^${shop.project} `));
+  });
+
   it("serves a certificate the user brings, and refuses a mismatched pair as bad input (exit 2)", async () => {
     const made = async (name: string): Promise<{ cert: string; key: string }> => {
       const [cert, key] = [join(root, `${name}.crt`), join(root, `${name}.key`)];
@@ -240,5 +263,49 @@ describe("host names and automatic HTTPS", () => {
     const served = await runCommand("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "--resolve", `own.test:${ports.https}:127.0.0.1`, `https://own.test:${ports.https}/`]);
     expect(served.stdout).toBe("404");
     expect((await own.slipway(["certs"])).stdout).not.toContain(own.project);
+  });
+});
+
+describe("a short-lived certificate", () => {
+  it("is renewed under HTTPS load once due, and not before, serving the new one without a reload", async () => {
+    // A CA of its own that issues 45-second certificates: due 30 s after issue, a third left.
+    await using short = await startPebble({ httpPort: ports.http, validitySeconds: 45 });
+    const shortCa = readFileSync(short.rootFile, "utf8");
+    // Both CAs trusted: a deploy also renews what is due of the other projects on the host.
+    const bothCas = join(root, "both-cas.pem");
+    writeFileSync(bothCas, readFileSync(pebble.tlsCaFile, "utf8") + readFileSync(short.tlsCaFile, "utf8"));
+    const shortEnv = { ...env, NODE_EXTRA_CA_CERTS: bothCas };
+    await using brief = await siteRepo("brief", { env: shortEnv, hosts: ["brief.test"], extra: `acme: { email: ops@example.com, directory: "${short.directory}" }` });
+    const renew = async (): Promise<RenewOutcome[]> => {
+      const result = await brief.slipway(["certs", "renew", "--json", "--project", brief.project]);
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as RenewOutcome[];
+    };
+    const deployed = await brief.slipway(["deploy"]);
+    expect(deployed.exitCode, deployed.stderr).toBe(0);
+    const first = await httpsGet({ name: "brief.test", port: ports.https, ca: shortCa });
+    expect(first.body).toMatch(new RegExp(`^${brief.project} `));
+    const [from, to] = [first.notBefore?.getTime() ?? 0, first.notAfter?.getTime() ?? 0];
+    expect(to - from).toBeGreaterThan(40_000);
+    expect(to - from).toBeLessThanOrEqual(46_000);
+    expect(await renew()).toMatchObject([{ action: "not-due" }]);
+
+    // Validity has a resolution of one second: wait for the next one past the due time.
+    const due = to - (to - from) / 3;
+    await new Promise((ok) => setTimeout(ok, Math.max(0, due - Date.now()) + 1000));
+    const before = await routerInfo();
+    const load = startHttpsLoad({ name: "brief.test", port: ports.https, ca: shortCa, connections: 20, maxSeconds: 30 });
+    const renewed = await renew();
+    await new Promise((ok) => setTimeout(ok, 1000));
+    const traffic = await load.stop();
+    expect(renewed).toMatchObject([{ action: "renewed" }]);
+    expect(traffic.ok).toBeGreaterThan(50);
+    expect(traffic).toMatchObject({ failed: 0 });
+    expect((await httpsGet({ name: "brief.test", port: ports.https, ca: shortCa })).serial).not.toBe(first.serial);
+    const after = await routerInfo();
+    expect(after.pid).toBe(before.pid);
+    expect(after.uptimeSeconds).toBeGreaterThan(before.uptimeSeconds);
+    // The new one is not due: a run right after renews nothing.
+    expect(await renew()).toMatchObject([{ action: "not-due" }]);
   });
 });

@@ -2,9 +2,10 @@
  * HTTPS through the router to a host name on 127.0.0.1: SNI and Host set to the name, the
  * test CA trusted. A load of keep-alive clients that never retry, bounded in time.
  */
+import { X509Certificate } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { Agent, request } from "node:https";
-import type { TLSSocket } from "node:tls";
+import { connect, type TLSSocket } from "node:tls";
 
 export interface Answer {
   readonly status: number;
@@ -13,6 +14,14 @@ export interface Answer {
   /** The serial number of the certificate the router presented (HTTPS only). */
   readonly serial?: string;
   readonly names?: string;
+  /** Its validity (HTTPS only). */
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+}
+
+function validity(raw: Buffer): { notBefore: Date; notAfter: Date } {
+  const certificate = new X509Certificate(raw);
+  return { notBefore: certificate.validFromDate, notAfter: certificate.validToDate };
 }
 
 export function httpsGet(options: { readonly name: string; readonly port: number; readonly ca: string; readonly path?: string }): Promise<Answer> {
@@ -21,11 +30,23 @@ export function httpsGet(options: { readonly name: string; readonly port: number
       const certificate = (res.socket as TLSSocket).getPeerCertificate();
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers, serial: certificate.serialNumber, names: certificate.subjectaltname }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers, serial: certificate.serialNumber, names: certificate.subjectaltname, ...validity(certificate.raw) }));
     });
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", reject);
     req.end();
+  });
+}
+
+/** The names of the certificate the router presents for a name, whoever signed it (unverified). */
+export function presentedNames(options: { readonly name: string; readonly port: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port: options.port, servername: options.name, rejectUnauthorized: false, timeout: 10_000 }, () => {
+      resolve(socket.getPeerCertificate().subjectaltname ?? "");
+      socket.end();
+    });
+    socket.on("timeout", () => socket.destroy(new Error("timed out")));
+    socket.on("error", reject);
   });
 }
 
