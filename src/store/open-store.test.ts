@@ -1,80 +1,38 @@
-/** Opening the store: where it lives, its pragmas, and migrations that run once and on Postgres too. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrations } from "./migrations.js";
-import { openStore, slipwayHome } from "./store.js";
+import { describe, expect, it } from "vitest";
+import { retryWhileBusy } from "./open-store.js";
 
-describe("slipwayHome", () => {
-  it.each([
-    { name: "SLIPWAY_HOME wins", env: { SLIPWAY_HOME: "/var/lib/slipway", HOME: "/home/ann" }, home: "/var/lib/slipway" },
-    { name: "else ~/.slipway", env: { HOME: "/home/ann" }, home: "/home/ann/.slipway" },
-    { name: "an empty SLIPWAY_HOME counts as unset", env: { SLIPWAY_HOME: "", HOME: "/home/ann" }, home: "/home/ann/.slipway" },
-    { name: "without HOME, the user's home directory", env: {}, home: join(homedir(), ".slipway") },
-  ])("$name", ({ env, home }) => {
-    expect(slipwayHome(env)).toBe(home);
-  });
-});
+const busy = (): Error => Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
 
-describe("openStore", () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "slipway-store-"));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("creates <home>/slipway.db in WAL mode with foreign keys on and a busy timeout", async () => {
-    const home = join(dir, "nested", "home");
-    await using store = await openStore({ home });
-    expect(existsSync(join(home, "slipway.db"))).toBe(true);
-    const pragma = async (name: string) => (await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(store.db)).rows[0];
-    expect(await pragma("journal_mode")).toEqual({ journal_mode: "wal" });
-    expect(await pragma("foreign_keys")).toEqual({ foreign_keys: 1 });
-    expect(await pragma("synchronous")).toEqual({ synchronous: 1 }); // NORMAL
-    expect(await pragma("busy_timeout")).toEqual({ timeout: 10_000 });
+describe("retryWhileBusy", () => {
+  it("tries again while SQLite answers SQLITE_BUSY, then returns the answer", () => {
+    let calls = 0;
+    const answer = retryWhileBusy(() => {
+      calls++;
+      if (calls < 3) throw busy();
+      return "wal";
+    }, 5_000);
+    expect(answer).toBe("wal");
+    expect(calls).toBe(3);
   });
 
-  it("keeps the home 0700 and the database, its WAL and shared memory 0600, an older home's too", async () => {
-    const home = join(dir, "home");
-    mkdirSync(home, { mode: 0o755 });
-    writeFileSync(join(home, "slipway.db-wal"), "", { mode: 0o644 }); // left by an older version
-    const mode = (file: string): number => statSync(join(home, file)).mode & 0o777;
-    {
-      await using store = await openStore({ home });
-      await store.ensureProject("shop", "/srv/shop"); // a write: the WAL and shm files exist now
-      expect([mode("."), mode("slipway.db"), mode("slipway.db-wal"), mode("slipway.db-shm")]).toEqual([0o700, 0o600, 0o600, 0o600]);
-    }
+  it("gives up with SQLite's error once the time is over", () => {
+    const started = Date.now();
+    expect(() =>
+      retryWhileBusy(() => {
+        throw busy();
+      }, 60),
+    ).toThrow("database is locked");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(60);
   });
 
-  it("keeps its data and runs each migration once across openings", async () => {
-    {
-      await using store = await openStore({ home: dir });
-      await store.ensureProject("shop", "/srv/shop");
-    }
-    await using store = await openStore({ home: dir });
-    expect(await store.db.selectFrom("projects").select("name").execute()).toEqual([{ name: "shop" }]);
-    const ran = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(ran.rows).toEqual([{ name: "0001_initial" }, { name: "0002_variables" }, { name: "0003_holders" }, { name: "0004_server" }, { name: "0005_release_status" }, { name: "0006_git_projects" }, { name: "0007_notifications" }]);
-  });
-});
-
-describe("migrations on Postgres", () => {
-  it("compile to Postgres SQL with identity keys", async () => {
-    const statements: string[] = [];
-    const db = new Kysely<unknown>({
-      dialect: {
-        createAdapter: () => new PostgresAdapter(),
-        createDriver: () => new DummyDriver(),
-        createIntrospector: (k) => new PostgresIntrospector(k),
-        createQueryCompiler: () => new PostgresQueryCompiler(),
-      },
-      log: (event) => void statements.push(event.query.sql),
-    });
-    for (const migration of Object.values(migrations("postgres"))) await migration.up(db);
-    expect(statements.filter((s) => s.startsWith("create table"))).toHaveLength(18);
-    expect(statements.find((s) => s.startsWith('create table "deployments"'))).toContain('"id" integer generated by default as identity primary key');
-    expect(statements.join("\n")).not.toMatch(/autoincrement/i);
+  it("does not retry any other error", () => {
+    let calls = 0;
+    expect(() =>
+      retryWhileBusy(() => {
+        calls++;
+        throw Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR" });
+      }, 5_000),
+    ).toThrow("disk I/O error");
+    expect(calls).toBe(1);
   });
 });

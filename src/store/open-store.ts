@@ -29,11 +29,29 @@ import { statusRepository } from "./status-repository.js";
 /** How long a statement waits for another process's write before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Runs `statement` again every 10 ms while it fails with SQLITE_BUSY, for `timeoutMs` at most. */
+export function retryWhileBusy<T>(statement: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return statement();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
+
 function openSqlite(path: string): SqliteDatabase.Database {
   const sqlite = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS });
   // WAL: readers (the panel, `slipway logs -f`) never block the deploy that writes.
-  // An in-memory database answers "memory" here, which is fine.
-  sqlite.pragma("journal_mode = WAL");
+  // An in-memory database answers "memory" here, which is fine. Switching a fresh file to WAL
+  // needs it to itself for a moment, and SQLite answers SQLITE_BUSY at once, without waiting
+  // through the busy timeout, when another process opens the same new file in that moment
+  // (two CLI runs, or the server and a CLI run, on a new home): so wait and try again here.
+  retryWhileBusy(() => sqlite.pragma("journal_mode = WAL"), BUSY_TIMEOUT_MS);
   // In WAL mode NORMAL syncs at checkpoints rather than at every commit: a crash of the process
   // or the OS loses nothing, a power cut at most the last commits; a deployment writes dozens.
   sqlite.pragma("synchronous = NORMAL");
