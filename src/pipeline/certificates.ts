@@ -94,7 +94,9 @@ export async function ensureCertificate(deps: CertificateDeps, target: Certifica
       return undefined;
     }
   }
-  const facts = await issue(deps, { ...record, ...(previous?.lastRenewal ? { lastRenewal: previous.lastRenewal } : {}) });
+  // A refusal must leave the record describing what is live, or it would stay due forever.
+  const live = installed !== undefined && previous !== undefined ? previous : { ...record, names: [] };
+  const facts = await issue(deps, { ...record, ...(previous?.lastRenewal ? { lastRenewal: previous.lastRenewal } : {}) }, live);
   return `certificate for ${facts.names.join(", ")} issued by ${facts.issuer} (expires ${facts.notAfter.toISOString().slice(0, 10)})`;
 }
 
@@ -103,7 +105,8 @@ function accountKey(deps: CertificateDeps, directory: string): string | undefine
   return existsSync(file) ? deps.sealer().open(readFileSync(file, "utf8").trim(), "the ACME account key") : undefined;
 }
 
-async function issue(deps: CertificateDeps, record: CertificateRecord): Promise<CertificateFacts> {
+/** On a refusal, `live` (the record of what the router serves) is kept, with the refusal as its last renewal. */
+async function issue(deps: CertificateDeps, record: CertificateRecord, live: CertificateRecord = record): Promise<CertificateFacts> {
   const directory = record.directory ?? "";
   const at = (): string => new Date(deps.clock.now()).toISOString();
   let key = accountKey(deps, directory);
@@ -122,7 +125,7 @@ async function issue(deps: CertificateDeps, record: CertificateRecord): Promise<
     });
   } catch (error) {
     const message = (error as Error).message;
-    writeRecord(deps.home, { ...record, lastRenewal: { at: at(), ok: false, message } });
+    writeRecord(deps.home, { ...live, lastRenewal: { at: at(), ok: false, message } });
     throw new SlipwayError("E_CERTIFICATE_FAILED", `the CA at ${directory} did not issue a certificate for ${record.names.join(", ")}: ${message}`, { cause: error });
   }
   const facts = checkPair(issued.chain, issued.key, `the certificate the CA at ${directory} issued`, record.names);
@@ -135,6 +138,11 @@ async function issue(deps: CertificateDeps, record: CertificateRecord): Promise<
 export async function renewCertificates(deps: CertificateDeps, options: { readonly force?: boolean; readonly only?: (record: CertificateRecord) => boolean } = {}): Promise<RenewOutcome[]> {
   const outcomes: RenewOutcome[] = [];
   for (const record of readRecords(deps.home).filter((r) => r.source === "acme" && (options.only?.(r) ?? true))) {
+    if (record.names.length === 0) {
+      // Never issued (the CA refused its first issuance): the environment's next deploy asks again.
+      outcomes.push({ name: record.name, action: "not-due", message: "never issued; the next deploy of its environment asks the CA again" });
+      continue;
+    }
     const installed = deps.router.certificate(record.name);
     const facts = installed === undefined ? undefined : certificateFacts(installed);
     if (!options.force && facts && covers(facts, record.names) && !renewalDue(facts, deps.clock.now())) {

@@ -25,7 +25,7 @@ export async function runCerts(ctx: CommandContext, flags: CertsFlags): Promise<
   }
   const lines = list.map((c) => {
     const last = c.lastRenewal ? `${c.lastRenewal.ok ? "ok" : "FAILED"} ${day(new Date(c.lastRenewal.at))}${c.lastRenewal.ok ? "" : `: ${c.lastRenewal.message}`}` : "-";
-    return [`${c.project}/${c.environment}: ${(c.served?.names ?? c.names).join(", ")}`, `  issuer ${c.served?.issuer ?? "(none served)"} (${c.source === "acme" ? `ACME ${c.directory ?? ""}` : "your files"}), expires ${day(c.served?.notAfter)}`, `  last renewal: ${last}`].join("\n");
+    return [`${c.project}/${c.environment}: ${(c.served?.names ?? c.names).join(", ") || "(none issued)"}`, `  issuer ${c.served?.issuer ?? "(none served)"} (${c.source === "acme" ? `ACME ${c.directory ?? ""}` : "your files"}), expires ${day(c.served?.notAfter)}`, `  last renewal: ${last}`].join("\n");
   });
   ctx.io.stdout(`${lines.join("\n")}\n`);
   return 0;
