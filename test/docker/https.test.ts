@@ -198,6 +198,12 @@ describe("host names and automatic HTTPS", () => {
     expect((await httpGet({ name: "refused.test", port: ports.http })).status).toBe(404);
     const listed = await shop.slipway(["certs", "--project", shop.project]);
     expect(listed.stdout).toMatch(/last renewal: FAILED/);
+    // The record still names what is live: renewal finds it not due and does not ask the CA again.
+    const renew = await shop.slipway(["certs", "renew", "--project", shop.project]);
+    expect(renew.exitCode, renew.stdout + renew.stderr).toBe(0);
+    expect(renew.stdout).toMatch(/not due/);
+    expect(renew.stdout).not.toMatch(/renewed|failed|refused\.test/);
+    expect((await https("shop.test")).serial).toBe(live.serial);
   });
 
   it("moves a serving port route to a host name: the challenge answered before the switch, the port served until then", async () => {
