@@ -123,6 +123,7 @@ export function createApp(settings: AppSettings): App {
       redact: (text) => redactor.apply(text),
       sealer: () => (created ??= sealer({ create: true }) as Sealer),
       identity: settings.identity,
+      pushImage: (reference) => app.swarm.pushImage(reference),
       ...(slots ? { buildSlots: slots } : {}),
     };
     return { deps, store };

@@ -6,7 +6,7 @@ import type { BuildMode, DeployRequest as PipelineSourceFields } from "../pipeli
 import type { ResolvedProject } from "../project/resolve-project.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
-import { assertDeployable, assertDriverDeploys, resolveOrThrow, type ProjectRequest } from "./project.js";
+import { assertDeployable, assertDriverDeploys, loadOrThrow, resolveOrThrow, type ProjectRequest } from "./project.js";
 
 export interface DeployRequest extends ProjectRequest {
   /** Commit, branch or tag (default: the environment's branch, else HEAD). */
@@ -58,7 +58,6 @@ export function describeSources(resolved: ResolvedProject): string {
 /** The project read at the commit a request names: its source, and its model with that commit's TAG. */
 export async function resolveAtSource(app: App, request: ProjectRequest & { ref?: string; allowDirty?: boolean }): Promise<{ resolved: ResolvedProject; source: DeploySource }> {
   const first = await resolveOrThrow(app, request);
-  assertDriverDeploys(first.project);
   const source = await resolveSource(app, request.dir, request, first.project.environment.settings?.branch);
   // TAG is part of the model (image: app:${TAG}): read it again with the deployed commit's tag.
   const resolved = source.tag === first.project.tag ? first : await resolveOrThrow(app, { ...request, tag: source.tag });
@@ -72,6 +71,7 @@ export function sourceFields(source: DeploySource): Pick<PipelineSourceFields, "
 }
 
 async function prepareDeploy(app: App, request: DeployRequest): Promise<Prepared> {
+  assertDriverDeploys(await loadOrThrow(app, request));
   const { resolved, source } = await resolveAtSource(app, request);
   const sources = describeSources(resolved);
   return {
