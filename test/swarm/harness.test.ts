@@ -32,7 +32,7 @@ describe("the 3-node test swarm", () => {
     const service = "slipway-test-hello";
     try {
       await docker(["push", image]);
-      await docker(["service", "create", "--detach", "--name", service, "--label", "slipway.test=swarm", "--replicas", "3", "--replicas-max-per-node", "1", image]);
+      await docker(["service", "create", "--detach", "--name", service, "--label", "slipway.test=swarm", "--replicas", "3", "--replicas-max-per-node", "1", "--stop-grace-period", "1s", image]);
       const deadline = Date.now() + 60_000;
       let nodes: string[] = [];
       while (Date.now() < deadline) {
