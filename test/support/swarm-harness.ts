@@ -106,6 +106,9 @@ export async function teardownSwarm(): Promise<void> {
   if (ours) await attempt("docker", ["swarm", "leave", "--force"], 30_000);
   // Docker makes docker_gwbridge for swarm only: an engine in no swarm has no use for it.
   if ((await managerSwarm()).state === "inactive") await attempt("docker", ["network", "rm", "docker_gwbridge"]);
+  // Images the tests built here (a task container may have held one when its test removed it).
+  const images = (await dockerOn(undefined, ["image", "ls", "-q", "--filter", "label=slipway.test=swarm"])).split("\n").filter((id) => id !== "");
+  if (images.length > 0) await attempt("docker", ["image", "rm", "-f", ...new Set(images)]);
   await stopRegistry();
   await unmountState();
   for (const worker of WORKERS) await unwireWorker(worker);
