@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Four projects: `unit` needs no Docker engine; `docker` talks to a real one; `browser` drives
-// the web UI in Debian's Chromium against a real `slipway serve` and engine; `dockerd-restart` restarts the engine itself.
+// Five projects: `unit` needs no Docker engine; `docker` talks to a real one; `browser` drives
+// the web UI in Debian's Chromium against a real `slipway serve` and engine; `dockerd-restart`
+// restarts the engine itself; `swarm` makes the engine a swarm manager with two more nodes.
 export default defineConfig({
   test: {
     projects: [
@@ -36,6 +37,16 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Makes the engine a swarm manager and adds two dockerds beside it: run alone, after the rest.
+        test: {
+          name: "swarm",
+          include: ["test/swarm/**/*.test.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

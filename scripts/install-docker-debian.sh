@@ -3,7 +3,8 @@
 #   docker.io, the Compose v2 plugin (from Debian trixie's docker-compose package),
 #   busybox-static, caddy and haproxy (for locally built test images), git, and postgresql
 #   (its binaries only: the store's tests start throwaway clusters of their own), and for the
-#   HTTPS tests Debian's pebble (an ACME server, with pebble-challtestsrv), openssl and curl; openssh for the deploy-key test; wrk for bench/router.
+#   HTTPS tests Debian's pebble (an ACME server, with pebble-challtestsrv), openssl and curl; openssh for the deploy-key test; wrk for bench/router;
+#   docker-registry, iproute2 and util-linux (unshare, nsenter) for the 3-node swarm of test/swarm.
 # Then starts dockerd when no engine answers. Safe to run more than once.
 set -euo pipefail
 
@@ -94,8 +95,18 @@ start_dockerd() {
   exit 1
 }
 
+# The swarm tests start registries of their own on 127.0.0.1:5000; the package's service, where
+# systemd started it, would hold that port.
+stop_packaged_registry() {
+  command -v systemctl >/dev/null 2>&1 || return 0
+  systemctl is-active --quiet docker-registry 2>/dev/null || return 0
+  log "stopping and disabling the docker-registry service (the swarm tests run their own)"
+  systemctl disable --now docker-registry >/dev/null 2>&1 || true
+}
+
 need_root
-apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client openssh-server wrk
+apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client openssh-server wrk docker-registry iproute2 util-linux
+stop_packaged_registry
 install_compose_plugin
 start_dockerd
 log "docker $(docker version --format '{{.Server.Version}}'), compose $(docker compose version --short)"

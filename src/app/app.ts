@@ -4,7 +4,8 @@
  * the operations in this folder.
  */
 import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
-import { createEngine, type Engine } from "../adapters/docker-engine.js";
+import { connectDocker, createEngine, type Engine } from "../adapters/docker-engine.js";
+import { createSwarmEngine, type SwarmEngine } from "../adapters/swarm-engine.js";
 import { createGit, type Git } from "../adapters/git.js";
 import { createMirror, type Mirror } from "../adapters/git-mirror.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -52,6 +53,8 @@ export interface App extends AsyncDisposable {
   readonly mirror: Mirror;
   readonly compose: ComposeCli;
   readonly engine: Engine;
+  /** The engine as a swarm manager (environments with driver: swarm). */
+  readonly swarm: SwarmEngine;
   readonly clock: Clock;
   /** Learns every secret value as it is loaded; what the shells print passes through it. */
   readonly redactor: Redactor;
@@ -91,6 +94,7 @@ export function createApp(settings: AppSettings): App {
   const clock = settings.clock ?? systemClock;
   const redactor = settings.redactor ?? new Redactor();
   const engine = settings.adapters?.engine ?? createEngine({ ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}) });
+  let swarmClient: ReturnType<typeof connectDocker> | undefined;
   const sealer = (options: { create: boolean }): Sealer | undefined => masterSealer(home, env, options);
   let opened: Promise<{ deps: DeployDeps; store: Store }> | undefined;
   const slots = settings.buildLimit !== undefined ? buildSlots(settings.buildLimit) : undefined;
@@ -119,6 +123,7 @@ export function createApp(settings: AppSettings): App {
       redact: (text) => redactor.apply(text),
       sealer: () => (created ??= sealer({ create: true }) as Sealer),
       identity: settings.identity,
+      pushImage: (reference) => app.swarm.pushImage(reference),
       ...(slots ? { buildSlots: slots } : {}),
     };
     return { deps, store };
@@ -132,6 +137,7 @@ export function createApp(settings: AppSettings): App {
     mirror: settings.adapters?.mirror ?? createMirror({ env: { ...env } }),
     compose: settings.adapters?.compose ?? createComposeCli({ env }),
     engine,
+    swarm: createSwarmEngine(() => (swarmClient ??= connectDocker(env.DOCKER_HOST))),
     clock,
     redactor,
     // On PostgreSQL the variables are read through the app's own store (one pool, not one per read).

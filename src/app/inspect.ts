@@ -6,6 +6,7 @@ import type { App } from "./app.js";
 import { assertDeployable, projectOptions, resolveOrThrow, type ProjectRequest } from "./project.js";
 
 export type { CheckReport } from "../project/check-project.js";
+export type { SwarmCheck } from "../project/check-swarm.js";
 export type { ReleasePlan } from "../plan/plan-release.js";
 export type { Classification, Readiness, ServiceClass } from "../plan/classify.js";
 export { renderProblem } from "../project/problem.js";

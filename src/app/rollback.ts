@@ -15,7 +15,7 @@ import { loadAndResolve, secretValues, type ResolvedProject } from "../project/r
 import type { ReleaseWithDeployment } from "../store/store.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
-import { openEnvironment, projectOptions, type OpenEnvironment, type ProjectRequest } from "./project.js";
+import { assertDriverDeploys, openEnvironment, projectOptions, type OpenEnvironment, type ProjectRequest } from "./project.js";
 import { chooseTarget, missingImages } from "./rollback-target.js";
 
 export interface RollbackRequest extends ProjectRequest {
@@ -65,6 +65,7 @@ async function prepareRollback(app: App, request: RollbackRequest): Promise<Prep
   // Asked again at preflight: asking now lets compose answer while the project loads.
   app.compose.version().catch(() => undefined);
   const env = await openEnvironment(app, request);
+  assertDriverDeploys(env.project);
   const { store } = await app.deps();
   const releases = await store.releases(env.environmentId);
   const target = chooseTarget(releases, request.target, env.project.environment.name);

@@ -77,6 +77,16 @@ const acme = z
   })
   .describe("The ACME account that issues certificates for host names (tls: auto).");
 
+export const DRIVERS = ["compose", "swarm"] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+const registry = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*$/, "write host[:port][/path], without a scheme: registry.example.com/shop, 127.0.0.1:5000");
+
+/** The environment's driver, compose unless it says otherwise. */
+export const environmentDriver = (settings: Pick<EnvironmentConfig, "driver"> | undefined): Driver => settings?.driver ?? "compose";
+
 const environment = z
   .strictObject({
     default: z.boolean().optional().describe("The environment used when --env is not given."),
@@ -89,6 +99,20 @@ const environment = z
     tls: tls.optional(),
     hsts: z.boolean().optional().describe("Send Strict-Transport-Security on HTTPS answers (browsers then refuse plain HTTP to these hosts for a year)."),
     secrets: secrets.optional(),
+    driver: z.enum(DRIVERS).optional().describe("What runs the environment: compose (the default: one Docker host) or swarm (a Docker Swarm, through a manager; in progress: slipway check only)."),
+    registry: registry.optional().describe("With driver: swarm, the registry every node pulls the images from, as host[:port][/path]: registry.example.com/shop."),
+    replicas: z
+      .record(z.string().min(1), z.number().int().min(0))
+      .optional()
+      .describe("With driver: swarm, tasks per app service, such as { web: 3 } (default: compose's deploy.replicas, else 1)."),
+  })
+  .superRefine((env, ctx) => {
+    if (env.driver === "swarm" && env.registry === undefined) {
+      ctx.addIssue({ code: "custom", path: ["registry"], message: "required with driver: swarm: the registry every node pulls from, such as registry.example.com/shop" });
+    }
+    for (const key of ["registry", "replicas"] as const) {
+      if (env.driver !== "swarm" && env[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "only the swarm driver uses it: add driver: swarm, or remove it" });
+    }
   })
   .describe("A named target of the project.");
 

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planProject } from "../project/resolve-project.js";
-import type { BuildRun, DeployDeps, DeployRequest } from "./deploy-run.js";
+import type { BuildRun, DeployDeps, DeployRequest, PushedImage } from "./deploy-run.js";
 import type { DeploymentTicket } from "./deploy.js";
 import { LogBuffer } from "./log-buffer.js";
 import { finishUnsuccessful, stepLog } from "./step.js";
@@ -31,6 +31,8 @@ export interface BuildOutcome {
   readonly tag: string;
   /** Every image the build has, one per app service (services on another's image share it). */
   readonly images: readonly string[];
+  /** On a swarm: each app service's image as pushed to the registry, with its digest. */
+  readonly pushed?: readonly PushedImage[];
 }
 
 export async function queueBuild(deps: DeployDeps, request: Pick<DeployRequest, "resolved" | "ref" | "actor">): Promise<DeploymentTicket> {
@@ -62,7 +64,7 @@ export async function runBuild(deps: DeployDeps, ticket: DeploymentTicket, reque
   try {
     const how = await sourceAndBuild(run, logs);
     await store.updateDeployment(deploymentId, { status: "succeeded", finishedAt: new Date(deps.clock.now()) });
-    return { deploymentId, buildId: run.buildId ?? 0, built: how === "built", commit: request.commit, tag: request.tag, images: [...new Set(Object.values(run.plan.images))] };
+    return { deploymentId, buildId: run.buildId ?? 0, built: how === "built", commit: request.commit, tag: request.tag, images: [...new Set(Object.values(run.plan.images))], ...(run.pushed ? { pushed: run.pushed } : {}) };
   } catch (error) {
     await logs.flush();
     return await finishUnsuccessful(deps, deploymentId, error, options.signal);

@@ -33,6 +33,8 @@ export interface DeployDeps {
   readonly buildSlots?: BuildSlots;
   /** The ACME CA client that issues certificates for host names. */
   readonly acme?: Acme;
+  /** Pushes an image to its registry, resolving with its digest (builds for a swarm environment). */
+  readonly pushImage?: (reference: string) => Promise<string>;
 }
 
 export type BuildMode = "auto" | "reuse" | "force";
@@ -99,7 +101,16 @@ export interface DeployRun {
 export type StepRun = Pick<DeployRun, "deps" | "deploymentId" | "signal" | "log">;
 
 /** What the source and build steps need: a deploy's run, or a build's on its own (no release). */
-export type BuildRun = StepRun & Pick<DeployRun, "request" | "projectId" | "plan" | "filesDir" | "buildDir" | "buildId">;
+export interface PushedImage {
+  readonly service: string;
+  readonly reference: string;
+  readonly digest: string;
+}
+
+export type BuildRun = StepRun & Pick<DeployRun, "request" | "projectId" | "plan" | "filesDir" | "buildDir" | "buildId"> & {
+  /** On a swarm: the images pushed to the environment's registry, with their digests. */
+  pushed?: readonly PushedImage[];
+};
 
 export function releaseProject(run: DeployRun, name = run.release.runsAs): ComposeProject {
   return {

@@ -4,13 +4,18 @@
  */
 import type { ComposeCli } from "../adapters/compose-cli.js";
 import type { Engine } from "../adapters/docker-engine.js";
+import { askRegistry } from "../adapters/registry-http.js";
+import type { SwarmEngine } from "../adapters/swarm-engine.js";
+import { environmentDriver } from "../config/slipway-schema.js";
+import type { Clock } from "../core/clock.js";
+import { checkSwarm, type SwarmCheck, type SwarmCheckDeps } from "./check-swarm.js";
 import type { Git } from "../adapters/git.js";
 import { variableOrigins } from "../config/variables.js";
 import { ExitCodes, isSlipwayError, type SlipwayError } from "../core/errors.js";
 import type { Classification } from "../plan/classify.js";
 import { loadProject, type LoadedProject, type LoadOptions } from "./load-project.js";
 import type { Problem } from "./problem.js";
-import { resolveProject } from "./resolve-project.js";
+import { resolveProject, type ResolvedProject } from "./resolve-project.js";
 
 export interface CheckReport {
   readonly project?: LoadedProject;
@@ -22,6 +27,8 @@ export interface CheckReport {
   readonly variables: ReadonlyArray<{ name: string; origin: string | undefined }>;
   readonly composeVersion?: string;
   readonly engineVersion?: string;
+  /** An environment with driver: swarm: the manager, its nodes, the registry and their pulls. */
+  readonly swarm?: SwarmCheck;
   readonly exitCode: number;
 }
 
@@ -29,6 +36,10 @@ export interface CheckDeps {
   readonly git: Git;
   readonly compose: ComposeCli;
   readonly engine: Engine;
+  readonly swarm: SwarmEngine;
+  readonly clock: Clock;
+  /** How to ask a registry whether it answers (default: GET /v2/ over HTTP(S)). */
+  readonly askRegistry?: SwarmCheckDeps["askRegistry"];
 }
 
 export async function checkProject(options: LoadOptions, deps: CheckDeps): Promise<CheckReport> {
@@ -62,11 +73,26 @@ export async function checkProject(options: LoadOptions, deps: CheckDeps): Promi
   const withModel = { ...base, classification: resolved.classification, warnings };
   if (problems.length > 0) return { ...withModel, problems, unavailable, exitCode: ExitCodes.badInput };
 
+  let engineVersion: string;
   try {
-    const engineVersion = await deps.engine.ping();
-    return { ...withModel, problems, unavailable, engineVersion, exitCode: ExitCodes.ok };
+    engineVersion = await deps.engine.ping();
   } catch (error) {
     if (!isSlipwayError(error)) throw error;
     return { ...withModel, problems, unavailable: [...unavailable, error], exitCode: ExitCodes.unavailable };
   }
+  const settings = project.environment.settings;
+  if (environmentDriver(settings) !== "swarm" || settings?.registry === undefined) return { ...withModel, problems, unavailable, engineVersion, exitCode: ExitCodes.ok };
+  const swarm = await checkSwarm(
+    { registry: settings.registry, accessoryVolumes: accessoryVolumes(resolved), nonce: deps.clock.now().toString(36) + Math.random().toString(36).slice(2, 6) },
+    { swarm: deps.swarm, clock: deps.clock, askRegistry: deps.askRegistry ?? ((registry) => askRegistry(registry)) },
+  );
+  const all = [...unavailable, ...swarm.problems];
+  return { ...withModel, problems, unavailable: all, engineVersion, swarm, exitCode: all.length > 0 ? ExitCodes.unavailable : ExitCodes.ok };
+}
+
+/** The named volumes each accessory mounts. */
+function accessoryVolumes(resolved: ResolvedProject): Array<{ service: string; volumes: string[] }> {
+  return resolved.classification.services
+    .filter((s) => s.role === "accessory")
+    .map((s) => ({ service: s.name, volumes: (resolved.model.services[s.name]?.volumes ?? []).filter((v) => v.type === "volume" && v.source).map((v) => v.source ?? "") }));
 }

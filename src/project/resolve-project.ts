@@ -7,12 +7,13 @@ import type { ComposeCli, ComposeTarget } from "../adapters/compose-cli.js";
 import { classify, releaseTaskCandidate, type Classification, type Route } from "../plan/classify.js";
 import type { ComposeModel } from "../plan/compose-model.js";
 import { lintForZeroDowntime, type LintReport } from "../plan/lint.js";
+import { swarmReplicas } from "../plan/swarm-replicas.js";
 import { planRelease, type ReleasePlan } from "../plan/plan-release.js";
 import { certificateName, hostNames, tlsPlan, withTls } from "../plan/tls.js";
 import { applyRuntimeVariables, secretValuesOf } from "../plan/runtime-variables.js";
 import { servicesWhoseImageNames } from "../config/compose-source.js";
 import { isSlipwayError } from "../core/errors.js";
-import type { EnvironmentConfig } from "../config/slipway-schema.js";
+import { environmentDriver, type EnvironmentConfig } from "../config/slipway-schema.js";
 import type { Git } from "../adapters/git.js";
 import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
 import { renderProblem } from "./problem.js";
@@ -85,7 +86,15 @@ export function resolveModel(project: LoadedProject, composed: ComposeModel): Re
   const classification = { ...classified, problems, routes: "problem" in tls ? routes : withTls(routes, tls, { certificate, hsts: settings?.hsts ?? false }) };
   const lint = lintForZeroDowntime(model, classification);
   const outside = pathsOutsideTree({ model, sources: project.sources, dir: project.dir, root: treeRoot(project.dir) }).map(renderProblem);
-  return { project, model, classification, lint: { ...lint, errors: [...outside, ...lint.errors] } };
+  return { project, model, classification, lint: { ...lint, errors: [...outside, ...lint.errors, ...replicaProblems(project, model, classification)] } };
+}
+
+/** On a swarm, `replicas:` must name app services. */
+function replicaProblems(project: LoadedProject, model: ComposeModel, classification: Classification): string[] {
+  const settings = project.environment.settings;
+  if (environmentDriver(settings) !== "swarm") return [];
+  const apps = classification.services.filter((s) => s.role === "app").map((s) => s.name);
+  return swarmReplicas(model, apps, settings?.replicas).problems.map((problem) => `environments.${project.environment.name}.${problem}`);
 }
 
 export async function resolveProject(project: LoadedProject, compose: ComposeCli): Promise<ResolvedProject> {

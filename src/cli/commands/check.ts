@@ -1,5 +1,5 @@
 /** `slipway check`: the preflight, as a report. */
-import { check, renderProblem, type CheckReport } from "../../app/inspect.js";
+import { check, renderProblem, type CheckReport, type SwarmCheck } from "../../app/inspect.js";
 import { projectOf, type CommandContext, type ProjectFlags } from "../context.js";
 import { describeService } from "./describe.js";
 
@@ -14,6 +14,7 @@ export function renderCheck(report: CheckReport): string {
   }
   const sourced = report.variables.filter((v) => v.origin !== undefined);
   if (sourced.length > 0) lines.push(`variables: ${sourced.map((v) => `${v.name} (from ${v.origin})`).join(", ")}`);
+  if (report.swarm) lines.push(...renderSwarm(report.swarm));
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   if (report.problems.length > 0) {
     lines.push(`${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} to fix:`);
@@ -28,6 +29,19 @@ export function renderCheck(report: CheckReport): string {
     lines.push("not deployable: fix the problems above and run slipway check again");
   }
   return `${lines.join("\n")}\n`;
+}
+
+function renderSwarm(swarm: SwarmCheck): string[] {
+  if (!swarm.manager) return [];
+  const pulled = new Map(swarm.pulls.map((p) => [p.hostname, p]));
+  const lines = [`swarm: ${swarm.nodes.length} node${swarm.nodes.length === 1 ? "" : "s"}`];
+  for (const node of swarm.nodes) {
+    const pull = pulled.get(node.hostname);
+    const verdict = pull ? (pull.pulled ? "pulls from the registry" : "cannot pull") : "";
+    lines.push(`  ${[node.hostname, node.role, node.availability, node.state, verdict].filter((part) => part !== "").join("  ")}`);
+  }
+  for (const note of swarm.notes) lines.push(`note: ${note}`);
+  return lines;
 }
 
 export async function runCheck(ctx: CommandContext, flags: ProjectFlags): Promise<number> {

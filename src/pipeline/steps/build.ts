@@ -8,6 +8,7 @@ import { LABEL } from "../../plan/naming.js";
 import { abortable, type BuildRun } from "../deploy-run.js";
 import type { LogBuffer } from "../log-buffer.js";
 import { step } from "../step.js";
+import { pushImages, pushTarget } from "./push.js";
 import { source, writeBuildFile } from "./source.js";
 
 type Json = Record<string, unknown>;
@@ -124,5 +125,12 @@ export async function build(run: BuildRun, content: Json): Promise<"built" | "re
 /** The source and build steps, recorded: what a deploy builds, and all that `slipway build` does. */
 export async function sourceAndBuild(run: BuildRun, logs: LogBuffer): Promise<"built" | "reused"> {
   const buildFile = await step(run, logs, "source", () => source(run), () => run.request.commit.slice(0, 12));
-  return step(run, logs, "build", () => build(run, buildFile), (how) => (how === "reused" ? "image reused" : "built"));
+  const registry = pushTarget(run);
+  const buildAndPush = async (): Promise<"built" | "reused"> => {
+    const how = await build(run, buildFile);
+    if (registry !== undefined) run.pushed = await pushImages(run, registry);
+    return how;
+  };
+  const pushedTo = registry === undefined ? "" : `, pushed to ${registry}`;
+  return step(run, logs, "build", buildAndPush, (how) => `${how === "reused" ? "image reused" : "built"}${pushedTo}`);
 }
