@@ -6,6 +6,7 @@
 import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
 import { connectDocker, createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createSwarmEngine, type SwarmEngine } from "../adapters/swarm-engine.js";
+import { createSwarmStacks, type SwarmStacks } from "../adapters/swarm-stacks.js";
 import { createGit, type Git } from "../adapters/git.js";
 import { createMirror, type Mirror } from "../adapters/git-mirror.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -55,6 +56,8 @@ export interface App extends AsyncDisposable {
   readonly engine: Engine;
   /** The engine as a swarm manager (environments with driver: swarm). */
   readonly swarm: SwarmEngine;
+  /** Stacks, services and jobs on the swarm manager (deployments of driver: swarm). */
+  readonly stacks: SwarmStacks;
   readonly clock: Clock;
   /** Learns every secret value as it is loaded; what the shells print passes through it. */
   readonly redactor: Redactor;
@@ -124,6 +127,7 @@ export function createApp(settings: AppSettings): App {
       sealer: () => (created ??= sealer({ create: true }) as Sealer),
       identity: settings.identity,
       pushImage: (reference) => app.swarm.pushImage(reference),
+      stacks: app.stacks,
       ...(slots ? { buildSlots: slots } : {}),
     };
     return { deps, store };
@@ -138,6 +142,7 @@ export function createApp(settings: AppSettings): App {
     compose: settings.adapters?.compose ?? createComposeCli({ env }),
     engine,
     swarm: createSwarmEngine(() => (swarmClient ??= connectDocker(env.DOCKER_HOST))),
+    stacks: createSwarmStacks(() => (swarmClient ??= connectDocker(env.DOCKER_HOST)), env),
     clock,
     redactor,
     // On PostgreSQL the variables are read through the app's own store (one pool, not one per read).
