@@ -140,12 +140,12 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
       for (;;) {
         const networks = await docker.listNetworks({ filters: { label: labelFilter(labels) } });
         if (networks.length === 0) return;
-        let busy: unknown;
+        let busy: Error | undefined;
         for (const network of networks) {
           try {
             await docker.getNetwork(network.Id).remove();
           } catch (error) {
-            if (statusCode(error) !== 404) busy = error;
+            if (statusCode(error) !== 404) busy = error as Error;
           }
         }
         if (busy === undefined) return;

@@ -70,7 +70,8 @@ export interface SwarmStackPlan {
 
 function stringList(value: unknown): readonly string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  return Array.isArray(value) ? value.map(String) : [String(value)];
+  if (Array.isArray(value)) return value.map((part) => String(part as string));
+  return typeof value === "string" ? [value] : undefined;
 }
 
 function labels(input: SwarmStackInput, service: ServiceClass, release: string, existing: unknown): Record<string, string> {
