@@ -128,6 +128,7 @@ export function createApp(settings: AppSettings): App {
       identity: settings.identity,
       pushImage: (reference) => app.swarm.pushImage(reference),
       stacks: app.stacks,
+      swarmRouter: { ensure: async () => undefined, switchTo: async () => undefined },
       ...(slots ? { buildSlots: slots } : {}),
     };
     return { deps, store };

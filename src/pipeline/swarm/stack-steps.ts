@@ -34,13 +34,21 @@ function registryOf(run: DeployRun): string {
   return registry;
 }
 
-/** The stack of the run's release (or, for a fast rollback, of the kept release it scales back). */
-export async function planStack(run: DeployRun, accessoryNode?: string): Promise<SwarmStackPlan> {
-  const { model, classification, project } = run.request.resolved;
-  // A reused build (a promotion, a rollback) was pushed when it was built; pushing again
-  // costs a round trip per layer and gives the digests back.
+/**
+ * The images' digests, for the steps that run them. A reused build (a promotion, a rollback) was
+ * pushed when it was built; pushing again costs a round trip per layer and gives the digests back.
+ */
+export async function ensurePushed(run: DeployRun): Promise<void> {
   run.pushed ??= await pushImages(run, registryOf(run));
-  const images = Object.fromEntries(run.pushed.map((p) => [p.service, `${p.reference.replace(/:[^:/]+$/, "")}@${p.digest}`]));
+}
+
+/**
+ * The stack of the run's release (or, for a fast rollback, of the kept release it scales back);
+ * its images by digest once they are pushed.
+ */
+export function planStack(run: DeployRun, accessoryNode?: string): SwarmStackPlan {
+  const { model, classification, project } = run.request.resolved;
+  const images = Object.fromEntries((run.pushed ?? []).map((p) => [p.service, `${p.reference.replace(/:[^:/]+$/, "")}@${p.digest}`]));
   const apps = classification.services.filter((s) => s.role === "app").map((s) => s.name);
   const { replicas } = swarmReplicas(model, apps, project.environment.settings?.replicas);
   return planSwarmStack({ model, classification, project: run.plan.project, environment: run.plan.environment, release: run.release.runsAs, images, replicas, ...(accessoryNode ? { accessoryNode } : {}) });
@@ -66,7 +74,9 @@ export async function swarmPreflight(run: DeployRun): Promise<void> {
     if (route.hosts.length > 0) throw new SlipwayError("E_NOT_DEPLOYABLE", `route ${route.service}: host names are not served on a swarm yet; route it by port (listen:) meanwhile`);
     if (route.listen === undefined) throw new SlipwayError("E_NOT_DEPLOYABLE", `route ${route.service}: a swarm environment routes by port: give the environment listen:`);
   }
-  const planned = await planStack(run, node);
+  // The release's own directory (private): the build file and, for a moment, the stack file.
+  privateDirsUnder(run.deps.paths.home, run.filesDir);
+  const planned = planStack(run, node);
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
   for (const network of planned.networks) await stacks.ensureOverlay(network, network === planned.networks[0] ? labels : { [LABEL.managed]: "true" });
   await ensureAccessoryStack(run, stacks, planned);
@@ -87,7 +97,7 @@ async function ensureAccessoryStack(run: DeployRun, stacks: SwarmStacks, planned
 
 export async function swarmStart(run: DeployRun): Promise<void> {
   const { stacks } = swarmParts(run);
-  const planned = await planStack(run);
+  const planned = planStack(run);
   if (run.request.resume) {
     for (const service of planned.services) {
       const [found] = await stacks.services({ [STACK_LABEL]: planned.stack, [LABEL.service]: service.name });
@@ -97,7 +107,9 @@ export async function swarmStart(run: DeployRun): Promise<void> {
     run.log("start", "info", `scaled the kept stack ${planned.stack} back: ${planned.services.map((s) => `${s.name} × ${s.replicas}`).join(", ")}`);
     return;
   }
-  await deployStackFile(run, stacks, planned.stack, planned.content, "start");
+  await ensurePushed(run);
+  const pushed = planStack(run);
+  await deployStackFile(run, stacks, pushed.stack, pushed.content, "start");
   run.log("start", "info", `stack ${planned.stack}: ${planned.services.map((s) => `${s.name} × ${s.replicas}`).join(", ")}`);
 }
 
@@ -108,7 +120,7 @@ function verifyDeadline(run: DeployRun): number {
 
 export async function swarmVerify(run: DeployRun): Promise<void> {
   const { stacks } = swarmParts(run);
-  const planned = await planStack(run);
+  const planned = planStack(run);
   await waitForTasks(run, stacks, planned.services, verifyDeadline(run), "verify");
 }
 

@@ -10,7 +10,7 @@ import { serviceVariables } from "../../plan/runtime-variables.js";
 import type { DeployRun } from "../deploy-run.js";
 import { backendName } from "../route-registry.js";
 import { DEFAULT_RELEASE_TIMEOUT_MS } from "../steps/release.js";
-import { planStack, removeStack, swarmParts } from "./stack-steps.js";
+import { ensurePushed, planStack, removeStack, swarmParts } from "./stack-steps.js";
 
 const POLL_MS = 300;
 const FINAL = new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
@@ -19,8 +19,10 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function swarmReleaseTask(run: DeployRun): Promise<"ran" | "skipped"> {
   const { stacks } = swarmParts(run);
   const task = run.plan.releaseTask;
-  const planned = await planStack(run);
-  if (!task || !planned.job) return "skipped";
+  if (!task) return "skipped";
+  await ensurePushed(run);
+  const planned = planStack(run);
+  if (!planned.job) return "skipped";
   const config = run.request.resolved.project.config.release;
   const timeoutMs = (config ? config.timeout : undefined) ?? DEFAULT_RELEASE_TIMEOUT_MS;
   const variables = serviceVariables(run.request.resolved.model.services[task]?.environment);
@@ -49,7 +51,7 @@ export async function swarmReleaseTask(run: DeployRun): Promise<"ran" | "skipped
 /** Every route's traffic moves to the new stack's tasks, by the router's runtime API. */
 export async function swarmSwitch(run: DeployRun): Promise<void> {
   const { router } = swarmParts(run);
-  const planned = await planStack(run);
+  const planned = planStack(run);
   for (const route of run.plan.routes) {
     const service = planned.services.find((s) => s.name === route.service);
     if (!service) throw new SlipwayError("E_SWITCH_FAILED", `route ${route.service}: the stack ${planned.stack} has no such service`);
