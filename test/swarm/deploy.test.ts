@@ -114,6 +114,10 @@ describe("deploys to a swarm environment", () => {
     expect(await answers(10)).toEqual(["v1"]);
     const nodes = await run("docker", ["service", "ps", `${project}-live-v1_web`, "--filter", "desired-state=running", "--format", "{{.Node}}"]);
     expect(new Set(nodes.split("\n")).size).toBe(2);
+    const status = await cli(["status"]);
+    expect(status.stdout).toMatch(new RegExp(`${project}-live-v1_web  v1  2/2: \\S+ running, \\S+ running`));
+    expect(status.stdout).toContain("drift: none");
+    expect(status.exitCode).toBe(0);
   });
 
   it("deploys v2 under load with 0 failed requests, runs the release job once, and keeps v1's stack at 0 tasks", async () => {
