@@ -28,6 +28,8 @@ export interface SwarmRouting {
   ensure(routes: readonly SwarmRouteSpec[]): Promise<void>;
   /** Moves the backend's traffic to the service's tasks once `expected` of them are up; the previous ones drain. */
   switchTo(backend: string, target: { readonly service: string; readonly port: number; readonly expected: number }): Promise<void>;
+  /** The router service and its files go (no route is left). */
+  remove(): Promise<void>;
 }
 
 export interface DeployDeps {

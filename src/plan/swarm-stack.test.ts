@@ -83,7 +83,7 @@ describe("planSwarmStack", () => {
   });
 
   it("mounts the environment's named volumes", () => {
-    expect(plan.content.volumes).toEqual({ uploads: { name: "shop-live_uploads" } });
+    expect(plan.content.volumes).toEqual({ uploads: { name: "shop-live_uploads", labels: { "slipway.project": "shop", "slipway.environment": "live" } } });
   });
 
   it("labels every service with its project, environment, release and service", () => {

@@ -101,7 +101,8 @@ function volumeDeclarations(input: SwarmStackInput, services: readonly ComposeSe
   return Object.fromEntries(
     [...used].map((key) => {
       const declared = input.model.volumes?.[key];
-      return [key, declared?.external ? { external: true, name: declared.name ?? key } : { name: environmentVolumeName(input.project, input.environment, key) }];
+      const labels = { [LABEL.project]: input.project, [LABEL.environment]: input.environment };
+      return [key, declared?.external ? { external: true, name: declared.name ?? key } : { name: environmentVolumeName(input.project, input.environment, key), labels }];
     }),
   );
 }

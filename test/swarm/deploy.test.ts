@@ -161,4 +161,12 @@ describe("deploys to a swarm environment", () => {
     expect(await answers(10)).toEqual(["v1"]);
     expect(await run("docker", ["service", "ls", "-q", "--filter", `label=slipway.release=v5`, "--filter", `label=slipway.project=${project}`])).toBe("");
   });
+
+  it("takes the environment down: its services, networks and the router (its last route) go", async () => {
+    const result = await cli(["down"]);
+    expect(result.exitCode).toBe(0);
+    expect(await run("docker", ["service", "ls", "-q", "--filter", `label=slipway.project=${project}`])).toBe("");
+    expect(await run("docker", ["network", "ls", "-q", "--filter", `label=slipway.project=${project}`])).toBe("");
+    expect(await run("docker", ["service", "ls", "-q", "--filter", `name=slipway-router-${project}`])).toBe("");
+  });
 });

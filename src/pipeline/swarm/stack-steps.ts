@@ -14,7 +14,9 @@ import { LABEL } from "../../plan/naming.js";
 import { STACK_LABEL, planSwarmStack, type SwarmStackPlan } from "../../plan/swarm-stack.js";
 import { swarmReplicas } from "../../plan/swarm-replicas.js";
 import type { DeployRun, SwarmRouting } from "../deploy-run.js";
+import { withRouterLock } from "../router-lock.js";
 import { pushImages } from "../steps/push.js";
+import { portConflicts, readSwarmRoutes, withSwarmRoutes, writeSwarmRoutes } from "./route-table.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 const POLL_MS = 300;
@@ -80,7 +82,15 @@ export async function swarmPreflight(run: DeployRun): Promise<void> {
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
   for (const network of planned.networks) await stacks.ensureOverlay(network, network === planned.networks[0] ? labels : { [LABEL.managed]: "true" });
   await ensureAccessoryStack(run, stacks, planned);
-  await router.ensure(run.plan.routes.map((route) => ({ backend: backendName(run.plan.project, run.plan.environment, route), listen: route.listen ?? 0, ...(route.readiness.probe.type === "http" ? { path: route.readiness.probe.path } : {}) })));
+  const mine = run.plan.routes.map((route) => ({ backend: backendName(run.plan.project, run.plan.environment, route), listen: route.listen ?? 0, ...(route.readiness.probe.type === "http" ? { path: route.readiness.probe.path } : {}) }));
+  const dir = run.deps.paths.router;
+  await withRouterLock(dir, async () => {
+    const table = withSwarmRoutes(readSwarmRoutes(dir), run.plan.project, run.plan.environment, mine);
+    const conflicts = portConflicts(table);
+    if (conflicts.length > 0) throw new SlipwayError("E_NOT_DEPLOYABLE", conflicts.join("; "));
+    await router.ensure(table);
+    writeSwarmRoutes(dir, table);
+  });
 }
 
 /** Deployed once, never recreated by a deploy: only when one of its services is missing. */
