@@ -23,13 +23,18 @@ export interface SwarmRouteLive {
   readonly group: SlotGroup;
   /** The swarm service, "<stack>_<service>". */
   readonly service: string;
-  readonly port: number;
 }
 
 export interface SwarmRoute {
   readonly backend: string;
   /** Port published on the router's node (mode host). */
   readonly listen: number;
+  /**
+   * The port the routed service's tasks answer on. Fixed per route: HAProxy 2.6 changes a
+   * slot's port at run time only once it has an address (`set server addr` refuses a slot that
+   * never resolved), so a new port is a reload, not a switch.
+   */
+  readonly port: number;
   /** Slots in each group (default 8). */
   readonly slots?: number;
   /** The release served, written so that HAProxy starts with it; none: the route answers 503 until a switch. */
@@ -100,7 +105,7 @@ function slotLines(route: SwarmRoute): string[] {
   const slots = slotsOf(route);
   return SLOT_GROUPS.map((group) => {
     const live = route.live?.group === group ? route.live : undefined;
-    const target = live === undefined ? `${PLACEHOLDER_FQDN}:1` : `tasks.${checkServiceName(live.service)}:${checkPort(live.port)}`;
+    const target = `${live === undefined ? PLACEHOLDER_FQDN : `tasks.${checkServiceName(live.service)}`}:${checkPort(route.port)}`;
     return `${SLOT_LINE}${group} 1-${slots} ${target} ${SLOT_OPTIONS}${live === undefined ? " disabled" : ""}`;
   });
 }

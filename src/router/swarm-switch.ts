@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { writePrivateFile } from "../core/private-files.js";
 import { checkName, checkPort } from "./names.js";
 import { RouterError } from "./router-error.js";
-import { adminState, parseStat } from "./runtime-api.js";
+import { parseStat } from "./runtime-api.js";
 import { IN_CONTAINER } from "./router-container.js";
 import { checkServiceName, PLACEHOLDER_FQDN, renderSwarmRouterConfig, SLOT_GROUPS, type SlotGroup, type SwarmRoute } from "./swarm-router-config.js";
 import type { SwarmRouter } from "./swarm-router-handle.js";
@@ -22,6 +22,7 @@ export interface SwarmSlot {
   readonly fqdn: string;
   /** "10.0.1.5:8000"; undefined while it holds no task address. */
   readonly address: string | undefined;
+  readonly port: number;
   readonly state: "ready" | "drain" | "maint";
   /** UP by health check. */
   readonly up: boolean;
@@ -55,6 +56,13 @@ const NO_ADDRESS = new Set(["-", "0.0.0.0", "::", ""]);
 const TASKS = "tasks.";
 const serviceOf = (fqdn: string): string | undefined => (fqdn.startsWith(TASKS) ? fqdn.slice(TASKS.length) : undefined);
 
+// srv_admin_state: what takes a slot out of service (forced, inherited, resolution maintenance)
+// and drain. CMAINT (disabled in the file) and HMAINT (fqdn set at run time) only say where a
+// state came from; runtime-api's adminState counts them as maintenance, which fits no slot.
+const MAINT = 0x01 | 0x02 | 0x20;
+const DRAIN = 0x08 | 0x10;
+const slotState = (admin: number): SwarmSlot["state"] => (admin & MAINT ? "maint" : admin & DRAIN ? "drain" : "ready");
+
 /** `show servers state <backend>` and `show stat`, as slots. */
 export async function readSwarmRoute(router: SwarmRouter, backend: string): Promise<SwarmRouteState> {
   const rows = table(await router.command(`show servers state ${checkName("backend", backend)}`));
@@ -71,7 +79,8 @@ export async function readSwarmRoute(router: SwarmRouter, backend: string): Prom
         group,
         fqdn: row.srv_fqdn ?? "-",
         address: NO_ADDRESS.has(ip) ? undefined : `${ip}:${row.srv_port ?? ""}`,
-        state: adminState(Number(row.srv_admin_state)),
+        port: Number(row.srv_port),
+        state: slotState(Number(row.srv_admin_state)),
         up: row.srv_op_state === "2",
         sessions: Number(stat?.scur ?? 0) + Number(stat?.qcur ?? 0),
       },
@@ -94,7 +103,7 @@ function table(text: string): Array<Record<string, string>> {
 /** Runs a runtime command; an answer that reads like a refusal becomes an error. */
 async function run(router: SwarmRouter, line: string): Promise<string> {
   const answer = (await router.command(line)).trim();
-  if (/^(no such|unknown|require|invalid|unexpected|failed|cannot|can't)|not (allowed|supported|found)|error/i.test(answer)) {
+  if (/^(no such|unknown|require|invalid|unexpected|failed|cannot|can't)|not (allowed|supported|found)|only supported|error/i.test(answer)) {
     throw new RouterError("E_ROUTER_COMMAND", `HAProxy refused "${line}": ${answer}`);
   }
   return answer;
@@ -107,8 +116,10 @@ async function park(router: SwarmRouter, backend: string, slots: readonly SwarmS
   for (const slot of slots) {
     await run(router, `set server ${backend}/${slot.name} state maint`);
     await run(router, `set server ${backend}/${slot.name} fqdn ${PLACEHOLDER_FQDN}`);
-    // The last answer of the old name would otherwise stay until resolution fails for good (hold nx, 30 s).
-    await run(router, `set server ${backend}/${slot.name} addr 0.0.0.0`);
+    // The last answer of the old name would otherwise stay until resolution fails for good
+    // (hold nx, 30 s), and count as resolved at the next switch. A slot that never held an
+    // address has none to clear (HAProxy then refuses the command).
+    if (slot.address !== undefined) await run(router, `set server ${backend}/${slot.name} addr 0.0.0.0`);
   }
 }
 
@@ -128,7 +139,7 @@ async function waitReady(router: SwarmRouter, backend: string, group: SlotGroup,
     }
     if (ready.length >= target.expected) return ready;
     if (now >= deadline) {
-      throw new RouterError("E_ROUTER_TIMEOUT", `only ${ready.length} of ${target.expected} task(s) of ${target.service} were resolved and healthy through the router after ${(target.readyTimeoutMs ?? 60_000) / 1000} s: is the service on network ${router.network}, with a passing HEALTHCHECK, answering on port ${target.port}?`);
+      throw new RouterError("E_ROUTER_TIMEOUT", `only ${ready.length} of ${target.expected} task(s) of ${target.service} were resolved and healthy through the router after ${(target.readyTimeoutMs ?? 60_000) / 1000} s: is the service on network ${router.network}, with a passing HEALTHCHECK, answering on port ${target.port}? Slots: ${slots.map((s) => `${s.name} ${s.address ?? "no address"} ${s.up ? "UP" : "DOWN"}`).join(", ")}`);
     }
     await router.clock.sleep(POLL_MS);
   }
@@ -158,12 +169,15 @@ export async function switchSwarmRoute(router: SwarmRouter, backend: string, tar
   if (before.live?.service === target.service) return before; // already live
   const idle: SlotGroup = before.live?.group === "a" ? "b" : "a";
   const idleSlots = slotsOfGroup(before, idle);
+  const port = idleSlots[0]?.port;
+  if (port !== target.port) {
+    throw new RouterError("E_ROUTER_CONFIG", `backend ${backend} sends to port ${port ?? "?"}, not ${target.port}: a new port is a route change (ensureSwarmRouter, a reload), not a switch`);
+  }
   if (target.expected < 1 || target.expected > idleSlots.length) {
     throw new RouterError("E_ROUTER_CONFIG", `${target.expected} task(s) expected, but backend ${backend} has ${idleSlots.length} slots a group: give the route more slots (a reload)`);
   }
   try {
     for (const slot of idleSlots) {
-      await run(router, `set server ${backend}/${slot.name} addr 0.0.0.0 port ${target.port}`);
       await run(router, `set server ${backend}/${slot.name} fqdn ${TASKS}${target.service}`);
       // Drain takes no request yet, but runs the health checks that maintenance stops.
       await run(router, `set server ${backend}/${slot.name} state drain`);
@@ -176,7 +190,7 @@ export async function switchSwarmRoute(router: SwarmRouter, backend: string, tar
   }
   // Slots without a task yet stay ready too: DNS fills them as the service scales (checks keep them out until UP).
   for (const slot of idleSlots) await run(router, `set server ${backend}/${slot.name} state ready`);
-  persistLive(router, backend, { group: idle, service: target.service, port: target.port });
+  persistLive(router, backend, { group: idle, service: target.service });
   if (before.live !== undefined) {
     const old = slotsOfGroup(before, before.live.group);
     for (const slot of old) await run(router, `set server ${backend}/${slot.name} state drain`);

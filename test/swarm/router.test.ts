@@ -97,7 +97,7 @@ describe("the router on a swarm", () => {
     swarm = await startSwarm();
     root = mkdtempSync(join(tmpdir(), "slw-rt-"));
     options = { docker: () => connectDocker(), home: join(root, "router"), name: "slipway-test-router", labels: { "slipway.test": "swarm" } };
-    const ensured = await ensureSwarmRouter(options, [{ backend: "web", listen: PORT }]);
+    const ensured = await ensureSwarmRouter(options, [{ backend: "web", listen: PORT, port: 8000 }]);
     expect(ensured.change).toBe("created");
     router = ensured.router;
     for (const release of RELEASES) {
@@ -119,13 +119,13 @@ describe("the router on a swarm", () => {
 
   it("leaves an unchanged router service alone", async () => {
     const before = await swarmRouterInfo(router);
-    expect((await ensureSwarmRouter(options, [{ backend: "web", listen: PORT }])).change).toBe("none");
+    expect((await ensureSwarmRouter(options, [{ backend: "web", listen: PORT, port: 8000 }])).change).toBe("none");
     expect(await swarmRouterInfo(router)).toMatchObject({ taskId: before.taskId, containerId: before.containerId, pid: before.pid });
   });
 
   it("routes to v1's tasks: every answer says v1", async () => {
     const started = Date.now();
-    const state = await switchSwarmRoute(router, "web", { service: service("v1"), port: 8000, expected: 2 });
+    const state = await switchSwarmRoute(router, "web", { service: service("v1"), port: 8000, expected: 2, readyTimeoutMs: 15_000 });
     console.log(`first route to v1: ${Date.now() - started} ms`);
     expect(state.live).toEqual({ group: "a", service: service("v1") });
     expect(state.slots.filter((s) => s.group === "a" && s.up && s.address !== undefined)).toHaveLength(2);
