@@ -139,6 +139,8 @@ describe("the router on a swarm", () => {
     expect(load).toMatchObject({ statuses: {}, errors: {}, refused: 0, lostInFlight: 0 });
     expect(load.ok).toBeGreaterThan(100);
     expect(result.live).toEqual({ group: "b", service: service("v2") });
+    // Both v2 tasks (one per node) hold a slot, UP.
+    expect(new Set(result.slots.filter((s) => s.group === "b" && s.up && s.address !== undefined).map((s) => s.address)).size).toBe(2);
     expect(result.slots.filter((s) => s.group === "a").every((s) => s.state === "maint" && s.address === undefined)).toBe(true);
     expect(await answers(30)).toEqual(["v2"]);
     expect(await swarmRouterInfo(router)).toMatchObject({ taskId: before.taskId, containerId: before.containerId, pid: before.pid });
@@ -153,5 +155,42 @@ describe("the router on a swarm", () => {
     expect(await answers(30)).toEqual(["v1"]);
     expect((await readSwarmRoute(router, "web")).live).toEqual({ group: "a", service: service("v1") });
     expect(await swarmRouterInfo(router)).toMatchObject({ taskId: before.taskId, containerId: before.containerId, pid: before.pid });
+  });
+
+  it("takes a new route port by a service update (outside any switch), the new task starting with the live release", async () => {
+    const before = await swarmRouterInfo(router);
+    const routes = [
+      { backend: "web", listen: PORT, port: 8000, live: { group: "a", service: service("v1") } } as const,
+      { backend: "other", listen: PORT + 1, port: 8000 },
+    ];
+    const started = Date.now();
+    expect((await ensureSwarmRouter(options, routes)).change).toBe("updated");
+    const after = await swarmRouterInfo(router);
+    expect(after.taskId).not.toBe(before.taskId);
+    // The new HAProxy resolves v1's tasks from its file, with no switch.
+    const deadline = Date.now() + 30_000;
+    let bodies: string[] = [];
+    while (Date.now() < deadline) {
+      bodies = await answers(5).catch(() => []);
+      if (bodies.length === 1 && bodies[0] === "v1") break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    console.log(`service update for a new port: ${Date.now() - started} ms until v1 answered again`);
+    expect(bodies).toEqual(["v1"]);
+    expect((await readSwarmRoute(router, "web")).live).toEqual({ group: "a", service: service("v1") });
+  });
+
+  it("removes the router service and the edge network", async () => {
+    for (const release of RELEASES) await docker(["service", "rm", service(release)]);
+    expect(await removeSwarmRouter(options)).toBe(true);
+    expect((await runCommand("docker", ["service", "inspect", options.name ?? ""])).exitCode).not.toBe(0);
+    // The manager accepts the removal at once; its own copy of the network goes a moment later.
+    const deadline = Date.now() + 15_000;
+    let inspect = await runCommand("docker", ["network", "inspect", "--format", "{{.Name}} {{.Scope}} {{len .Containers}}", router.network]);
+    while (inspect.exitCode === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      inspect = await runCommand("docker", ["network", "inspect", "--format", "{{.Name}} {{.Scope}} {{len .Containers}}", router.network]);
+    }
+    expect(inspect.stdout.trim()).toBe("");
   });
 });
