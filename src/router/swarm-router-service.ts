@@ -66,4 +66,4 @@ export function swarmRouterServiceSpec(input: SwarmRouterServiceInput): Docker.C
   return { ...spec, Labels: { ...labels, [SPEC_LABEL]: hash } } as Docker.CreateServiceOptions;
 }
 
-export const specHash = (spec: Docker.CreateServiceOptions): string => (spec.Labels as Record<string, string> | undefined)?.[SPEC_LABEL] ?? "";
+export const specHash = (spec: Docker.CreateServiceOptions): string => spec.Labels?.[SPEC_LABEL] ?? "";

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDocker } from "../../src/adapters/docker-engine.js";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { ensureSwarmRouter, readSwarmRoute, removeSwarmRouter, swarmRouterInfo, switchSwarmRoute, type SwarmRouter, type SwarmRouterOptions } from "../../src/router/swarm-router.js";
+import { report } from "../support/report.js";
 import { startRequestLoad, type RequestLoadResult } from "../support/load.js";
 import { startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
 
@@ -126,7 +127,7 @@ describe("the router on a swarm", () => {
   it("routes to v1's tasks: every answer says v1", async () => {
     const started = Date.now();
     const state = await switchSwarmRoute(router, "web", { service: service("v1"), port: 8000, expected: 2, readyTimeoutMs: 15_000 });
-    console.log(`first route to v1: ${Date.now() - started} ms`);
+    report(`first route to v1: ${Date.now() - started} ms`);
     expect(state.live).toEqual({ group: "a", service: service("v1") });
     expect(state.slots.filter((s) => s.group === "a" && s.up && s.address !== undefined)).toHaveLength(2);
     expect(await answers(30)).toEqual(["v1"]);
@@ -135,7 +136,7 @@ describe("the router on a swarm", () => {
   it("switches to v2 under keep-alive load with 0 failed requests, without restarting HAProxy", async () => {
     const before = await swarmRouterInfo(router);
     const { result, load, ms } = await underLoad(() => switchSwarmRoute(router, "web", { service: service("v2"), port: 8000, expected: 2 }));
-    console.log(`switch v1 -> v2: ${ms} ms, ${load.ok} ok, statuses ${JSON.stringify(load.statuses)}, errors ${JSON.stringify(load.errors)}`);
+    report(`switch v1 -> v2: ${ms} ms, ${load.ok} ok, statuses ${JSON.stringify(load.statuses)}, errors ${JSON.stringify(load.errors)}`);
     expect(load).toMatchObject({ statuses: {}, errors: {}, refused: 0, lostInFlight: 0 });
     expect(load.ok).toBeGreaterThan(100);
     expect(result.live).toEqual({ group: "b", service: service("v2") });
@@ -149,7 +150,7 @@ describe("the router on a swarm", () => {
   it("switches back to v1 under load with 0 failed requests", async () => {
     const before = await swarmRouterInfo(router);
     const { result, load, ms } = await underLoad(() => switchSwarmRoute(router, "web", { service: service("v1"), port: 8000, expected: 2 }));
-    console.log(`switch v2 -> v1: ${ms} ms, ${load.ok} ok, statuses ${JSON.stringify(load.statuses)}, errors ${JSON.stringify(load.errors)}`);
+    report(`switch v2 -> v1: ${ms} ms, ${load.ok} ok, statuses ${JSON.stringify(load.statuses)}, errors ${JSON.stringify(load.errors)}`);
     expect(load).toMatchObject({ statuses: {}, errors: {}, refused: 0, lostInFlight: 0 });
     expect(result.live).toEqual({ group: "a", service: service("v1") });
     expect(await answers(30)).toEqual(["v1"]);
@@ -175,7 +176,7 @@ describe("the router on a swarm", () => {
       if (bodies.length === 1 && bodies[0] === "v1") break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    console.log(`service update for a new port: ${Date.now() - started} ms until v1 answered again`);
+    report(`service update for a new port: ${Date.now() - started} ms until v1 answered again`);
     expect(bodies).toEqual(["v1"]);
     expect((await readSwarmRoute(router, "web")).live).toEqual({ group: "a", service: service("v1") });
   });
