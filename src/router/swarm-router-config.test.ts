@@ -12,7 +12,7 @@ describe("renderSwarmRouterConfig", () => {
       { backend: "shop_live_web", listen: 8080, port: 8000, live: { group: "b", service: "shop-live-v3_web" } },
       { backend: "blog_live_web", listen: 80, port: 80, slots: 2 },
     ];
-    const text = renderSwarmRouterConfig({ routes, adminSocket: socket });
+    const text = renderSwarmRouterConfig({ routes, adminSocket: socket, configDir: "/etc/h" });
     expect(text).toContain("resolvers docker\n    nameserver dns 127.0.0.11:53\n    accepted_payload_size 8192\n");
     expect(text).not.toContain("on-marked-down");
     expect(text).toContain("    http-reuse safe\n");
@@ -38,10 +38,18 @@ backend shop_live_web
 
   it("differs only in its slot lines when only the live release changed", () => {
     const route: SwarmRoute = { backend: "web", listen: 8080, port: 8000 };
-    const before = renderSwarmRouterConfig({ routes: [route], adminSocket: socket });
-    const after = renderSwarmRouterConfig({ routes: [{ ...route, live: { group: "a", service: "app-v1_web" } }], adminSocket: socket });
+    const before = renderSwarmRouterConfig({ routes: [route], adminSocket: socket, configDir: "/etc/h" });
+    const after = renderSwarmRouterConfig({ routes: [{ ...route, live: { group: "a", service: "app-v1_web" } }], adminSocket: socket, configDir: "/etc/h" });
     expect(after).not.toBe(before);
     expect(withoutSlots(after)).toBe(withoutSlots(before));
+  });
+
+  it("needs a reload for another slot count or port, not for another live release", () => {
+    const route: SwarmRoute = { backend: "web", listen: 8080, port: 8000 };
+    const render = (r: SwarmRoute): string => withoutSlots(renderSwarmRouterConfig({ routes: [r], adminSocket: socket, configDir: "/etc/h" }));
+    expect(render({ ...route, slots: 4 })).not.toBe(render(route));
+    expect(render({ ...route, port: 9000 })).not.toBe(render(route));
+    expect(render({ ...route, live: { group: "b", service: "x_web" } })).toBe(render(route));
   });
 
   it.each([
@@ -52,7 +60,7 @@ backend shop_live_web
   ] as Array<[string, SwarmRoute[]]>)("refuses %s", (_name, routes) => {
     let error: unknown;
     try {
-      renderSwarmRouterConfig({ routes, adminSocket: socket });
+      renderSwarmRouterConfig({ routes, adminSocket: socket, configDir: "/etc/h" });
     } catch (caught) {
       error = caught;
     }

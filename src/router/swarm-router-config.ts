@@ -45,6 +45,8 @@ export interface SwarmRouterConfigState {
   readonly routes: readonly SwarmRoute[];
   /** Path of the admin socket inside the container. */
   readonly adminSocket: string;
+  /** The config directory inside the container. */
+  readonly configDir: string;
 }
 
 const SERVICE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -59,9 +61,13 @@ export function checkServiceName(service: string): string {
 export const slotsOf = (route: SwarmRoute): number => route.slots ?? DEFAULT_SLOTS;
 export const slotName = (group: SlotGroup, index: number): string => `${group}${index}`;
 
-const GLOBAL = (socket: string): string[] => [
+/** Where a reload finds the slots' runtime state (fqdn, address, admin state), written just before it. */
+export const SERVER_STATE_FILE = "server-state";
+
+const GLOBAL = (socket: string, configDir: string): string[] => [
   "global",
   "    master-worker",
+  `    server-state-file ${configDir}/${SERVER_STATE_FILE}`,
   `    stats socket ${socket} mode 600 level admin expose-fd listeners`,
   "    stats timeout 30s",
   "    log stdout format raw local0 notice",
@@ -90,6 +96,8 @@ const DEFAULTS = [
   "    timeout http-keep-alive 10s",
   "    timeout queue 30s",
   "    timeout check 2s",
+  // A reload takes the slots over as they are (see swarm-router.ts); absent file: the slot lines.
+  "    load-server-state-from-file global",
 ];
 
 /**
@@ -126,16 +134,19 @@ function checkRoutes(routes: readonly SwarmRoute[]): void {
 export function renderSwarmRouterConfig(state: SwarmRouterConfigState): string {
   checkRoutes(state.routes);
   const routes = [...state.routes].sort((a, b) => a.listen - b.listen);
-  const sections = [GLOBAL(state.adminSocket), RESOLVERS, DEFAULTS];
+  const sections = [GLOBAL(state.adminSocket, state.configDir), RESOLVERS, DEFAULTS];
   for (const route of routes) sections.push([`frontend port:${route.listen}`, `    bind :${route.listen}`, `    default_backend ${route.backend}`]);
   for (const route of routes) sections.push([`backend ${route.backend}`, "    balance roundrobin", ...slotLines(route)]);
   return `# Written by Slipway from its routes; changes made here are overwritten.\n${sections.map((s) => s.join("\n")).join("\n\n")}\n`;
 }
 
-/** The config without its slot lines: what only a reload would change (the slots change at run time). */
+/**
+ * The config without what a switch changes at run time (which name a group resolves, whether it
+ * is disabled): two configs equal here need no reload. A slot count or port does need one.
+ */
 export function withoutSlots(text: string): string {
   return text
     .split("\n")
-    .filter((line) => !line.startsWith(SLOT_LINE))
+    .map((line) => (line.startsWith(SLOT_LINE) ? line.replace(/^(\s+server-template \S+ \S+ )\S+:(\d+) /, "$1*:$2 ").replace(/ disabled$/, "") : line))
     .join("\n");
 }

@@ -7,19 +7,20 @@
  * What does need more than the runtime API, only ever in `ensureSwarmRouter`, never at a switch:
  * - a route's listen port added or gone, the image, the node: the service's spec changes, and
  *   the engine replaces the task (HAProxy restarts; a host-mode port cannot be handed over);
- * - a route added or gone on the same ports: a seamless reload (SIGUSR2 to the task's
- *   master). The live groups are in the file, so the new worker serves the same releases once
- *   it has resolved them (about a second).
+ * - a slot count or a service port changed on the same listen ports: a seamless reload (SIGUSR2
+ *   to the task's master). The old worker's `show servers state` is written to the server-state
+ *   file just before, so the new worker starts with the slots as they were (name, address,
+ *   state), then the file goes again: a later restart starts from the config's live groups.
  */
 import type Docker from "dockerode";
 import { join, resolve } from "node:path";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { privateDir, writePrivateFile } from "../core/private-files.js";
 import { checkConfig, IN_CONTAINER, type RouterContainerSpec } from "./router-container.js";
 import { RouterError } from "./router-error.js";
 import { parseInfo } from "./runtime-api.js";
 import { swarmRouter, type SwarmRouter, type SwarmRouterOptions } from "./swarm-router-handle.js";
-import { renderSwarmRouterConfig, withoutSlots, type SwarmRoute } from "./swarm-router-config.js";
+import { renderSwarmRouterConfig, SERVER_STATE_FILE, withoutSlots, type SwarmRoute } from "./swarm-router-config.js";
 import { SPEC_LABEL, specHash, swarmRouterServiceSpec } from "./swarm-router-service.js";
 
 export { DEFAULT_EDGE_NETWORK, DEFAULT_SWARM_ROUTER, swarmRouter, type SwarmRouter, type SwarmRouterOptions } from "./swarm-router-handle.js";
@@ -51,7 +52,7 @@ const POLL_MS = 100;
  */
 export async function ensureSwarmRouter(options: SwarmRouterOptions, routes: readonly SwarmRoute[]): Promise<EnsureSwarmOutcome> {
   const router = swarmRouter(options);
-  const config = renderSwarmRouterConfig({ routes, adminSocket: IN_CONTAINER.socket }); // bad routes fail here
+  const config = renderSwarmRouterConfig({ routes, adminSocket: IN_CONTAINER.socket, configDir: IN_CONTAINER.configDir }); // bad routes fail here
   const home = resolve(options.home);
   const runDir = join(home, "run");
   privateDir(router.etcDir);
@@ -87,6 +88,8 @@ export async function ensureSwarmRouter(options: SwarmRouterOptions, routes: rea
   }
   await install(checker, config);
   write();
+  // A new task starts from the live groups of the file, never from an older process's slots.
+  rmSync(join(router.etcDir, SERVER_STATE_FILE), { force: true });
   const before = current === undefined ? undefined : await runningTask(router);
   if (current === undefined) await router.services.createService(spec);
   else await router.services.updateService(current, spec);
@@ -136,7 +139,17 @@ async function reload(router: SwarmRouter, docker: () => Promise<Docker>): Promi
   const task = await runningTask(router);
   if (task === undefined) throw new RouterError("E_ROUTER_UNAVAILABLE", `the router service ${router.name} has no running task to reload`);
   const before = await workerPid(router);
-  await (await docker()).getContainer(task.containerId).kill({ signal: "SIGUSR2" });
+  const stateFile = join(router.etcDir, SERVER_STATE_FILE);
+  writePrivateFile(stateFile, await router.command("show servers state"));
+  try {
+    await (await docker()).getContainer(task.containerId).kill({ signal: "SIGUSR2" });
+    await waitForWorker(router, before);
+  } finally {
+    rmSync(stateFile, { force: true });
+  }
+}
+
+async function waitForWorker(router: SwarmRouter, before: number | undefined): Promise<void> {
   const deadline = router.clock.now() + START_TIMEOUT_MS;
   let streak = 0;
   while (streak < 3) {

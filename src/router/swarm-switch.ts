@@ -205,6 +205,6 @@ function persistLive(router: SwarmRouter, backend: string, live: NonNullable<Swa
   const file = join(router.etcDir, "routes.json");
   if (!existsSync(file)) return;
   const routes = (JSON.parse(readFileSync(file, "utf8")) as SwarmRoute[]).map((route) => (route.backend === backend ? { ...route, live } : route));
-  writePrivateFile(join(router.etcDir, "haproxy.cfg"), renderSwarmRouterConfig({ routes, adminSocket: IN_CONTAINER.socket }));
+  writePrivateFile(join(router.etcDir, "haproxy.cfg"), renderSwarmRouterConfig({ routes, adminSocket: IN_CONTAINER.socket, configDir: IN_CONTAINER.configDir }));
   writePrivateFile(file, `${JSON.stringify(routes, null, 2)}\n`);
 }

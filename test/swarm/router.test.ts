@@ -158,6 +158,22 @@ describe("the router on a swarm", () => {
     expect(await swarmRouterInfo(router)).toMatchObject({ taskId: before.taskId, containerId: before.containerId, pid: before.pid });
   });
 
+  it("takes another slot count by a seamless reload that keeps the slots (same task, new worker)", async () => {
+    const before = await swarmRouterInfo(router);
+    const routes = [{ backend: "web", listen: PORT, port: 8000, slots: 6, live: { group: "a", service: service("v1") } } as const];
+    const { result, load, ms } = await underLoad(() => ensureSwarmRouter(options, routes));
+    report(`reload for a slot count: ${ms} ms, ${load.ok} ok, statuses ${JSON.stringify(load.statuses)}, errors ${JSON.stringify(load.errors)}`);
+    expect(result.change).toBe("reloaded");
+    const after = await swarmRouterInfo(router);
+    expect(after.taskId).toBe(before.taskId);
+    expect(after.pid).not.toBe(before.pid);
+    const state = await readSwarmRoute(router, "web");
+    expect(state.slots).toHaveLength(12);
+    expect(state.live).toEqual({ group: "a", service: service("v1") });
+    expect(load).toMatchObject({ statuses: {}, errors: {}, refused: 0, lostInFlight: 0 });
+    expect(await answers(10)).toEqual(["v1"]);
+  });
+
   it("takes a new route port by a service update (outside any switch), the new task starting with the live release", async () => {
     const before = await swarmRouterInfo(router);
     const routes = [
