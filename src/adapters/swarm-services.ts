@@ -112,7 +112,8 @@ export function createSwarmServices(get: () => Promise<Docker>): SwarmServices {
         return true;
       } catch (error) {
         if (statusCode(error) === 404) return true;
-        if (statusCode(error) === 403 || statusCode(error) === 409) return false; // in use
+        // In use: a local network answers 403 or 409, a swarm one 400 (FailedPrecondition).
+        if (statusCode(error) === 403 || statusCode(error) === 409 || /in use/i.test((error as Error).message)) return false;
         throw error;
       }
     },

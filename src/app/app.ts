@@ -3,6 +3,7 @@
  * operation runs with. The CLI builds one per call, a server one per process; both pass it to
  * the operations in this folder.
  */
+import { join } from "node:path";
 import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
 import { connectDocker, createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createSwarmEngine, type SwarmEngine } from "../adapters/swarm-engine.js";
@@ -102,7 +103,12 @@ export function createApp(settings: AppSettings): App {
   let opened: Promise<{ deps: DeployDeps; store: Store }> | undefined;
   const slots = settings.buildLimit !== undefined ? buildSlots(settings.buildLimit) : undefined;
   const open = async (): Promise<{ deps: DeployDeps; store: Store }> => {
-    const [{ openStore }, { createRouter }, { connectDocker }] = await Promise.all([import("../store/open-store.js"), import("../router/router.js"), import("../adapters/docker-engine.js")]);
+    const [{ openStore }, { createRouter }, { connectDocker }, { createSwarmRouting }] = await Promise.all([
+      import("../store/open-store.js"),
+      import("../router/router.js"),
+      import("../adapters/docker-engine.js"),
+      import("./swarm-routing.js"),
+    ]);
     const started = processStarted(settings.identity.pid);
     const store = await openStore({ ...storeLocation(env, home), identity: { ...settings.identity, now: () => new Date(clock.now()), ...(started ? { started } : {}) } });
     const router = settings.adapters?.router ?? createRouter({
@@ -128,7 +134,13 @@ export function createApp(settings: AppSettings): App {
       identity: settings.identity,
       pushImage: (reference) => app.swarm.pushImage(reference),
       stacks: app.stacks,
-      swarmRouter: { ensure: async () => undefined, switchTo: async () => undefined },
+      swarmRouter: createSwarmRouting({
+        docker: () => connectDocker(env.DOCKER_HOST),
+        home: join(paths.router, "swarm"),
+        ...(env.SLIPWAY_SWARM_ROUTER_NAME ? { name: env.SLIPWAY_SWARM_ROUTER_NAME } : {}),
+        ...(env.SLIPWAY_ROUTER_IMAGE ? { image: env.SLIPWAY_ROUTER_IMAGE } : {}),
+        clock,
+      }),
       ...(slots ? { buildSlots: slots } : {}),
     };
     return { deps, store };

@@ -17,9 +17,10 @@ import type { SwarmStacks } from "../adapters/swarm-stacks.js";
 /** A route of a swarm environment, as the swarm router serves it. */
 export interface SwarmRouteSpec {
   readonly backend: string;
+  /** The port the router publishes on its node. */
   readonly listen: number;
-  /** The HTTP path the router checks each task on (none: a TCP check). */
-  readonly path?: string;
+  /** The port the service's tasks answer on. */
+  readonly port: number;
 }
 
 /** The router on a swarm: HAProxy as a swarm service, switched by its runtime API only. */

@@ -13,6 +13,7 @@ import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway, type CliResult } from "../support/cli.js";
 import { freeListenPort } from "../support/hello-repo.js";
 import { startLoad, type LoadResult } from "../support/load.js";
+import { waitFor } from "../support/swarm-daemons.js";
 import { startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
 
 const run = async (command: string, args: string[], dir?: string): Promise<string> => {
@@ -129,7 +130,8 @@ describe("deploys to a swarm environment", () => {
     expect(load.failed).toBe(0);
     expect(await answers(10)).toEqual(["v2"]);
     expect(result.stderr.match(/migrating/g)?.length ?? 0).toBe(1);
-    expect(await replicasOf(`${project}-live-v1`)).toBe(`${project}-live-v1_web 0/0`);
+    // Kept at 0 tasks: the drained tasks stop a moment after the switch.
+    await waitFor("v1's tasks stopped", async () => (await replicasOf(`${project}-live-v1`)) === `${project}-live-v1_web 0/0`, 30_000);
     expect(await run("docker", ["service", "ls", "-q", "--filter", `name=${project}-live-v2_release`])).toBe("");
   });
 
@@ -164,7 +166,7 @@ describe("deploys to a swarm environment", () => {
 
   it("takes the environment down: its services, networks and the router (its last route) go", async () => {
     const result = await cli(["down"]);
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.stderr).toBe(0);
     expect(await run("docker", ["service", "ls", "-q", "--filter", `label=slipway.project=${project}`])).toBe("");
     expect(await run("docker", ["network", "ls", "-q", "--filter", `label=slipway.project=${project}`])).toBe("");
     expect(await run("docker", ["service", "ls", "-q", "--filter", `name=slipway-router-${project}`])).toBe("");

@@ -82,7 +82,7 @@ export async function swarmPreflight(run: DeployRun): Promise<void> {
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
   for (const network of planned.networks) await stacks.ensureOverlay(network, network === planned.networks[0] ? labels : { [LABEL.managed]: "true" });
   await ensureAccessoryStack(run, stacks, planned);
-  const mine = run.plan.routes.map((route) => ({ backend: backendName(run.plan.project, run.plan.environment, route), listen: route.listen ?? 0, ...(route.readiness.probe.type === "http" ? { path: route.readiness.probe.path } : {}) }));
+  const mine = run.plan.routes.map((route) => ({ backend: backendName(run.plan.project, run.plan.environment, route), listen: route.listen ?? 0, port: route.port }));
   const dir = run.deps.paths.router;
   await withRouterLock(dir, async () => {
     const table = withSwarmRoutes(readSwarmRoutes(dir), run.plan.project, run.plan.environment, mine);
@@ -123,9 +123,9 @@ export async function swarmStart(run: DeployRun): Promise<void> {
   run.log("start", "info", `stack ${planned.stack}: ${planned.services.map((s) => `${s.name} × ${s.replicas}`).join(", ")}`);
 }
 
-/** Deadline of the verify: the longest of the routes' readiness deadlines, one minute at least. */
+/** Deadline of the verify: the longest of the routes' readiness deadlines (a minute without routes). */
 function verifyDeadline(run: DeployRun): number {
-  return Math.max(60_000, ...run.plan.routes.map((r) => r.readiness.deadlineMs));
+  return run.plan.routes.length > 0 ? Math.max(...run.plan.routes.map((r) => r.readiness.deadlineMs)) : 60_000;
 }
 
 export async function swarmVerify(run: DeployRun): Promise<void> {
