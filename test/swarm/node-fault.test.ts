@@ -13,6 +13,7 @@ import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway, type CliResult } from "../support/cli.js";
 import { freeListenPort } from "../support/hello-repo.js";
 import { startRequestLoad } from "../support/load.js";
+import { report } from "../support/report.js";
 import { stopWorkerProcesses, waitFor, workerHostname } from "../support/swarm-daemons.js";
 import { startSwarm, teardownSwarm } from "../support/swarm-harness.js";
 import { workerWiring } from "../support/swarm-network.js";
@@ -91,7 +92,7 @@ describe("a worker node lost under load", () => {
     await new Promise((ok) => setTimeout(ok, 5000));
     const during = await load.stop();
     const failedDuring = during.refused + during.lostInFlight + Object.values(during.statuses).reduce((a, b) => a + b, 0);
-    console.log(`node ${lost} lost: its task rescheduled after ${rescheduledAfterS.toFixed(1)} s; requests meanwhile: ${during.ok} ok, ${failedDuring} failed (${JSON.stringify({ statuses: during.statuses, refused: during.refused, lostInFlight: during.lostInFlight, errors: during.errors })})`);
+    report(`node ${lost} lost: its task rescheduled after ${rescheduledAfterS.toFixed(1)} s; requests meanwhile: ${during.ok} ok, ${failedDuring} failed (${JSON.stringify({ statuses: during.statuses, refused: during.refused, lostInFlight: during.lostInFlight, errors: during.errors })})`);
     expect(during.ok).toBeGreaterThan(100);
 
     const after = startRequestLoad({ port, connections: 8 });
