@@ -91,7 +91,8 @@ export async function readSwarmRoute(router: SwarmRouter, backend: string): Prom
     ];
   });
   if (slots.length === 0) throw new RouterError("E_ROUTER_COMMAND", `backend ${backend} has no slots: is it a route of the Swarm router?`);
-  const liveSlot = slots.find((s) => s.state === "ready" && serviceOf(s.fqdn) !== undefined) ?? slots.find((s) => s.state === "drain" && s.up && serviceOf(s.fqdn) !== undefined && s.sessions > 0);
+  // Both groups are ready for a moment during a switch: the first one then, as good as the other.
+  const liveSlot = slots.find((s) => s.state === "ready" && serviceOf(s.fqdn) !== undefined);
   return { backend, live: liveSlot === undefined ? undefined : { group: liveSlot.group, service: serviceOf(liveSlot.fqdn) ?? "" }, slots };
 }
 
