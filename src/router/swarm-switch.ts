@@ -198,6 +198,9 @@ export async function switchSwarmRoute(router: SwarmRouter, backend: string, tar
   if (target.expected < 1 || target.expected > idleSlots.length) {
     throw new RouterError("E_ROUTER_CONFIG", `${target.expected} task(s) expected, but backend ${backend} has ${idleSlots.length} slots a group: give the route more slots (a reload)`);
   }
+  // Parked already, unless an earlier switch stopped half-way (its drain ran out): an address
+  // left from then would pass for a task of the new release.
+  await park(router, backend, idle);
   try {
     for (const slot of idleSlots) {
       await run(router, `set server ${backend}/${slot.name} fqdn ${TASKS}${target.service}`);
