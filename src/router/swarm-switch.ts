@@ -24,6 +24,8 @@ export interface SwarmSlot {
   readonly address: string | undefined;
   readonly port: number;
   readonly state: "ready" | "drain" | "maint";
+  /** srv_admin_state, raw (bit flags, see slotState). */
+  readonly admin: number;
   /** UP by health check. */
   readonly up: boolean;
   readonly sessions: number;
@@ -49,6 +51,7 @@ export interface SwitchTarget {
 }
 
 const POLL_MS = 200;
+const PARK_TIMEOUT_MS = 5000;
 /** A slot counts once seen UP at the same address across a check interval (inter 1s): a fresh address has been checked. */
 const STABLE_MS = 1100;
 const NO_ADDRESS = new Set(["-", "0.0.0.0", "::", ""]);
@@ -81,13 +84,15 @@ export async function readSwarmRoute(router: SwarmRouter, backend: string): Prom
         address: NO_ADDRESS.has(ip) ? undefined : `${ip}:${row.srv_port ?? ""}`,
         port: Number(row.srv_port),
         state: slotState(Number(row.srv_admin_state)),
+        admin: Number(row.srv_admin_state),
         up: row.srv_op_state === "2",
         sessions: Number(stat?.scur ?? 0) + Number(stat?.qcur ?? 0),
       },
     ];
   });
   if (slots.length === 0) throw new RouterError("E_ROUTER_COMMAND", `backend ${backend} has no slots: is it a route of the Swarm router?`);
-  const liveSlot = slots.find((s) => s.state === "ready" && serviceOf(s.fqdn) !== undefined) ?? slots.find((s) => s.state === "drain" && s.up && serviceOf(s.fqdn) !== undefined && s.sessions > 0);
+  // Both groups are ready for a moment during a switch: the first one then, as good as the other.
+  const liveSlot = slots.find((s) => s.state === "ready" && serviceOf(s.fqdn) !== undefined);
   return { backend, live: liveSlot === undefined ? undefined : { group: liveSlot.group, service: serviceOf(liveSlot.fqdn) ?? "" }, slots };
 }
 
@@ -111,15 +116,32 @@ async function run(router: SwarmRouter, line: string): Promise<string> {
 
 const slotsOfGroup = (state: SwarmRouteState, group: SlotGroup): SwarmSlot[] => state.slots.filter((s) => s.group === group);
 
-/** Maintenance, the placeholder, no address: an idle group. */
-async function park(router: SwarmRouter, backend: string, slots: readonly SwarmSlot[]): Promise<void> {
-  for (const slot of slots) {
-    await run(router, `set server ${backend}/${slot.name} state maint`);
-    await run(router, `set server ${backend}/${slot.name} fqdn ${PLACEHOLDER_FQDN}`);
-    // The last answer of the old name would otherwise stay until resolution fails for good
-    // (hold nx, 30 s), and count as resolved at the next switch. A slot that never held an
-    // address has none to clear (HAProxy then refuses the command).
-    if (slot.address !== undefined) await run(router, `set server ${backend}/${slot.name} addr 0.0.0.0`);
+const FORCED_MAINT = 0x01;
+const forcedMaint = (slot: SwarmSlot): boolean => (slot.admin & FORCED_MAINT) !== 0;
+const parked = (slot: SwarmSlot): boolean => forcedMaint(slot) && slot.fqdn === PLACEHOLDER_FQDN && slot.address === undefined;
+
+/**
+ * Maintenance, the placeholder, no address: an idle group. Checked afterwards and done again
+ * where needed: a resolution of the old name in flight at the change can still bring an
+ * address back, which the next switch would take for a fresh one.
+ */
+async function park(router: SwarmRouter, backend: string, group: SlotGroup): Promise<void> {
+  const deadline = router.clock.now() + PARK_TIMEOUT_MS;
+  for (;;) {
+    const pending = slotsOfGroup(await readSwarmRoute(router, backend), group).filter((slot) => !parked(slot));
+    if (pending.length === 0) return;
+    if (router.clock.now() >= deadline) {
+      throw new RouterError("E_ROUTER_TIMEOUT", `slots ${pending.map((s) => s.name).join(", ")} of ${backend} did not go idle (maintenance, no address)`);
+    }
+    for (const slot of pending) {
+      const target = `${backend}/${slot.name}`;
+      if (!forcedMaint(slot)) await run(router, `set server ${target} state maint`);
+      if (slot.fqdn !== PLACEHOLDER_FQDN) await run(router, `set server ${target} fqdn ${PLACEHOLDER_FQDN}`);
+      // The old name's last answer would otherwise stay until its resolution fails for good
+      // (hold nx, 30 s). A slot that never held an address has none to clear (HAProxy refuses).
+      if (slot.address !== undefined) await run(router, `set server ${target} addr 0.0.0.0`);
+    }
+    await router.clock.sleep(POLL_MS);
   }
 }
 
@@ -176,6 +198,9 @@ export async function switchSwarmRoute(router: SwarmRouter, backend: string, tar
   if (target.expected < 1 || target.expected > idleSlots.length) {
     throw new RouterError("E_ROUTER_CONFIG", `${target.expected} task(s) expected, but backend ${backend} has ${idleSlots.length} slots a group: give the route more slots (a reload)`);
   }
+  // Parked already, unless an earlier switch stopped half-way (its drain ran out): an address
+  // left from then would pass for a task of the new release.
+  await park(router, backend, idle);
   try {
     for (const slot of idleSlots) {
       await run(router, `set server ${backend}/${slot.name} fqdn ${TASKS}${target.service}`);
@@ -185,7 +210,7 @@ export async function switchSwarmRoute(router: SwarmRouter, backend: string, tar
     const ready = await waitReady(router, backend, idle, target);
     for (const slot of ready) await run(router, `set server ${backend}/${slot.name} state ready`);
   } catch (error) {
-    await park(router, backend, idleSlots).catch(() => undefined); // never hides the first error
+    await park(router, backend, idle).catch(() => undefined); // never hides the first error
     throw error;
   }
   // Slots without a task yet stay ready too: DNS fills them as the service scales (checks keep them out until UP).
@@ -195,7 +220,7 @@ export async function switchSwarmRoute(router: SwarmRouter, backend: string, tar
     const old = slotsOfGroup(before, before.live.group);
     for (const slot of old) await run(router, `set server ${backend}/${slot.name} state drain`);
     await waitDrained(router, backend, before.live.group, target.drainTimeoutMs ?? 30_000);
-    await park(router, backend, old);
+    await park(router, backend, before.live.group);
   }
   return readSwarmRoute(router, backend);
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDocker } from "../../src/adapters/docker-engine.js";
 import { runCommand } from "../../src/adapters/run-command.js";
+import { isRouterError } from "../../src/router/router-error.js";
 import { ensureSwarmRouter, readSwarmRoute, removeSwarmRouter, swarmRouterInfo, switchSwarmRoute, type SwarmRouter, type SwarmRouterOptions } from "../../src/router/swarm-router.js";
 import { report } from "../support/report.js";
 import { startRequestLoad, type RequestLoadResult } from "../support/load.js";
@@ -78,7 +79,7 @@ async function waitRunning(name: string, replicas: number): Promise<string[]> {
 
 /** Keep-alive load through the router around `action`, for a second before and after it. */
 async function underLoad<T>(action: () => Promise<T>): Promise<{ result: T; load: RequestLoadResult; ms: number }> {
-  const load = startRequestLoad({ port: PORT, connections: 16 });
+  const load = startRequestLoad({ port: PORT, connections: 32 });
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const started = Date.now();
   const result = await action();
@@ -142,7 +143,7 @@ describe("the router on a swarm", () => {
     expect(result.live).toEqual({ group: "b", service: service("v2") });
     // Both v2 tasks (one per node) hold a slot, UP.
     expect(new Set(result.slots.filter((s) => s.group === "b" && s.up && s.address !== undefined).map((s) => s.address)).size).toBe(2);
-    expect(result.slots.filter((s) => s.group === "a").every((s) => s.state === "maint" && s.address === undefined)).toBe(true);
+    expect(result.slots.filter((s) => s.group === "a" && (s.state !== "maint" || s.address !== undefined))).toEqual([]);
     expect(await answers(30)).toEqual(["v2"]);
     expect(await swarmRouterInfo(router)).toMatchObject({ taskId: before.taskId, containerId: before.containerId, pid: before.pid });
   });
@@ -156,6 +157,17 @@ describe("the router on a swarm", () => {
     expect(await answers(30)).toEqual(["v1"]);
     expect((await readSwarmRoute(router, "web")).live).toEqual({ group: "a", service: service("v1") });
     expect(await swarmRouterInfo(router)).toMatchObject({ taskId: before.taskId, containerId: before.containerId, pid: before.pid });
+  });
+
+  it("switches nothing when the next release's tasks never become ready: v1 keeps serving", async () => {
+    let error: unknown;
+    const { load } = await underLoad(() => switchSwarmRoute(router, "web", { service: "rtest-missing_web", port: 8000, expected: 2, readyTimeoutMs: 3000 }).catch((caught: unknown) => (error = caught)));
+    expect(isRouterError(error, "E_ROUTER_TIMEOUT")).toBe(true);
+    expect(load).toMatchObject({ statuses: {}, errors: {}, refused: 0, lostInFlight: 0 });
+    const state = await readSwarmRoute(router, "web");
+    expect(state.live).toEqual({ group: "a", service: service("v1") });
+    expect(state.slots.filter((s) => s.group === "b").every((s) => s.state === "maint" && s.fqdn === "idle.slipway.invalid")).toBe(true);
+    expect(await answers(10)).toEqual(["v1"]);
   });
 
   it("takes another slot count by a seamless reload that keeps the slots (same task, new worker)", async () => {
