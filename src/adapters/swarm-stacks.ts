@@ -5,7 +5,7 @@
  */
 import type Docker from "dockerode";
 import { runCommand } from "./run-command.js";
-import { statusCode } from "./engine-types.js";
+import { createSwarmServices } from "./swarm-services.js";
 
 export interface SwarmServiceState {
   readonly id: string;
@@ -76,11 +76,10 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Record<string, string | undefined>>): SwarmStacks {
   const cliEnv = { ...process.env, ...(env.DOCKER_HOST ? { DOCKER_HOST: env.DOCKER_HOST } : {}) };
+  // Services, networks and the node id as the swarm router reads them: one adapter for both.
+  const services = createSwarmServices(get);
   return {
-    async nodeId() {
-      const info = (await (await get()).info()) as { Swarm?: { NodeID?: string } };
-      return info.Swarm?.NodeID ?? "";
-    },
+    nodeId: () => services.localNodeId(),
 
     async deployStack(stack, file, onLine) {
       // Detached: each release is a new stack, so there is no update to follow; the verify step
@@ -124,14 +123,7 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
     },
 
     async removeServices(ids) {
-      const docker = await get();
-      for (const id of ids) {
-        try {
-          await docker.getService(id).remove();
-        } catch (error) {
-          if (statusCode(error) !== 404) throw error;
-        }
-      }
+      for (const id of ids) await services.removeService(id);
     },
 
     async removeNetworks(labels, deadlineMs = 30_000) {
@@ -139,35 +131,19 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
       const until = Date.now() + deadlineMs;
       for (;;) {
         const networks = await docker.listNetworks({ filters: { label: labelFilter(labels) } });
-        if (networks.length === 0) return;
-        let busy: Error | undefined;
-        for (const network of networks) {
-          try {
-            await docker.getNetwork(network.Id).remove();
-          } catch (error) {
-            if (statusCode(error) !== 404) busy = error as Error;
-          }
-        }
-        if (busy === undefined) return;
+        const busy: string[] = [];
+        for (const network of networks) if (!(await services.removeNetwork(network.Id))) busy.push(network.Name);
+        if (busy.length === 0) return;
         // A removed service's tasks leave its networks a moment later.
-        if (Date.now() > until) throw busy;
+        if (Date.now() > until) throw new Error(`the networks ${busy.join(", ")} are still in use after ${Math.round(deadlineMs / 1000)} s`);
         await pause(500);
       }
     },
 
-    async ensureOverlay(name, labels) {
-      const docker = await get();
-      const existing = await docker.listNetworks({ filters: { name: [name] } });
-      if (existing.some((n) => n.Name === name)) return;
-      try {
-        await docker.createNetwork({ Name: name, Driver: "overlay", Attachable: true, Labels: { ...labels } });
-      } catch (error) {
-        if (statusCode(error) !== 409) throw error;
-      }
-    },
+    ensureOverlay: (name, labels) => services.ensureOverlay(name, labels),
 
-    async createJob(job) {
-      const service = await (await get()).createService({
+    createJob(job) {
+      return services.createService({
         Name: job.name,
         Labels: { ...job.labels },
         TaskTemplate: {
@@ -186,8 +162,7 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
           RestartPolicy: { Condition: "none" },
         },
         Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } },
-      } as Docker.CreateServiceOptions);
-      return (service as unknown as { id: string }).id;
+      });
     },
 
     async logs(serviceId) {

@@ -14,7 +14,7 @@ import { slipway, type CliResult } from "../support/cli.js";
 import { freeListenPort } from "../support/hello-repo.js";
 import { startLoad, type LoadResult } from "../support/load.js";
 import { waitFor } from "../support/swarm-daemons.js";
-import { startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
+import { removeProjectImages, startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
 
 const run = async (command: string, args: string[], dir?: string): Promise<string> => {
   const result = await runCommand(command, args, { ...(dir ? { cwd: dir } : {}), timeoutMs: 120_000 });
@@ -101,9 +101,7 @@ describe("deploys to a swarm environment", () => {
   });
 
   afterAll(async () => {
-    const images = await runCommand("docker", ["image", "ls", "-q", "--filter", `label=slipway.project=${project}`]);
-    const ids = [...new Set(images.stdout.split("\n").filter((id) => id !== ""))];
-    if (ids.length > 0) await runCommand("docker", ["image", "rm", "-f", ...ids]);
+    await removeProjectImages(project);
     rmSync(root, { recursive: true, force: true });
     await teardownSwarm();
   });

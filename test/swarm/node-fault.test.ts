@@ -15,7 +15,7 @@ import { freeListenPort } from "../support/hello-repo.js";
 import { startRequestLoad } from "../support/load.js";
 import { report } from "../support/report.js";
 import { stopWorkerProcesses, waitFor, workerHostname } from "../support/swarm-daemons.js";
-import { startSwarm, teardownSwarm } from "../support/swarm-harness.js";
+import { removeProjectImages, startSwarm, teardownSwarm } from "../support/swarm-harness.js";
 import { workerWiring } from "../support/swarm-network.js";
 
 const run = async (command: string, args: string[]): Promise<string> => {
@@ -66,9 +66,7 @@ describe("a worker node lost under load", () => {
   });
 
   afterAll(async () => {
-    const images = await runCommand("docker", ["image", "ls", "-q", "--filter", `label=slipway.project=${project}`]);
-    const ids = [...new Set(images.stdout.split("\n").filter((id) => id !== ""))];
-    if (ids.length > 0) await runCommand("docker", ["image", "rm", "-f", ...ids]);
+    await removeProjectImages(project);
     rmSync(root, { recursive: true, force: true });
     await teardownSwarm();
   });
