@@ -20,6 +20,7 @@ defaults
     option redispatch 1
     retries 3
     retry-on conn-failure
+    option idle-close-on-response
     timeout connect 5s
     timeout client 60s
     timeout server 60s

@@ -87,6 +87,10 @@ const DEFAULTS = [
   // Only retry what never reached the app: empty-response and response-timeout replay a
   // request the app may have executed (a POST twice), as HAProxy's manual warns.
   "    retry-on conn-failure",
+  // A reload's old worker keeps an idle keep-alive connection until its next request, answers
+  // it with "Connection: close", then closes: closing it idle races a request already on its
+  // way, which the client then sees reset (HAProxy 2.6+).
+  "    option idle-close-on-response",
   "    timeout connect 5s",
   "    timeout client 60s",
   "    timeout server 60s",

@@ -89,6 +89,8 @@ const DEFAULTS = [
   "    option redispatch 1",
   "    retries 3",
   "    retry-on conn-failure",
+  // A reload's idle client connections close after their next answer (see render-config.ts).
+  "    option idle-close-on-response",
   "    timeout connect 5s",
   "    timeout client 60s",
   "    timeout server 60s",
