@@ -130,12 +130,13 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
       const docker = await get();
       const until = Date.now() + deadlineMs;
       for (;;) {
+        // Listed again after each round: a removed service's tasks leave its networks a moment
+        // later, and the manager's own copy of a removed overlay network goes a moment after it.
         const networks = await docker.listNetworks({ filters: { label: labelFilter(labels) } });
+        if (networks.length === 0) return;
         const busy: string[] = [];
         for (const network of networks) if (!(await services.removeNetwork(network.Id))) busy.push(network.Name);
-        if (busy.length === 0) return;
-        // A removed service's tasks leave its networks a moment later.
-        if (Date.now() > until) throw new Error(`the networks ${busy.join(", ")} are still in use after ${Math.round(deadlineMs / 1000)} s`);
+        if (Date.now() > until) throw new Error(`the networks ${(busy.length > 0 ? busy : networks.map((n) => n.Name)).join(", ")} are still ${busy.length > 0 ? "in use" : "listed"} after ${Math.round(deadlineMs / 1000)} s`);
         await pause(500);
       }
     },
