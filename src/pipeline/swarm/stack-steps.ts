@@ -17,6 +17,7 @@ import type { DeployRun, SwarmRouting } from "../deploy-run.js";
 import { withRouterLock } from "../router-lock.js";
 import { pushImages } from "../steps/push.js";
 import { portConflicts, readSwarmRoutes, withSwarmRoutes, writeSwarmRoutes } from "./route-table.js";
+import { isGettingReady, notRunning, taskWaitEnds } from "./task-wait.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 const POLL_MS = 300;
@@ -142,13 +143,16 @@ interface Awaited {
 /**
  * Until every service has as many running tasks as it asks for. Swarm reports a task running
  * only once its healthcheck passed, and replaces one that fails (a task that never gets
- * healthy is seen failing again and again): the deadline ends the wait with what the tasks said.
+ * healthy is seen failing again and again): the deadline (see task-wait.ts: image pulls on the
+ * nodes do not count against it) ends the wait with what the tasks said.
  */
 async function waitForTasks(run: DeployRun, stacks: SwarmStacks, services: readonly Awaited[], deadlineMs: number, step: "accessories" | "verify"): Promise<void> {
-  const until = Date.now() + deadlineMs;
+  const startedAt = Date.now();
+  let lastReadyingAt: number | undefined;
   const said = new Set<string>();
   for (;;) {
     const pending: string[] = [];
+    const stuck: string[] = [];
     for (const service of services) {
       const id = await serviceId(stacks, service.fullName);
       const tasks = id ? await stacks.tasks(id) : [];
@@ -156,14 +160,22 @@ async function waitForTasks(run: DeployRun, stacks: SwarmStacks, services: reado
         said.add(task.id);
         run.log(step === "verify" ? "verify" : "preflight", "info", `${service.fullName}: task ${task.id.slice(0, 12)} ${task.state}: ${task.error}`);
       }
+      if (tasks.some(isGettingReady)) lastReadyingAt = Date.now();
       const running = tasks.filter((t) => t.desiredState === "running" && t.state === "running").length;
-      if (running < service.replicas) pending.push(`${service.fullName} ${running}/${service.replicas}`);
+      if (running < service.replicas) {
+        pending.push(`${service.fullName} ${running}/${service.replicas}`);
+        stuck.push(...notRunning(tasks));
+      }
     }
     if (pending.length === 0) return;
     if (run.signal?.aborted) return;
-    if (Date.now() > until) {
+    if (Date.now() > taskWaitEnds(startedAt, deadlineMs, lastReadyingAt)) {
       const what = step === "verify" ? "the new release's tasks" : "the accessories' tasks";
-      throw new SlipwayError(step === "verify" ? "E_HEALTH_TIMEOUT" : "E_START_FAILED", `${what} were not all running and healthy within ${Math.round(deadlineMs / 1000)} s: ${pending.join(", ")} running (their errors are in the deployment's log)`);
+      const tasksSaid = stuck.length > 0 ? `; ${stuck.join(", ")}` : "";
+      throw new SlipwayError(
+        step === "verify" ? "E_HEALTH_TIMEOUT" : "E_START_FAILED",
+        `${what} were not all running and healthy within ${Math.round(deadlineMs / 1000)} s of their start: ${pending.join(", ")} running${tasksSaid} (their errors are in the deployment's log)`,
+      );
     }
     await pause(POLL_MS);
   }
