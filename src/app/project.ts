@@ -3,7 +3,7 @@ import { loadProject, type LoadedProject, type LoadOptions } from "../project/lo
 import { problemsError } from "../project/problem.js";
 import { loadAndResolve, secretValues, type ResolvedProject } from "../project/resolve-project.js";
 import { reconcile, type Reconciled } from "../pipeline/reconcile.js";
-import { environmentDriver } from "../config/slipway-schema.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import { SlipwayError } from "../core/errors.js";
 import type { App } from "./app.js";
 
