@@ -43,7 +43,9 @@ export default defineConfig({
         },
       },
       {
-        // Makes the engine a swarm manager and adds two dockerds beside it: run alone, after the rest.
+        // Makes the engine a swarm manager and adds two dockerds beside it: run alone, after the
+        // rest, under flock /tmp/slipway-swarm.lock (npm test, npm run test:swarm), so that two
+        // runs on one machine never tear each other's swarm down.
         test: {
           name: "swarm",
           include: ["test/swarm/**/*.test.ts"],

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
 import { connectDocker, createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createSwarmEngine, type SwarmEngine } from "../adapters/swarm-engine.js";
+import { createSwarmStacks, type SwarmStacks } from "../adapters/swarm-stacks.js";
 import { createGit, type Git } from "../adapters/git.js";
 import { createMirror, type Mirror } from "../adapters/git-mirror.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -58,6 +59,8 @@ export interface App extends AsyncDisposable {
   readonly engine: Engine;
   /** The engine as a swarm manager (environments with driver: swarm). */
   readonly swarm: SwarmEngine;
+  /** Stacks, services and jobs on the swarm manager (deployments of driver: swarm). */
+  readonly stacks: SwarmStacks;
   readonly clock: Clock;
   /** Learns every secret value as it is loaded; what the shells print passes through it. */
   readonly redactor: Redactor;
@@ -104,7 +107,12 @@ export function createApp(settings: AppSettings): App {
   let opened: Promise<{ deps: DeployDeps; store: Store }> | undefined;
   const slots = settings.buildLimit !== undefined ? buildSlots(settings.buildLimit) : undefined;
   const open = async (): Promise<{ deps: DeployDeps; store: Store }> => {
-    const [{ openStore }, { createRouter }, { connectDocker }] = await Promise.all([import("../store/open-store.js"), import("../router/router.js"), import("../adapters/docker-engine.js")]);
+    const [{ openStore }, { createRouter }, { connectDocker }, { createSwarmRouting }] = await Promise.all([
+      import("../store/open-store.js"),
+      import("../router/router.js"),
+      import("../adapters/docker-engine.js"),
+      import("./swarm-routing.js"),
+    ]);
     const started = processStarted(settings.identity.pid);
     const store = await openStore({ ...storeLocation(env, home), identity: { ...settings.identity, now: () => new Date(clock.now()), ...(started ? { started } : {}) } });
     const router = settings.adapters?.router ?? createRouter({
@@ -129,6 +137,14 @@ export function createApp(settings: AppSettings): App {
       sealer: () => (created ??= sealer({ create: true }) as Sealer),
       identity: settings.identity,
       pushImage: (reference) => app.swarm.pushImage(reference),
+      stacks: app.stacks,
+      swarmRouter: createSwarmRouting({
+        docker: () => connectDocker(env.DOCKER_HOST),
+        home: join(paths.router, "swarm"),
+        ...(env.SLIPWAY_SWARM_ROUTER_NAME ? { name: env.SLIPWAY_SWARM_ROUTER_NAME } : {}),
+        ...(env.SLIPWAY_ROUTER_IMAGE ? { image: env.SLIPWAY_ROUTER_IMAGE } : {}),
+        clock,
+      }),
       ...(slots ? { buildSlots: slots } : {}),
     };
     return { deps, store };
@@ -143,6 +159,7 @@ export function createApp(settings: AppSettings): App {
     compose: settings.adapters?.compose ?? createComposeCli({ env }),
     engine,
     swarm: createSwarmEngine(() => (swarmClient ??= connectDocker(env.DOCKER_HOST))),
+    stacks: createSwarmStacks(() => (swarmClient ??= connectDocker(env.DOCKER_HOST)), env),
     clock,
     redactor,
     // On PostgreSQL the variables are read through the app's own store (one pool, not one per read).

@@ -47,7 +47,7 @@ async function prepareBuild(app: App, request: BuildRequest): Promise<{ request:
 
 function builtText(outcome: BuildOutcome, dirty: boolean): string {
   const what = `${outcome.images.join(", ")} ${outcome.built ? "built" : "already built"}`;
-  // A swarm environment: the pushed images are the build's result; its deploys are not available yet.
+  // A swarm environment: the pushed images are the build's result.
   if (outcome.pushed) return `${what}, pushed: ${outcome.pushed.map((p) => `${p.reference}@${p.digest}`).join(", ")}`;
   return dirty ? `${what} (uncommitted changes: a deploy builds its own)` : `${what}: slipway deploy --ref ${outcome.tag} --build-mode reuse deploys it without building`;
 }

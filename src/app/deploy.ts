@@ -6,7 +6,7 @@ import type { BuildMode, DeployRequest as PipelineSourceFields } from "../pipeli
 import type { ResolvedProject } from "../project/resolve-project.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
-import { assertDeployable, assertDriverDeploys, loadOrThrow, resolveOrThrow, type ProjectRequest } from "./project.js";
+import { assertDeployable, resolveOrThrow, type ProjectRequest } from "./project.js";
 
 export interface DeployRequest extends ProjectRequest {
   /** Commit, branch or tag (default: the environment's branch, else HEAD). */
@@ -71,7 +71,6 @@ export function sourceFields(source: DeploySource): Pick<PipelineSourceFields, "
 }
 
 async function prepareDeploy(app: App, request: DeployRequest): Promise<Prepared> {
-  assertDriverDeploys(await loadOrThrow(app, request));
   const { resolved, source } = await resolveAtSource(app, request);
   const sources = describeSources(resolved);
   return {

@@ -9,6 +9,8 @@ import { removeRecord } from "../pipeline/certificate-records.js";
 import { certificateName } from "../plan/tls.js";
 import type { App } from "./app.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
+import { environmentDriver } from "../config/environment-driver.js";
+import { swarmDown } from "./swarm-down.js";
 
 export interface DownRequest extends ProjectRequest {
   /** Also remove the environment's named volumes (its data). */
@@ -26,6 +28,11 @@ export async function down(app: App, request: DownRequest): Promise<void> {
   const { name, environment } = env.project;
   const { say } = request;
   await using _lock = await store.acquireLock(env.environmentId, { description: `down by ${request.actor}`, pid: identity.pid, hostname: identity.hostname }, { ...(request.onWait ? { onWait: request.onWait } : {}) });
+  if (environmentDriver(environment.settings) === "swarm") {
+    await swarmDown(await app.deps(), { project: name, environment: environment.name, volumes: request.volumes ?? false }, say);
+    await retireReleases(app, env.environmentId);
+    return;
+  }
 
   // The route first, so that no request reaches a container about to go.
   const remaining = await withRouterLock(paths.router, async () => {
@@ -61,7 +68,12 @@ export async function down(app: App, request: DownRequest): Promise<void> {
   }
   // Under the lock no deployment runs: an env file still on disk holds values for no one.
   removeEnvFiles(paths, { project: name, environment: environment.name });
-  for (const release of await store.releases(env.environmentId)) {
+  await retireReleases(app, env.environmentId);
+}
+
+async function retireReleases(app: App, environmentId: number): Promise<void> {
+  const { store } = await app.deps();
+  for (const release of await store.releases(environmentId)) {
     if (release.status === "live" || release.status === "superseded") await store.setReleaseStatus(release.id, "retired");
   }
 }

@@ -3,8 +3,6 @@ import { loadProject, type LoadedProject, type LoadOptions } from "../project/lo
 import { problemsError } from "../project/problem.js";
 import { loadAndResolve, secretValues, type ResolvedProject } from "../project/resolve-project.js";
 import { reconcile, type Reconciled } from "../pipeline/reconcile.js";
-import { environmentDriver } from "../config/environment-driver.js";
-import { SlipwayError } from "../core/errors.js";
 import type { App } from "./app.js";
 
 /** Which project (its directory) and which of its environments (default: the one slipway.yml marks). */
@@ -39,18 +37,6 @@ export async function resolveOrThrow(app: App, request: ProjectRequest & { tag?:
   if (!resolved) throw problemsError(loaded.problems);
   app.redactor.add(secretValues(resolved));
   return resolved;
-}
-
-/**
- * Swarm environments are read and checked (`slipway check`), not yet deployed: say so before
- * anything is built, locked or started.
- */
-export function assertDriverDeploys(project: LoadedProject): void {
-  if (environmentDriver(project.environment.settings) === "compose") return;
-  throw new SlipwayError(
-    "E_NOT_DEPLOYABLE",
-    `environment ${project.environment.name} uses driver: swarm, and deploys with the swarm driver are not available yet: slipway check works on a swarm today; deploy to an environment with driver: compose meanwhile`,
-  );
 }
 
 /** Fails on what compose or the linter says cannot be deployed. */

@@ -7,7 +7,7 @@ import type { DeployOutcome } from "../pipeline/deploy.js";
 import { plainSnapshotOf } from "../pipeline/release-snapshot.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
-import { assertDeployable, assertDriverDeploys, resolveOrThrow, type ProjectRequest } from "./project.js";
+import { assertDeployable, resolveOrThrow, type ProjectRequest } from "./project.js";
 import { missingImages } from "./rollback-target.js";
 
 export interface PromoteRequest extends Omit<ProjectRequest, "environment"> {
@@ -24,7 +24,6 @@ async function preparePromotion(app: App, request: PromoteRequest): Promise<Prep
   const { store } = await app.deps();
   // The project as the target sees it (its files, its variables), first to learn its name.
   const first = await resolveOrThrow(app, { ...request, environment: to });
-  assertDriverDeploys(first.project);
   const projectId = await store.ensureProject(first.project.name, first.project.dir);
   const source = await store.liveRelease(await store.ensureEnvironment(projectId, from));
   if (!source) throw new SlipwayError("E_NOT_FOUND", `nothing is live in ${from}: deploy it first`, { hint: { action: "deploy-first", environment: from } });

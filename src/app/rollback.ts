@@ -15,7 +15,8 @@ import { loadAndResolve, secretValues, type ResolvedProject } from "../project/r
 import type { ReleaseWithDeployment } from "../store/store.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
-import { assertDriverDeploys, openEnvironment, projectOptions, type OpenEnvironment, type ProjectRequest } from "./project.js";
+import { environmentDriver } from "../config/environment-driver.js";
+import { openEnvironment, projectOptions, type OpenEnvironment, type ProjectRequest } from "./project.js";
 import { chooseTarget, missingImages } from "./rollback-target.js";
 
 export interface RollbackRequest extends ProjectRequest {
@@ -57,15 +58,17 @@ async function keptRelease(app: App, env: OpenEnvironment, releases: readonly Re
   const keptAs = releases.some((r) => r.status === "superseded" && runsAsOf(r) === runsAsOf(target));
   if (!keptAs || currentVars) return undefined;
   const kept = runsAsOf(target);
-  const containers = await app.engine.containers({ [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" });
-  return containers.length > 0 ? kept : undefined;
+  const labels = { [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: kept, [LABEL.role]: "app" };
+  // On a swarm the kept release is a stack scaled to zero: its services, no containers.
+  const swarm = environmentDriver(env.project.environment.settings) === "swarm";
+  const found = swarm ? await app.stacks.services(labels) : await app.engine.containers(labels);
+  return found.length > 0 ? kept : undefined;
 }
 
 async function prepareRollback(app: App, request: RollbackRequest): Promise<Prepared> {
   // Asked again at preflight: asking now lets compose answer while the project loads.
   app.compose.version().catch(() => undefined);
   const env = await openEnvironment(app, request);
-  assertDriverDeploys(env.project);
   const { store } = await app.deps();
   const releases = await store.releases(env.environmentId);
   const target = chooseTarget(releases, request.target, env.project.environment.name);

@@ -12,6 +12,8 @@ import type { RouterServer } from "../router/router.js";
 import type { DeploymentRow, ReleaseWithDeployment } from "../store/store.js";
 import type { App } from "./app.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
+import { environmentDriver } from "../config/environment-driver.js";
+import { swarmDrift, swarmStatus, type SwarmStatus } from "./swarm-status.js";
 
 export interface RouteStatus {
   readonly backend: string;
@@ -34,6 +36,8 @@ export interface StatusReport {
   readonly reconciled: readonly string[];
   /** Every way what runs differs from what should: each a problem. */
   readonly drift: readonly string[];
+  /** A swarm environment: its nodes, and its services' tasks per node. */
+  readonly swarm?: SwarmStatus;
 }
 
 /** A report says all is well when nothing drifted and no deployment was left interrupted. */
@@ -100,6 +104,22 @@ export async function status(app: App, request: ProjectRequest): Promise<StatusR
   const env = await openEnvironment(app, request, { withoutCommit: true });
   const { store, engine, router, paths } = await app.deps();
   const { name, environment } = env.project;
+  if (environmentDriver(environment.settings) === "swarm") {
+    const [releases, deployments, swarm] = await Promise.all([store.releases(env.environmentId, { statuses: ["live"] }), store.recentDeployments(env.environmentId, 20), swarmStatus(app, name, environment.name)]);
+    const live = releases.find((r) => r.status === "live");
+    const liveName = live ? runsAsOf(live) : undefined;
+    return {
+      project: name,
+      environment: environment.name,
+      live: live ? { release: runsAsOf(live), number: live.number, createdAt: live.createdAt } : null,
+      containers: [],
+      routes: [],
+      interrupted: interruptedSince(deployments, live),
+      reconciled: describeReconciled(env.reconciled),
+      drift: swarmDrift(swarm, liveName),
+      swarm,
+    };
+  }
   const [releases, deployments, containers] = await Promise.all([
     store.releases(env.environmentId, { statuses: ["live", "superseded"] }),
     store.recentDeployments(env.environmentId, 20),

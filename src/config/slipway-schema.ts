@@ -95,7 +95,7 @@ const environment = z
     tls: tls.optional(),
     hsts: z.boolean().optional().describe("Send Strict-Transport-Security on HTTPS answers (browsers then refuse plain HTTP to these hosts for a year)."),
     secrets: secrets.optional(),
-    driver: z.enum(DRIVERS).optional().describe("What runs the environment: compose (the default: one Docker host) or swarm (a Docker Swarm, through a manager; in progress: slipway check only)."),
+    driver: z.enum(DRIVERS).optional().describe("What runs the environment: compose (the default: one Docker host) or swarm (a Docker Swarm, through a manager: each release a stack, routed by the swarm router)."),
     registry: registry.optional().describe("With driver: swarm, the registry every node pulls the images from, as host[:port][/path]: registry.example.com/shop."),
     replicas: z
       .record(z.string().min(1), z.number().int().min(0))

@@ -12,6 +12,26 @@ import type { HomePaths } from "./paths.js";
 import type { Sealer } from "../secrets/cipher.js";
 import type { BuildSlots } from "./build-slots.js";
 import type { Acme } from "../adapters/acme.js";
+import type { SwarmStacks } from "../adapters/swarm-stacks.js";
+
+/** A route of a swarm environment, as the swarm router serves it. */
+export interface SwarmRouteSpec {
+  readonly backend: string;
+  /** The port the router publishes on its node. */
+  readonly listen: number;
+  /** The port the service's tasks answer on. */
+  readonly port: number;
+}
+
+/** The router on a swarm: HAProxy as a swarm service, switched by its runtime API only. */
+export interface SwarmRouting {
+  /** The router service runs, listening on every route's port; a new route or port may update the service (never at a switch). */
+  ensure(routes: readonly SwarmRouteSpec[]): Promise<void>;
+  /** Moves the backend's traffic to the service's tasks once `expected` of them are up; the previous ones drain. */
+  switchTo(backend: string, target: { readonly service: string; readonly port: number; readonly expected: number }): Promise<void>;
+  /** The router service and its files go (no route is left). */
+  remove(): Promise<void>;
+}
 
 export interface DeployDeps {
   readonly git: Git;
@@ -35,6 +55,9 @@ export interface DeployDeps {
   readonly acme?: Acme;
   /** Pushes an image to its registry, resolving with its digest (builds for a swarm environment). */
   readonly pushImage?: (reference: string) => Promise<string>;
+  /** The swarm manager's stacks, services and jobs (environments with driver: swarm). */
+  readonly stacks?: SwarmStacks;
+  readonly swarmRouter?: SwarmRouting;
 }
 
 export type BuildMode = "auto" | "reuse" | "force";
@@ -87,6 +110,8 @@ export interface DeployRun {
   /** Where the exported tree sits (filled by `source`). */
   buildDir?: string;
   buildId?: number;
+  /** On a swarm: the images pushed to the environment's registry, with their digests. */
+  pushed?: readonly PushedImage[];
   /** The new release's containers, once started, and when `start` finished. */
   containers: ContainerState[];
   startedAt?: number;

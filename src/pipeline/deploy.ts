@@ -9,19 +9,13 @@ import { planProject } from "../project/resolve-project.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
 import type { WebPorts } from "../router/render-config.js";
 import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
-import { releaseProject } from "./deploy-run.js";
 import { sourceAndBuild } from "./steps/build.js";
-import { preflight, removeEnvFiles } from "./steps/preflight.js";
-import { releaseTask } from "./steps/release.js";
-import { retire } from "./steps/retire.js";
-import { releaseContainers, start, startAfterSwitch } from "./steps/start.js";
-import { switchTraffic } from "./steps/switch.js";
-import { verify } from "./steps/verify.js";
+import { removeEnvFiles } from "./steps/preflight.js";
+import { executorOf } from "./executor.js";
 import { LogBuffer } from "./log-buffer.js";
 import { runsAsOf, sealSnapshot, variablesDigest, type ReleaseSnapshot } from "./release-snapshot.js";
 import { describePrune, prune } from "./prune.js";
 import { finishUnsuccessful, step, stepLog } from "./step.js";
-import { composeDown } from "./compose-down.js";
 
 export type { ReleaseSnapshot } from "./release-snapshot.js";
 export { runsAsOf } from "./release-snapshot.js";
@@ -125,18 +119,19 @@ interface Progress {
 async function runSteps(run: DeployRun, logs: LogBuffer, progress: Progress): Promise<DeployOutcome> {
   const { deps, request } = run;
   const { deploymentId } = run;
+  const executor = executorOf(run);
   run.log = stepLog(deps, deploymentId, logs);
-  await step(run, logs, "preflight", () => preflight(run));
+  await step(run, logs, "preflight", () => executor.preflight(run));
   const built = await buildOrReuse(run, logs);
   const release = await recordRelease(run);
   progress.releaseId = release.id;
   const why = request.releaseTask === false ? "skipped: the release task does not run on a rollback, so the database is not rolled back" : "skipped";
-  await step(run, logs, "release", () => (request.releaseTask === false ? Promise.resolve<"ran" | "skipped">("skipped") : releaseTask(run)), (how) => (how === "skipped" ? why : undefined));
+  await step(run, logs, "release", () => (request.releaseTask === false ? Promise.resolve<"ran" | "skipped">("skipped") : executor.releaseTask(run)), (how) => (how === "skipped" ? why : undefined));
   progress.started = true;
-  await step(run, logs, "start", () => start(run));
+  await step(run, logs, "start", () => executor.start(run));
   removeEnvFiles(run);
-  await step(run, logs, "verify", () => verify(run));
-  const retiring = await step(run, logs, "switch", () => switchTraffic(run));
+  await step(run, logs, "verify", () => executor.verify(run));
+  const retiring = await step(run, logs, "switch", () => executor.switchTraffic(run));
   progress.switched = true;
   // Live from here: a cancellation no longer takes it down, the retire finishes.
   run.signal = undefined;
@@ -183,10 +178,9 @@ async function recordRelease(run: DeployRun): Promise<{ id: number }> {
   return release;
 }
 
-async function retireAndPrune(run: DeployRun, retiring: Awaited<ReturnType<typeof switchTraffic>>): Promise<void> {
+async function retireAndPrune(run: DeployRun, retiring: () => Promise<void>): Promise<void> {
   const { store } = run.deps;
-  // The kept workers a rollback brings back start beside the retire's drain.
-  await Promise.all([startAfterSwitch(run), retire(run, retiring)]);
+  await retiring();
   // Only the previous release is kept (stopped, for a fast rollback); older ones were removed.
   for (const r of await store.releases(run.environmentId, { statuses: ["superseded"] })) {
     if (r.status === "superseded" && r.id !== run.previous?.id) await store.setReleaseStatus(r.id, "retired");
@@ -217,12 +211,7 @@ async function afterFailure(run: DeployRun, logs: LogBuffer, progress: Progress)
 /** Takes the new release down after a failure; its own failure never hides the first error. */
 async function takeDown(run: DeployRun): Promise<void> {
   try {
-    if (run.request.resume) {
-      // A kept release that failed to come back is stopped again, still kept.
-      await run.deps.engine.stopContainers((await releaseContainers(run)).map((c) => c.id), 10);
-      return;
-    }
-    await composeDown(run.deps.compose, releaseProject(run), { onLine: (line, stream) => run.log("verify", stream, line) });
+    await executorOf(run).takeDown(run);
   } catch (error) {
     run.log("verify", "info", `cleanup of ${run.release.name} failed too: ${(error as Error).message}`);
   }

@@ -116,3 +116,9 @@ export async function teardownSwarm(): Promise<void> {
   rmSync(STATE_LIB, { recursive: true, force: true });
   rmSync(STATE_RUN, { recursive: true, force: true });
 }
+
+/** Removes every image a test's project built or pulled here (by its slipway.project label). */
+export async function removeProjectImages(project: string): Promise<void> {
+  const ids = (await dockerOn(undefined, ["image", "ls", "-q", "--filter", `label=slipway.project=${project}`])).split("\n").filter((id) => id !== "");
+  if (ids.length > 0) await attempt("docker", ["image", "rm", "-f", ...new Set(ids)]);
+}

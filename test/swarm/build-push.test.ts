@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway } from "../support/cli.js";
-import { startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
+import { removeProjectImages, startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
 
 const git = async (dir: string, args: string[]): Promise<string> => {
   const result = await runCommand("git", ["-C", dir, "-c", "user.email=test@slipway.invalid", "-c", "user.name=test", ...args]);
@@ -34,9 +34,7 @@ describe("slipway build on a swarm environment", () => {
     await git(dir, ["commit", "-q", "-m", "v1"]);
   });
   afterAll(async () => {
-    const images = await runCommand("docker", ["image", "ls", "-q", "--filter", `label=slipway.project=${project}`]);
-    const ids = [...new Set(images.stdout.split("\n").filter((id) => id !== ""))];
-    if (ids.length > 0) await runCommand("docker", ["image", "rm", "-f", ...ids]);
+    await removeProjectImages(project);
     rmSync(root, { recursive: true, force: true });
     await teardownSwarm();
   });

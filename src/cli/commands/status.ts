@@ -7,9 +7,17 @@ export function renderStatus(report: StatusReport): string {
   const { live } = report;
   const shown = live ? `v${live.number}${live.release === `v${live.number}` ? "" : ` (running as ${live.release})`}` : undefined;
   const lines = [`${report.project}, environment ${report.environment}`, `live: ${live ? `${shown}, released ${ago(live.createdAt)}` : "nothing deployed yet"}`];
-  lines.push("containers:");
+  if (report.swarm) {
+    lines.push(`nodes: ${report.swarm.nodes.map((n) => `${n.hostname} ${n.state}${n.availability === "active" ? "" : ` (${n.availability})`}`).join(", ")}`);
+    lines.push("services:");
+    for (const s of report.swarm.services) {
+      const tasks = s.tasks.map((t) => `${t.node} ${t.state}${t.error ? ` (${t.error})` : ""}`).join(", ") || "no task";
+      lines.push(`  ${s.name}  ${s.release}  ${s.tasks.filter((t) => t.state === "running").length}/${s.replicas}: ${tasks}`);
+    }
+    if (report.swarm.services.length === 0) lines.push("  none");
+  } else lines.push("containers:");
   for (const c of report.containers) lines.push(`  ${c.name}  ${c.labels["slipway.role"] ?? "?"}  ${c.status}${c.health && c.status === "running" ? ` (${c.health})` : ""}`);
-  if (report.containers.length === 0) lines.push("  none");
+  if (report.containers.length === 0 && !report.swarm) lines.push("  none");
   for (const r of report.routes) {
     const served = (r.serving ?? []).map((s) => `${s.name} ${s.address} ${s.state}`).join(", ") || "no server";
     lines.push(`route: ${r.hosts.length ? r.hosts.join(",") : `:${r.listen}`} -> ${served}`);

@@ -1,0 +1,173 @@
+/**
+ * What a swarm deployment asks of the manager: stacks deployed from a file (`docker stack
+ * deploy`, the reference reader of stack files), services and their tasks read, scaled and
+ * removed, overlay networks, and a release task run as a job. Thin: the pipeline decides.
+ */
+import type Docker from "dockerode";
+import { runCommand } from "./run-command.js";
+import { createSwarmServices } from "./swarm-services.js";
+
+export interface SwarmServiceState {
+  readonly id: string;
+  readonly name: string;
+  readonly replicas: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface SwarmTaskState {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly nodeId: string;
+  readonly slot?: number;
+  /** new, pending, assigned, accepted, preparing, starting, running, complete, failed, shutdown, rejected, orphaned, remove. */
+  readonly state: string;
+  readonly desiredState: string;
+  readonly error?: string;
+  readonly exitCode?: number;
+}
+
+export interface JobRun {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly workingDir?: string;
+  readonly user?: string;
+  readonly env: readonly string[];
+  readonly networks: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface SwarmStacks {
+  /** This engine's node id in the swarm. */
+  nodeId(): Promise<string>;
+  deployStack(stack: string, file: string, onLine?: (line: string, stream: "stdout" | "stderr") => void): Promise<void>;
+  services(labels: Readonly<Record<string, string>>): Promise<SwarmServiceState[]>;
+  tasks(serviceId: string): Promise<SwarmTaskState[]>;
+  scale(serviceId: string, replicas: number): Promise<void>;
+  removeServices(ids: readonly string[]): Promise<void>;
+  /** Removes the networks with these labels, waiting (up to the deadline) for their tasks to leave them. */
+  removeNetworks(labels: Readonly<Record<string, string>>, deadlineMs?: number): Promise<void>;
+  /** An attachable overlay network, made if absent. */
+  ensureOverlay(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  /** A replicated job of one task that never restarts; resolves with its service id. */
+  createJob(job: JobRun): Promise<string>;
+  /** A service's output so far (its tasks' stdout and stderr). */
+  logs(serviceId: string): Promise<string[]>;
+}
+
+interface ServiceAnswer {
+  readonly ID?: string;
+  readonly Spec?: { readonly Name?: string; readonly Labels?: Record<string, string>; readonly Mode?: { readonly Replicated?: { readonly Replicas?: number } } };
+  readonly Version?: { readonly Index?: number };
+}
+
+interface TaskAnswer {
+  readonly ID?: string;
+  readonly ServiceID?: string;
+  readonly NodeID?: string;
+  readonly Slot?: number;
+  readonly DesiredState?: string;
+  readonly Status?: { readonly State?: string; readonly Err?: string; readonly ContainerStatus?: { readonly ExitCode?: number } };
+}
+
+const labelFilter = (labels: Readonly<Record<string, string>>): string[] => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Record<string, string | undefined>>): SwarmStacks {
+  const cliEnv = { ...process.env, ...(env.DOCKER_HOST ? { DOCKER_HOST: env.DOCKER_HOST } : {}) };
+  // Services, networks and the node id as the swarm router reads them: one adapter for both.
+  const services = createSwarmServices(get);
+  return {
+    nodeId: () => services.localNodeId(),
+
+    async deployStack(stack, file, onLine) {
+      // Detached: each release is a new stack, so there is no update to follow; the verify step
+      // waits for the tasks itself. The images are named by digest already.
+      const args = ["stack", "deploy", "--detach=true", "--resolve-image", "never", "--compose-file", file, stack];
+      const result = await runCommand("docker", args, { env: cliEnv, ...(onLine ? { onLine } : {}) });
+      if (result.exitCode !== 0) throw new Error(`docker stack deploy ${stack} exited ${result.exitCode}: ${result.stderr.trim().split("\n").slice(-3).join(" / ")}`);
+    },
+
+    async services(labels) {
+      const answers = (await (await get()).listServices({ filters: { label: labelFilter(labels) } })) as ServiceAnswer[];
+      return answers.map((s) => ({ id: s.ID ?? "", name: s.Spec?.Name ?? "", replicas: s.Spec?.Mode?.Replicated?.Replicas ?? 0, labels: s.Spec?.Labels ?? {} }));
+    },
+
+    async tasks(serviceId) {
+      const answers = (await (await get()).listTasks({ filters: { service: [serviceId] } })) as TaskAnswer[];
+      return answers.map((t) => ({
+        id: t.ID ?? "",
+        serviceId: t.ServiceID ?? serviceId,
+        nodeId: t.NodeID ?? "",
+        ...(t.Slot !== undefined ? { slot: t.Slot } : {}),
+        state: t.Status?.State ?? "new",
+        desiredState: t.DesiredState ?? "",
+        ...(t.Status?.Err ? { error: t.Status.Err } : {}),
+        ...(t.Status?.ContainerStatus?.ExitCode !== undefined ? { exitCode: t.Status.ContainerStatus.ExitCode } : {}),
+      }));
+    },
+
+    async scale(serviceId, replicas) {
+      const service = (await get()).getService(serviceId);
+      // An update names the version it changes: retried when another update came in between.
+      for (let attempt = 0; ; attempt++) {
+        const spec = (await service.inspect()) as { Spec: Record<string, unknown> & { Mode?: { Replicated?: { Replicas?: number } } }; Version: { Index: number } };
+        try {
+          await service.update({ ...spec.Spec, Mode: { Replicated: { Replicas: replicas } }, version: spec.Version.Index });
+          return;
+        } catch (error) {
+          if (attempt >= 3 || !/out of sequence/i.test((error as Error).message)) throw error;
+        }
+      }
+    },
+
+    async removeServices(ids) {
+      for (const id of ids) await services.removeService(id);
+    },
+
+    async removeNetworks(labels, deadlineMs = 30_000) {
+      const docker = await get();
+      const until = Date.now() + deadlineMs;
+      for (;;) {
+        const networks = await docker.listNetworks({ filters: { label: labelFilter(labels) } });
+        const busy: string[] = [];
+        for (const network of networks) if (!(await services.removeNetwork(network.Id))) busy.push(network.Name);
+        if (busy.length === 0) return;
+        // A removed service's tasks leave its networks a moment later.
+        if (Date.now() > until) throw new Error(`the networks ${busy.join(", ")} are still in use after ${Math.round(deadlineMs / 1000)} s`);
+        await pause(500);
+      }
+    },
+
+    ensureOverlay: (name, labels) => services.ensureOverlay(name, labels),
+
+    createJob(job) {
+      return services.createService({
+        Name: job.name,
+        Labels: { ...job.labels },
+        TaskTemplate: {
+          ContainerSpec: {
+            Image: job.image,
+            ...(job.entrypoint ? { Command: [...job.entrypoint] } : {}),
+            ...(job.command ? { Args: [...job.command] } : {}),
+            ...(job.workingDir ? { Dir: job.workingDir } : {}),
+            ...(job.user ? { User: job.user } : {}),
+            Env: [...job.env],
+            Labels: { ...job.labels },
+            // The image's HEALTHCHECK is for the web process, not for a migration.
+            HealthCheck: { Test: ["NONE"] },
+          },
+          Networks: job.networks.map((Target) => ({ Target })),
+          RestartPolicy: { Condition: "none" },
+        },
+        Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } },
+      });
+    },
+
+    async logs(serviceId) {
+      const result = await runCommand("docker", ["service", "logs", "--raw", "--no-trunc", serviceId], { env: cliEnv, timeoutMs: 30_000 });
+      return `${result.stdout}${result.stderr}`.split("\n").filter((line) => line !== "");
+    },
+  };
+}
