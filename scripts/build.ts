@@ -6,7 +6,9 @@
 // and mostly talks to a local socket. In the bundle those two requires wait until first used,
 // and the files they name (with their .proto files and ssh2's optional native code) stay in
 // node_modules, loaded from there as before: a DOCKER_HOST=ssh://… still works.
-import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { buildWeb } from "./build-web.ts";
 
@@ -36,6 +38,20 @@ const deferLoading: Plugin = {
   },
 };
 
+/**
+ * A digest of everything the bundle's behaviour follows from: the sources, the locked
+ * dependencies, and the installed versions of the two libraries slipway.yml is validated with.
+ * Caches of the bundle's results (the validated slipway.yml under the home) are keyed by it.
+ */
+function buildId(): string {
+  const sources = readdirSync("src", { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts")).map((file) => join("src", file)).sort();
+  const hash = createHash("sha256");
+  for (const file of ["package.json", "package-lock.json", "node_modules/zod/package.json", "node_modules/yaml/package.json", ...sources]) {
+    hash.update(`${file}\0`).update(existsSync(file) ? readFileSync(file) : "").update("\0");
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
 rmSync("dist", { recursive: true, force: true });
 await build({
   // The CLI, and the server (`slipway serve`, sent there by bin/slipway.js), sharing chunks.
@@ -52,6 +68,7 @@ await build({
   external: ["better-sqlite3", "pg"],
   logLevel: "warning",
   banner: { js: "import { createRequire as __slipwayRequire } from 'node:module'; const require = __slipwayRequire(import.meta.url);" },
+  define: { __SLIPWAY_BUILD_ID__: JSON.stringify(buildId()) },
   plugins: [deferLoading],
 });
 // The web UI that `slipway serve` serves at /.

@@ -16,6 +16,7 @@ import { silentSink } from "../core/events.js";
 import { buildSlots } from "../pipeline/build-slots.js";
 import type { DeployDeps } from "../pipeline/deploy-run.js";
 import { homePaths, type HomePaths } from "../pipeline/paths.js";
+import { fileConfigCache, type ConfigCache } from "../project/config-cache.js";
 import type { VariableSourcesFn } from "../project/load-project.js";
 import type { Router } from "../router/router.js";
 import type { Sealer } from "../secrets/cipher.js";
@@ -26,6 +27,7 @@ import { slipwayHome } from "../store/home.js";
 import { processStarted } from "../store/liveness.js";
 import type { Store } from "../store/store.js";
 import { SETTLE_MS, settleBackground } from "./background.js";
+import { BUILD_ID } from "./build-id.js";
 import { createEventFeed, type EventFeed } from "./event-feed.js";
 
 export interface AppSettings {
@@ -64,6 +66,8 @@ export interface App extends AsyncDisposable {
   readonly redactor: Redactor;
   /** The store's and the provider's variables of an environment, for loading a project. */
   readonly variableSources: VariableSourcesFn;
+  /** slipway.yml texts this build validated before, under the home; none when running from source. */
+  readonly configCache: ConfigCache | undefined;
   /** The master key's sealer; with create, its key file is made on first use. */
   sealer(options: { create: boolean }): Sealer | undefined;
   /** The store, router and the rest a deployment needs: opened on first use, closed with the app. */
@@ -159,6 +163,7 @@ export function createApp(settings: AppSettings): App {
     clock,
     redactor,
     // On PostgreSQL the variables are read through the app's own store (one pool, not one per read).
+    configCache: BUILD_ID === undefined ? undefined : fileConfigCache({ dir: join(home, "cache", "config"), build: BUILD_ID }),
     variableSources: variableSources({ home, env, redactor, ...(env.SLIPWAY_DATABASE_URL ? { store: async () => (await app.deps()).store } : {}) }),
     sealer,
     deps: async () => (await (opened ??= open())).deps,

@@ -9,7 +9,7 @@ import { removeRecord } from "../pipeline/certificate-records.js";
 import { certificateName } from "../plan/tls.js";
 import type { App } from "./app.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
-import { environmentDriver } from "../config/slipway-schema.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import { swarmDown } from "./swarm-down.js";
 
 export interface DownRequest extends ProjectRequest {

@@ -26,7 +26,7 @@ export interface OpenEnvironment {
 }
 
 export async function loadOrThrow(app: App, request: ProjectRequest): Promise<LoadedProject> {
-  const loaded = await loadProject({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...projectOptions(request) }, { git: app.git });
+  const loaded = await loadProject({ dir: request.dir, processEnv: app.env, variableSources: app.variableSources, ...projectOptions(request) }, { git: app.git, configCache: app.configCache });
   if (loaded.problems.length > 0 || !loaded.project) throw problemsError(loaded.problems);
   return loaded.project;
 }
@@ -52,7 +52,7 @@ export function assertDeployable(resolved: ResolvedProject): void {
 export async function openEnvironment(app: App, request: ProjectRequest, options: { variables?: boolean; withoutCommit?: boolean } = {}): Promise<OpenEnvironment> {
   const loaded = await loadProject(
     { dir: request.dir, processEnv: app.env, ...(options.variables ? { variableSources: app.variableSources } : {}), ...(options.withoutCommit ? { withoutCommit: true } : {}), ...projectOptions(request) },
-    { git: app.git },
+    { git: app.git, configCache: app.configCache },
   );
   const blocking = loaded.problems.filter((p) => p.code !== "E_VARIABLES_MISSING");
   if (!loaded.project || blocking.length > 0) throw problemsError(blocking);

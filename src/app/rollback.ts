@@ -15,7 +15,7 @@ import { loadAndResolve, secretValues, type ResolvedProject } from "../project/r
 import type { ReleaseWithDeployment } from "../store/store.js";
 import type { App } from "./app.js";
 import { atUrls, drive, type DriveOptions, type Prepared } from "./drive.js";
-import { environmentDriver } from "../config/slipway-schema.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import { openEnvironment, projectOptions, type OpenEnvironment, type ProjectRequest } from "./project.js";
 import { chooseTarget, missingImages } from "./rollback-target.js";
 

@@ -12,7 +12,7 @@ import type { RouterServer } from "../router/router.js";
 import type { DeploymentRow, ReleaseWithDeployment } from "../store/store.js";
 import type { App } from "./app.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
-import { environmentDriver } from "../config/slipway-schema.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import { swarmDrift, swarmStatus, type SwarmStatus } from "./swarm-status.js";
 
 export interface RouteStatus {

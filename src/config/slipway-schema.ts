@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
+import { DRIVERS } from "./environment-driver.js";
 
 const duration = z
   .union([z.string(), z.number()])
@@ -77,15 +78,10 @@ const acme = z
   })
   .describe("The ACME account that issues certificates for host names (tls: auto).");
 
-export const DRIVERS = ["compose", "swarm"] as const;
-export type Driver = (typeof DRIVERS)[number];
 
 const registry = z
   .string()
   .regex(/^[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*$/, "write host[:port][/path], without a scheme: registry.example.com/shop, 127.0.0.1:5000");
-
-/** The environment's driver, compose unless it says otherwise. */
-export const environmentDriver = (settings: Pick<EnvironmentConfig, "driver"> | undefined): Driver => settings?.driver ?? "compose";
 
 const environment = z
   .strictObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readSlipwayConfig } from "./read-slipway-config.js";
-import { environmentDriver } from "./slipway-schema.js";
+import { environmentDriver } from "./environment-driver.js";
 
 const lines = (...rows: string[]): string => rows.join("\n") + "\n";
 

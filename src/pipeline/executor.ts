@@ -3,7 +3,7 @@
  * executor (one Docker host, today's steps) or the swarm executor (stacks on a swarm). The
  * pipeline (deploy.ts) keeps the order, the records and the rules of failure for both.
  */
-import { environmentDriver } from "../config/slipway-schema.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import { composeDown } from "./compose-down.js";
 import { releaseProject, type DeployRun } from "./deploy-run.js";
 import { preflight } from "./steps/preflight.js";

@@ -6,7 +6,7 @@ import type { ComposeCli } from "../adapters/compose-cli.js";
 import type { Engine } from "../adapters/docker-engine.js";
 import { askRegistry } from "../adapters/registry-http.js";
 import type { SwarmEngine } from "../adapters/swarm-engine.js";
-import { environmentDriver } from "../config/slipway-schema.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import type { Clock } from "../core/clock.js";
 import { checkSwarm, type SwarmCheck, type SwarmCheckDeps } from "./check-swarm.js";
 import type { Git } from "../adapters/git.js";

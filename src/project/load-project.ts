@@ -15,6 +15,7 @@ import type { EnvironmentConfig, SecretsConfig, SlipwayConfig } from "../config/
 import { findMissingVariables, layerVariables, type ResolvedVariables, type VariableSource } from "../config/variables.js";
 import { commitTag, sanitizeName } from "../plan/naming.js";
 import { composeSizeProblem } from "./compose-size.js";
+import type { ConfigCache } from "./config-cache.js";
 import type { Problem } from "./problem.js";
 import { composeEnvironment, projectFiles } from "./project-files.js";
 
@@ -168,10 +169,15 @@ function stage(options: LoadOptions, dir: string, config: SlipwayConfig, configF
   };
 }
 
-async function validateConfig(text: string): Promise<{ config?: SlipwayConfig; problems: Problem[] }> {
+async function validateConfig(text: string, cache: ConfigCache | undefined): Promise<{ config?: SlipwayConfig; problems: Problem[] }> {
+  const known = cache?.read(text);
+  if (known) return { config: known, problems: [] };
   const { readSlipwayConfig } = await import("../config/read-slipway-config.js");
   const result = readSlipwayConfig(CONFIG_FILE, text);
-  if (result.ok) return { config: result.config, problems: [] };
+  if (result.ok) {
+    cache?.write(text, result.config);
+    return { config: result.config, problems: [] };
+  }
   return { problems: result.problems.map((p) => ({ code: "E_CONFIG_INVALID", ...p })) };
 }
 
@@ -193,7 +199,13 @@ function scanSources(staged: StagedProject): { sources: ScannedSource[]; problem
   return { sources, problems };
 }
 
-export async function loadProject(options: LoadOptions, deps: { readonly git: Git }, hooks: LoadHooks = {}): Promise<LoadResult> {
+export interface LoadDeps {
+  readonly git: Git;
+  /** slipway.yml texts validated before (default: validate every time). */
+  readonly configCache?: ConfigCache | undefined;
+}
+
+export async function loadProject(options: LoadOptions, deps: LoadDeps, hooks: LoadHooks = {}): Promise<LoadResult> {
   const dir = resolve(options.dir);
   const head = options.withoutCommit ? undefined : await deps.git.head(dir);
   const configPath = join(dir, CONFIG_FILE);
@@ -209,7 +221,7 @@ export async function loadProject(options: LoadOptions, deps: { readonly git: Gi
     if (early?.ok && !composeSizeProblem(dir, early.staged.composeFiles)) hooks.onStaged(early.staged);
   }
 
-  const validated = configText === undefined ? { config: DEFAULT_CONFIG, problems: [] } : await validateConfig(configText);
+  const validated = configText === undefined ? { config: DEFAULT_CONFIG, problems: [] } : await validateConfig(configText, deps.configCache);
   if (!validated.config) return { problems: validated.problems, missingVariables: [] };
   const staging = stage(options, dir, validated.config, configFile, head, await sourcesOf(validated.config));
   if (!staging.ok) return { problems: [staging.problem], missingVariables: [] };

@@ -13,9 +13,9 @@ import { certificateName, hostNames, tlsPlan, withTls } from "../plan/tls.js";
 import { applyRuntimeVariables, secretValuesOf } from "../plan/runtime-variables.js";
 import { servicesWhoseImageNames } from "../config/compose-source.js";
 import { isSlipwayError } from "../core/errors.js";
-import { environmentDriver, type EnvironmentConfig } from "../config/slipway-schema.js";
-import type { Git } from "../adapters/git.js";
-import { loadProject, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
+import { environmentDriver } from "../config/environment-driver.js";
+import type { EnvironmentConfig } from "../config/slipway-schema.js";
+import { loadProject, type LoadDeps, type LoadedProject, type LoadOptions, type LoadResult, type StagedProject } from "./load-project.js";
 import { renderProblem } from "./problem.js";
 import { pathsOutsideTree, treeRoot } from "./tree-paths.js";
 
@@ -106,7 +106,7 @@ export async function resolveProject(project: LoadedProject, compose: ComposeCli
  * variables are known, so it runs while slipway.yml is validated and the sources scanned.
  * The early read is used only when the final project asks compose exactly the same thing.
  */
-export async function loadAndResolve(options: LoadOptions, deps: { readonly git: Git; readonly compose: ComposeCli }): Promise<{ loaded: LoadResult; resolved?: ResolvedProject }> {
+export async function loadAndResolve(options: LoadOptions, deps: LoadDeps & { readonly compose: ComposeCli }): Promise<{ loaded: LoadResult; resolved?: ResolvedProject }> {
   let early: { key: string; model: Promise<ComposeModel> } | undefined;
   const loaded = await loadProject(options, deps, {
     onStaged(staged) {

@@ -4,9 +4,9 @@
  * the one thing the two spell differently (a generated integer key) is chosen by `dialect`.
  * Never edit a migration that has shipped: add the next one.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
-import { Migrator } from "kysely/migration";
+import { DEFAULT_MIGRATION_TABLE, Migrator } from "kysely/migration";
 import { SlipwayError } from "../core/errors.js";
 import { withId, type DialectKind } from "./migration-kit.js";
 import { notificationTables } from "./migration-notifications.js";
@@ -170,8 +170,24 @@ export function migrationProvider(dialect: DialectKind): MigrationProvider {
   return { getMigrations: () => Promise.resolve(migrations(dialect)) };
 }
 
+/**
+ * Whether the store has run exactly these migrations: one read, where the Migrator takes the
+ * migration lock (a write transaction) and reads the schema's tables on every command. Any other
+ * answer, a new store without the table included, is the Migrator's to handle.
+ */
+async function hasRunExactly<T>(db: Kysely<T>, names: readonly string[]): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+    const ran = new Set(rows.map((row) => row.name));
+    return ran.size === names.length && names.every((name) => ran.has(name));
+  } catch {
+    return false;
+  }
+}
+
 /** Brings the schema up to date; throws the failing migration's error. */
 export async function migrateToLatest<T>(db: Kysely<T>, dialect: DialectKind): Promise<void> {
+  if (await hasRunExactly(db, Object.keys(migrations(dialect)))) return;
   const { error, results } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

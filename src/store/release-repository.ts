@@ -1,5 +1,5 @@
 /** Builds (immutable images of one commit) and releases (a build plus a config snapshot, numbered). */
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import type { BuildsTable, Database, ReleasesTable } from "./schema.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
 import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, ReleaseVariables, Store, StoreIdentity } from "./types.js";
@@ -100,9 +100,12 @@ export function releaseRepository(db: Kysely<Database>, { now }: StoreIdentity):
         )
         .selectAll("r")
         .select(["b.commit", "b.tag", "b.images", "d.id as d_id", "d.actor as d_actor", "d.status as d_status", "d.started_at as d_started_at", "d.finished_at as d_finished_at"])
-        .where("r.environment_id", "=", environmentId)
-        .orderBy("r.number", "desc");
-      if (options.statuses) query = query.where("r.status", "in", options.statuses.length > 0 ? [...options.statuses] : ["-"]);
+        .where("r.environment_id", "=", environmentId);
+      // Filtered by status, the rows come from the (environment, status, number) index and are
+      // sorted after: `+` keeps SQLite from walking the whole history in number order instead,
+      // which it prefers for an IN list (12 ms rather than 0.3 at 10,000 releases).
+      if (options.statuses) query = query.where("r.status", "in", options.statuses.length > 0 ? [...options.statuses] : ["-"]).orderBy(sql`+r.number`, "desc");
+      else query = query.orderBy("r.number", "desc");
       if (options.limit !== undefined) query = query.limit(options.limit);
       const rows = await query.execute();
       return rows.map((row) => ({

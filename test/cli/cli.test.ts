@@ -1,5 +1,5 @@
 /** The CLI end to end through bin/slipway.js: argv in; stdout, stderr and exit code out. */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -174,6 +174,28 @@ describe("slipway init", () => {
     const forced = await slipway(["init", "--force"], { cwd: project.dir });
     expect(forced.exitCode).toBe(0);
     expect(readFileSync(join(project.dir, "slipway.yml"), "utf8")).toContain("stop_first: true");
+  });
+});
+
+describe("slipway releases, reading slipway.yml through the home's cache of validated configs", () => {
+  it("follows every change of slipway.yml, valid or not", async () => {
+    using project = tempProject({ "docker-compose.yml": "services:\n  web:\n    image: busybox\n", "slipway.yml": "project: shop\nenvironments:\n  live: {}\n" });
+    const home = mkdtempSync(join(tmpdir(), "slipway-cli-cache-"));
+    onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+    const releases = () => slipway(["releases", "--env", "live"], { cwd: project.dir, env: { SLIPWAY_HOME: home } });
+    const entries = () => (existsSync(join(home, "cache", "config")) ? readdirSync(join(home, "cache", "config")).length : 0);
+    expect(await releases()).toEqual({ exitCode: 0, stdout: "no releases of shop in live yet: run slipway deploy\n", stderr: "" });
+    expect(entries()).toBe(1);
+    expect(await releases()).toEqual({ exitCode: 0, stdout: "no releases of shop in live yet: run slipway deploy\n", stderr: "" });
+    writeFileSync(join(project.dir, "slipway.yml"), "project: shop2\nenvironments:\n  live: {}\n");
+    expect((await releases()).stdout).toBe("no releases of shop2 in live yet: run slipway deploy\n");
+    writeFileSync(join(project.dir, "slipway.yml"), "project: shop2\nenvironments:\n  live: {}\nretian: 3\n");
+    const broken = await releases();
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/retian: unknown key; did you mean "retain"\?/);
+    expect(entries()).toBe(2);
+    writeFileSync(join(project.dir, "slipway.yml"), "project: shop\nenvironments:\n  live: {}\n");
+    expect((await releases()).stdout).toBe("no releases of shop in live yet: run slipway deploy\n");
   });
 });
 

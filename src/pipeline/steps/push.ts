@@ -4,7 +4,7 @@
  * (a swarm service will run `image@digest`). Pushed again when the build was reused: a push of
  * what the registry has already costs one round trip per layer.
  */
-import { environmentDriver } from "../../config/slipway-schema.js";
+import { environmentDriver } from "../../config/environment-driver.js";
 import { SlipwayError } from "../../core/errors.js";
 import { registryReference } from "../../plan/registry-images.js";
 import type { BuildRun, PushedImage } from "../deploy-run.js";
