@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway } from "../support/cli.js";
 import { githubPush, gitRemote, type GitRemote } from "../support/git-remote.js";
-import { freePort } from "../support/hello-repo.js";
+import { acceptsConnections, freePort } from "../support/hello-repo.js";
 import { startLoad } from "../support/load.js";
 import { startServe, type ServeProcess } from "../support/serve-process.js";
 
@@ -169,7 +169,7 @@ describe("a pull request's preview", () => {
     expect(registered.environments).toEqual(["production"]);
     // The project is still read at its branch's commit, not at the pull request's.
     expect([opened, updated].some((commit) => registered.path.endsWith(commit))).toBe(false);
-    await expect(fetch(`http://127.0.0.1:${previewPort}/`)).rejects.toThrow();
+    expect(await acceptsConnections(previewPort)).toBe(false);
 
     const onLive = await load.stop();
     expect(onLive.requests).toBeGreaterThan(100);

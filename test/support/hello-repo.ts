@@ -4,7 +4,7 @@
  * itself: every object it creates carries its unique project name.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runCommand } from "../../src/adapters/run-command.js";
@@ -19,6 +19,22 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((ok) => server.close(() => ok()));
   if (!address || typeof address === "string") throw new Error("no port");
   return address.port;
+}
+
+/**
+ * Whether a new TCP connection to 127.0.0.1:port is accepted. A fetch would not tell: it may
+ * reuse a kept-alive connection to a process that no longer listens there (after a reload,
+ * HAProxy's old worker answers a kept-alive connection's next request before closing it).
+ */
+export async function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      ok(true);
+    });
+    socket.once("error", () => ok(false));
+  });
 }
 
 async function git(dir: string, args: string[]): Promise<string> {
