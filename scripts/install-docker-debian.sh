@@ -4,7 +4,7 @@
 #   busybox-static, caddy and haproxy (for locally built test images), git, and postgresql
 #   (its binaries only: the store's tests start throwaway clusters of their own), and for the
 #   HTTPS tests Debian's pebble (an ACME server, with pebble-challtestsrv), openssl and curl; openssh for the deploy-key test; wrk for bench/router;
-#   docker-registry, iproute2 and util-linux (unshare, nsenter) for the 3-node swarm of test/swarm.
+#   docker-registry, apache2-utils (htpasswd, for a registry that wants a login), iproute2 and util-linux (unshare, nsenter) for the 3-node swarm of test/swarm.
 # Then starts dockerd when no engine answers. Safe to run more than once.
 set -euo pipefail
 
@@ -105,7 +105,7 @@ stop_packaged_registry() {
 }
 
 need_root
-apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client openssh-server wrk docker-registry iproute2 util-linux
+apt_install_missing docker.io busybox-static caddy haproxy git ca-certificates iptables postgresql pebble openssl curl openssh-client openssh-server wrk docker-registry apache2-utils iproute2 util-linux
 stop_packaged_registry
 install_compose_plugin
 start_dockerd

@@ -5,7 +5,9 @@
  */
 import type Docker from "dockerode";
 import { Readable } from "node:stream";
+import type { RegistryLogin } from "../plan/registry-images.js";
 import { statusCode } from "./engine-types.js";
+import { engineAuth } from "./registry-auth.js";
 
 export interface SwarmMembership {
   /** inactive, pending, active, error, locked. */
@@ -36,6 +38,7 @@ export interface JobSpec {
   readonly nodeId: string;
   readonly command: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
+  readonly login?: RegistryLogin;
 }
 
 export interface SwarmEngine {
@@ -43,8 +46,8 @@ export interface SwarmEngine {
   nodes(): Promise<SwarmNodeInfo[]>;
   /** Builds an image with no layers, only labels (nothing to run: it proves a pull). */
   buildLabelOnlyImage(reference: string, labels: Readonly<Record<string, string>>): Promise<void>;
-  /** Pushes the image; resolves with the digest the registry gave it. */
-  pushImage(reference: string): Promise<string>;
+  /** Pushes the image (with the registry's credentials, when it wants them); resolves with the digest the registry gave it. */
+  pushImage(reference: string, login?: RegistryLogin): Promise<string>;
   /** Removes the image, every name of it, even while a container still uses it. */
   removeImage(reference: string): Promise<void>;
   /** A replicated job of one task that never restarts, on the node; resolves with its id. */
@@ -124,9 +127,9 @@ export function createSwarmEngine(get: () => Promise<Docker>): SwarmEngine {
       await followProgress(docker, await docker.buildImage(context, { t: reference, labels: { ...labels }, rm: true }));
     },
 
-    async pushImage(reference) {
+    async pushImage(reference, login) {
       const docker = await get();
-      const events = await followProgress(docker, await docker.getImage(reference).push({ authconfig: {} }));
+      const events = await followProgress(docker, await docker.getImage(reference).push({ authconfig: engineAuth(login) }));
       return events.find((event) => event.aux?.Digest !== undefined)?.aux?.Digest ?? "";
     },
 
@@ -143,7 +146,7 @@ export function createSwarmEngine(get: () => Promise<Docker>): SwarmEngine {
     },
 
     async createJob(spec) {
-      const service = await (await get()).createService({
+      const service = await (await get()).createService(engineAuth(spec.login), {
         Name: spec.name,
         Labels: { ...spec.labels },
         TaskTemplate: {

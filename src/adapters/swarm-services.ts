@@ -5,6 +5,7 @@
  */
 import type Docker from "dockerode";
 import { statusCode } from "./engine-types.js";
+import type { EngineAuth } from "./registry-auth.js";
 
 export interface ServiceState {
   readonly id: string;
@@ -27,7 +28,8 @@ export interface SwarmServices {
   localNodeId(): Promise<string>;
   inspectService(name: string): Promise<ServiceState | undefined>;
   /** Creates a service from an engine API spec; resolves with its id. */
-  createService(spec: Docker.CreateServiceOptions): Promise<string>;
+  /** Creates the service; its nodes pull its image with `auth` (the engine's form of a registry login). */
+  createService(spec: Docker.CreateServiceOptions, auth?: EngineAuth | Record<string, never>): Promise<string>;
   /** Replaces the spec of the service (the engine restarts its tasks). */
   updateService(current: ServiceState, spec: Docker.CreateServiceOptions): Promise<void>;
   removeService(name: string): Promise<void>;
@@ -62,8 +64,9 @@ export function createSwarmServices(get: () => Promise<Docker>): SwarmServices {
       }
     },
 
-    async createService(spec) {
-      const service = await (await get()).createService(spec);
+    async createService(spec, auth = {}) {
+      // The credentials first: given the spec alone, dockerode sends the spec as X-Registry-Auth.
+      const service = await (await get()).createService(auth, spec);
       return (service as unknown as { id: string }).id;
     },
 

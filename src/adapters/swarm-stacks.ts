@@ -4,6 +4,8 @@
  * removed, overlay networks, and a release task run as a job. Thin: the pipeline decides.
  */
 import type Docker from "dockerode";
+import type { RegistryLogin } from "../plan/registry-images.js";
+import { engineAuth, withCliCredentials } from "./registry-auth.js";
 import { runCommand } from "./run-command.js";
 import { createSwarmServices } from "./swarm-services.js";
 
@@ -36,12 +38,15 @@ export interface JobRun {
   readonly env: readonly string[];
   readonly networks: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
+  /** The credentials its node pulls the image with. */
+  readonly login?: RegistryLogin;
 }
 
 export interface SwarmStacks {
   /** This engine's node id in the swarm. */
   nodeId(): Promise<string>;
-  deployStack(stack: string, file: string, onLine?: (line: string, stream: "stdout" | "stderr") => void): Promise<void>;
+  /** Deploys the stack file; with a login, its services' nodes pull with those credentials. */
+  deployStack(stack: string, file: string, options?: { readonly onLine?: (line: string, stream: "stdout" | "stderr") => void; readonly login?: RegistryLogin }): Promise<void>;
   services(labels: Readonly<Record<string, string>>): Promise<SwarmServiceState[]>;
   tasks(serviceId: string): Promise<SwarmTaskState[]>;
   scale(serviceId: string, replicas: number): Promise<void>;
@@ -81,11 +86,12 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
   return {
     nodeId: () => services.localNodeId(),
 
-    async deployStack(stack, file, onLine) {
+    async deployStack(stack, file, options = {}) {
       // Detached: each release is a new stack, so there is no update to follow; the verify step
       // waits for the tasks itself. The images are named by digest already.
-      const args = ["stack", "deploy", "--detach=true", "--resolve-image", "never", "--compose-file", file, stack];
-      const result = await runCommand("docker", args, { env: cliEnv, ...(onLine ? { onLine } : {}) });
+      const { onLine, login } = options;
+      const args = ["stack", "deploy", "--detach=true", "--resolve-image", "never", ...(login ? ["--with-registry-auth"] : []), "--compose-file", file, stack];
+      const result = await withCliCredentials(login, (config) => runCommand("docker", args, { env: config ? { ...cliEnv, DOCKER_CONFIG: config } : cliEnv, ...(onLine ? { onLine } : {}) }));
       if (result.exitCode !== 0) throw new Error(`docker stack deploy ${stack} exited ${result.exitCode}: ${result.stderr.trim().split("\n").slice(-3).join(" / ")}`);
     },
 
@@ -144,7 +150,7 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
     ensureOverlay: (name, labels) => services.ensureOverlay(name, labels),
 
     createJob(job) {
-      return services.createService({
+      const spec: Docker.CreateServiceOptions = {
         Name: job.name,
         Labels: { ...job.labels },
         TaskTemplate: {
@@ -163,7 +169,8 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
           RestartPolicy: { Condition: "none" },
         },
         Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } },
-      });
+      };
+      return services.createService(spec, engineAuth(job.login));
     },
 
     async logs(serviceId) {

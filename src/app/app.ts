@@ -8,6 +8,7 @@ import { createComposeCli, type ComposeCli } from "../adapters/compose-cli.js";
 import { connectDocker, createEngine, type Engine } from "../adapters/docker-engine.js";
 import { createSwarmEngine, type SwarmEngine } from "../adapters/swarm-engine.js";
 import { createSwarmStacks, type SwarmStacks } from "../adapters/swarm-stacks.js";
+import { registryManifests } from "../adapters/registry-manifests.js";
 import { createGit, type Git } from "../adapters/git.js";
 import { createMirror, type Mirror } from "../adapters/git-mirror.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -136,7 +137,8 @@ export function createApp(settings: AppSettings): App {
       redact: (text) => redactor.apply(text),
       sealer: () => (created ??= sealer({ create: true }) as Sealer),
       identity: settings.identity,
-      pushImage: (reference) => app.swarm.pushImage(reference),
+      pushImage: (reference, login) => app.swarm.pushImage(reference, login),
+      registryManifests: (registry, login) => registryManifests(registry, login),
       stacks: app.stacks,
       swarmRouter: createSwarmRouting({
         docker: () => connectDocker(env.DOCKER_HOST),

@@ -1,5 +1,6 @@
 /** Prune: what retention allows to go, gone (or listed). */
 import { prune as pruneProject, type PruneReport } from "../pipeline/prune.js";
+import { registryToPrune } from "../pipeline/steps/push.js";
 import type { App } from "./app.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
 
@@ -7,9 +8,12 @@ export type { PruneReport } from "../pipeline/prune.js";
 export { describePrune } from "../pipeline/prune.js";
 
 export async function prune(app: App, request: ProjectRequest & { dryRun?: boolean }): Promise<{ report: PruneReport; retain: number }> {
-  const env = await openEnvironment(app, request);
+  let env = await openEnvironment(app, request);
+  // A swarm environment's registry_login takes its password from a variable: read them then only.
+  if (env.project.environment.settings?.registry_login) env = await openEnvironment(app, request, { variables: true });
   const deps = await app.deps();
   const { config } = env.project;
+  const registry = registryToPrune(env.project, deps.registryManifests);
   const report = await pruneProject(deps, {
     projectId: env.projectId,
     project: env.project.name,
@@ -17,6 +21,7 @@ export async function prune(app: App, request: ProjectRequest & { dryRun?: boole
     retain: config.retain,
     ...(config.mirror_of ? { mirrorOf: config.mirror_of } : {}),
     dryRun: request.dryRun ?? false,
+    ...(registry ? { registry } : {}),
   });
   return { report, retain: config.retain };
 }

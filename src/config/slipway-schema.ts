@@ -83,6 +83,16 @@ const registry = z
   .string()
   .regex(/^[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*$/, "write host[:port][/path], without a scheme: registry.example.com/shop, 127.0.0.1:5000");
 
+const registryLogin = z
+  .strictObject({
+    username: z.string().min(1).describe("The user (or robot account) that pushes and pulls."),
+    password: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "name the variable that holds the password, such as REGISTRY_PASSWORD, not the password itself")
+      .describe("The name of the variable holding its password or token: set it with slipway env set NAME=- --env ENV (kept encrypted), or give it from the secrets provider or the process environment."),
+  })
+  .describe("With driver: swarm, the credentials of a registry that wants them: Slipway pushes with them, and the nodes pull with them.");
+
 const environment = z
   .strictObject({
     default: z.boolean().optional().describe("The environment used when --env is not given."),
@@ -97,6 +107,7 @@ const environment = z
     secrets: secrets.optional(),
     driver: z.enum(DRIVERS).optional().describe("What runs the environment: compose (the default: one Docker host) or swarm (a Docker Swarm, through a manager: each release a stack, routed by the swarm router)."),
     registry: registry.optional().describe("With driver: swarm, the registry every node pulls the images from, as host[:port][/path]: registry.example.com/shop."),
+    registry_login: registryLogin.optional(),
     replicas: z
       .record(z.string().min(1), z.number().int().min(0))
       .optional()
@@ -106,7 +117,7 @@ const environment = z
     if (env.driver === "swarm" && env.registry === undefined) {
       ctx.addIssue({ code: "custom", path: ["registry"], message: "required with driver: swarm: the registry every node pulls from, such as registry.example.com/shop" });
     }
-    for (const key of ["registry", "replicas"] as const) {
+    for (const key of ["registry", "registry_login", "replicas"] as const) {
       if (env.driver !== "swarm" && env[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "only the swarm driver uses it: add driver: swarm, or remove it" });
     }
   })

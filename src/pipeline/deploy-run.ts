@@ -3,6 +3,7 @@ import type { ComposeCli, ComposeProject } from "../adapters/compose-cli.js";
 import type { ContainerState, Engine } from "../adapters/docker-engine.js";
 import type { Git } from "../adapters/git.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
+import type { RegistryLogin } from "../plan/registry-images.js";
 import type { ResolvedProject } from "../project/resolve-project.js";
 import type { Router } from "../router/router.js";
 import type { Store } from "../store/store.js";
@@ -13,6 +14,7 @@ import type { Sealer } from "../secrets/cipher.js";
 import type { BuildSlots } from "./build-slots.js";
 import type { Acme } from "../adapters/acme.js";
 import type { SwarmStacks } from "../adapters/swarm-stacks.js";
+import type { RegistryManifests } from "../adapters/registry-manifests.js";
 
 /** A route of a swarm environment, as the swarm router serves it. */
 export interface SwarmRouteSpec {
@@ -54,7 +56,9 @@ export interface DeployDeps {
   /** The ACME CA client that issues certificates for host names. */
   readonly acme?: Acme;
   /** Pushes an image to its registry, resolving with its digest (builds for a swarm environment). */
-  readonly pushImage?: (reference: string) => Promise<string>;
+  readonly pushImage?: (reference: string, login?: RegistryLogin) => Promise<string>;
+  /** A registry's manifests, for retention on a swarm environment's registry. */
+  readonly registryManifests?: (registry: string, login?: RegistryLogin) => RegistryManifests;
   /** The swarm manager's stacks, services and jobs (environments with driver: swarm). */
   readonly stacks?: SwarmStacks;
   readonly swarmRouter?: SwarmRouting;

@@ -11,6 +11,7 @@ import type { WebPorts } from "../router/render-config.js";
 import type { DeployDeps, DeployRequest, DeployRun, ReleaseRef } from "./deploy-run.js";
 import { sourceAndBuild } from "./steps/build.js";
 import { removeEnvFiles } from "./steps/preflight.js";
+import { registryToPrune } from "./steps/push.js";
 import { executorOf } from "./executor.js";
 import { LogBuffer } from "./log-buffer.js";
 import { runsAsOf, sealSnapshot, variablesDigest, type ReleaseSnapshot } from "./release-snapshot.js";
@@ -194,7 +195,8 @@ async function pruneAfter(run: DeployRun): Promise<void> {
   const { project } = run.request.resolved;
   try {
     const mirrorOf = project.config.mirror_of;
-    const report = await prune(run.deps, { projectId: run.projectId, project: project.name, dir: project.dir, retain: project.config.retain, ...(mirrorOf ? { mirrorOf } : {}) });
+    const registry = registryToPrune(project, run.deps.registryManifests);
+    const report = await prune(run.deps, { projectId: run.projectId, project: project.name, dir: project.dir, retain: project.config.retain, ...(mirrorOf ? { mirrorOf } : {}), ...(registry ? { registry } : {}) });
     run.log("retire", "info", `retention (keep ${project.config.retain}): ${describePrune(report)}`);
   } catch (error) {
     run.log("retire", "info", `retention: could not prune (${(error as Error).message}); prune the project to retry`);

@@ -10,18 +10,32 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ComposeCli } from "../adapters/compose-cli.js";
-import type { Engine } from "../adapters/docker-engine.js";
+import type { Engine, ImageSummary } from "../adapters/docker-engine.js";
+import type { RegistryManifests } from "../adapters/registry-manifests.js";
 import { LABEL } from "../plan/naming.js";
 import type { Store } from "../store/store.js";
 import { composeDown } from "./compose-down.js";
 import { runsAsOf } from "./release-snapshot.js";
 import type { HomePaths } from "./paths.js";
 
+/** What became of a pushed tag of a pruned build, in a swarm environment's registry. */
+export interface RegistryTagOutcome {
+  /** `<registry>/<service>:<tag>`, also untagged on this engine. */
+  readonly reference: string;
+  /**
+   * deleted; absent (the registry had it no more); shared (its manifest is also a kept tag's:
+   * left); not-allowed (the registry does not delete); failed; planned (a dry run).
+   */
+  readonly outcome: "deleted" | "absent" | "shared" | "not-allowed" | "failed" | "planned";
+  readonly detail?: string;
+}
+
 export interface PruneReport {
   readonly images: ReadonlyArray<{ readonly tag: string; readonly size: number }>;
   readonly projects: readonly string[];
   readonly buildDirs: readonly string[];
   readonly keptTags: readonly string[];
+  readonly registryTags: readonly RegistryTagOutcome[];
 }
 
 export interface PruneDeps {
@@ -39,6 +53,8 @@ export interface PruneOptions {
   /** The project this one mirrors (`mirror_of`), whose labelled images may carry this one's tags. */
   readonly mirrorOf?: string;
   readonly dryRun?: boolean;
+  /** A swarm environment's registry: pushed tags of pruned builds are deleted there too. */
+  readonly registry?: { readonly name: string; readonly manifests: RegistryManifests };
 }
 
 /** Tags to keep, and the release projects (by compose project name) that may keep containers. */
@@ -84,13 +100,69 @@ export async function prune(deps: PruneDeps, options: PruneOptions): Promise<Pru
     }
   }
   const buildDirs = [...unkeptDirs(paths, options, keep)];
+  const pushed = options.registry ? pushedTags(candidates, options.registry.name, keep, inUse) : { doomed: [], kept: [] };
 
   if (!options.dryRun) {
     for (const name of projects) await composeDown(compose, { projectName: name, files: [], projectDirectory: options.dir });
     for (const image of images) await engine.removeImage(image.tag);
     for (const dir of buildDirs) rmSync(dir, { recursive: true, force: true });
   }
-  return { images, projects: [...projects], buildDirs, keptTags: [...keep].sort() };
+  const registryTags = options.registry && !options.dryRun ? await pruneRegistry(engine, options.registry, pushed) : pushed.doomed.map((reference) => ({ reference, outcome: "planned" as const }));
+  return { images, projects: [...projects], buildDirs, keptTags: [...keep].sort(), registryTags };
+}
+
+/** `<registry>/<repository path>:<tag>` → the repository's path in the registry, and the tag. */
+function splitReference(reference: string, registry: string): { repository: string; tag: string } {
+  const server = registry.split("/")[0] ?? registry;
+  const colon = reference.lastIndexOf(":");
+  return { repository: reference.slice(server.length + 1, colon), tag: reference.slice(colon + 1) };
+}
+
+/** This engine's tags of pushed images under the registry: those of pruned builds, and the kept ones. */
+function pushedTags(images: readonly ImageSummary[], registry: string, keep: ReadonlySet<string>, inUse: ReadonlySet<string>): { doomed: string[]; kept: string[] } {
+  const prefix = `${registry.replace(/\/+$/, "")}/`;
+  const doomed: string[] = [];
+  const kept: string[] = [];
+  for (const image of images) {
+    for (const tag of image.tags.filter((t) => t.startsWith(prefix))) {
+      if (keep.has(tag.slice(tag.lastIndexOf(":") + 1)) || inUse.has(image.id)) kept.push(tag);
+      else doomed.push(tag);
+    }
+  }
+  return { doomed: [...new Set(doomed)], kept: [...new Set(kept)] };
+}
+
+/**
+ * Deletes each pruned tag's manifest from the registry, unless a kept tag names the same
+ * manifest (deleting by digest would take that tag too), and untags it here. A registry that
+ * fails or refuses leaves its tags there, reported: retention never fails on a registry.
+ */
+async function pruneRegistry(engine: Engine, registry: NonNullable<PruneOptions["registry"]>, pushed: { doomed: readonly string[]; kept: readonly string[] }): Promise<RegistryTagOutcome[]> {
+  const outcomes: RegistryTagOutcome[] = [];
+  const keptDigests = new Set<string>();
+  try {
+    for (const reference of pushed.kept) {
+      const { repository, tag } = splitReference(reference, registry.name);
+      const digest = await registry.manifests.digestOf(repository, tag);
+      if (digest) keptDigests.add(`${repository}@${digest}`);
+    }
+  } catch (error) {
+    // Without the kept digests, no deletion is safe.
+    return pushed.doomed.map((reference) => ({ reference, outcome: "failed", detail: (error as Error).message }));
+  }
+  for (const reference of pushed.doomed) {
+    const { repository, tag } = splitReference(reference, registry.name);
+    try {
+      const digest = await registry.manifests.digestOf(repository, tag);
+      const outcome = digest === undefined ? "absent" : keptDigests.has(`${repository}@${digest}`) ? "shared" : await registry.manifests.deleteManifest(repository, digest);
+      outcomes.push({ reference, outcome });
+      // Untagged here whatever the registry did: a tag left there is reported once, now.
+      await engine.removeImage(reference);
+    } catch (error) {
+      outcomes.push({ reference, outcome: "failed", detail: (error as Error).message });
+    }
+  }
+  return outcomes;
 }
 
 /** How long a checkout stays whatever its build: one being deployed may have no saved build yet. */
@@ -120,6 +192,21 @@ export function describePrune(report: PruneReport, dryRun = false): string {
   const bytes = new Map(report.images.map((i) => [i.tag.slice(i.tag.lastIndexOf(":") + 1), i.size]));
   const megabytes = ([...bytes.values()].reduce((a, b) => a + b, 0) / 1e6).toFixed(1);
   const verb = dryRun ? "would remove" : "removed";
-  if (report.images.length + report.projects.length + report.buildDirs.length === 0) return "nothing to prune";
-  return `${verb} ${report.images.length} image tag${report.images.length === 1 ? "" : "s"} (about ${megabytes} MB), ${report.projects.length} stopped release project${report.projects.length === 1 ? "" : "s"}, ${report.buildDirs.length} build director${report.buildDirs.length === 1 ? "y" : "ies"}`;
+  if (report.images.length + report.projects.length + report.buildDirs.length + report.registryTags.length === 0) return "nothing to prune";
+  const local = `${verb} ${report.images.length} image tag${report.images.length === 1 ? "" : "s"} (about ${megabytes} MB), ${report.projects.length} stopped release project${report.projects.length === 1 ? "" : "s"}, ${report.buildDirs.length} build director${report.buildDirs.length === 1 ? "y" : "ies"}`;
+  return report.registryTags.length === 0 ? local : `${local}; ${describeRegistryTags(report.registryTags)}`;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The registry's part of a prune, in one clause. */
+export function describeRegistryTags(tags: readonly RegistryTagOutcome[]): string {
+  const count = (outcome: RegistryTagOutcome["outcome"]): number => tags.filter((t) => t.outcome === outcome).length;
+  if (count("planned") > 0) return `would delete ${plural(count("planned"), "pushed tag")} from the registry`;
+  const parts = [`deleted ${plural(count("deleted") + count("absent"), "pushed tag")} from the registry`];
+  if (count("shared") > 0) parts.push(`left ${count("shared")} whose image a kept release also names`);
+  if (count("not-allowed") > 0) parts.push(`left ${count("not-allowed")}: the registry does not allow deletion (enable it, for Distribution storage.delete.enabled, or delete them with its own tools)`);
+  const failed = tags.filter((t) => t.outcome === "failed");
+  if (failed.length > 0) parts.push(`could not delete ${failed.length} (${failed[0]?.detail ?? "no answer"}): prune again to retry`);
+  return parts.join(", ");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registryReference } from "./registry-images.js";
+import { registryLogin, registryReference, registryServer } from "./registry-images.js";
 
 describe("registryReference", () => {
   it.each([
@@ -7,5 +7,28 @@ describe("registryReference", () => {
     ["127.0.0.1:5000", "worker", "0123456789ab-dirty", "127.0.0.1:5000/worker:0123456789ab-dirty"],
   ])("%s, %s, %s → %s", (registry, service, tag, reference) => {
     expect(registryReference(registry, service, tag)).toBe(reference);
+  });
+});
+
+describe("registryLogin", () => {
+  const swarm = { driver: "swarm" as const, registry: "registry.example.com:5443/shop", registry_login: { username: "deploy", password: "REGISTRY_PASSWORD" } };
+
+  it("keys the credentials by the registry's host and port, the password read from the variable it names", () => {
+    expect(registryServer("127.0.0.1:5000")).toBe("127.0.0.1:5000");
+    expect(registryLogin("live", swarm, { REGISTRY_PASSWORD: "s3cret", OTHER: "x" })).toEqual({ server: "registry.example.com:5443", username: "deploy", password: "s3cret" });
+  });
+
+  it("is undefined when the environment gives no registry_login", () => {
+    expect(registryLogin("live", { driver: "swarm", registry: "127.0.0.1:5000" }, { REGISTRY_PASSWORD: "s3cret" })).toBeUndefined();
+    expect(registryLogin("live", undefined, {})).toBeUndefined();
+  });
+
+  it.each([
+    ["unset", {}],
+    ["empty", { REGISTRY_PASSWORD: "" }],
+  ])("says how to set the password variable when it is %s", (_, variables) => {
+    expect(() => registryLogin("live", swarm, variables)).toThrow(
+      "registry_login of live takes its password from the variable REGISTRY_PASSWORD, which is not set: slipway env set REGISTRY_PASSWORD=- --env live reads it from standard input",
+    );
   });
 });

@@ -13,6 +13,7 @@ import type { Git } from "../adapters/git.js";
 import { variableOrigins } from "../config/variables.js";
 import { ExitCodes, isSlipwayError, type SlipwayError } from "../core/errors.js";
 import type { Classification } from "../plan/classify.js";
+import { registryLogin } from "../plan/registry-images.js";
 import { loadProject, type LoadedProject, type LoadOptions } from "./load-project.js";
 import type { Problem } from "./problem.js";
 import { resolveProject, type ResolvedProject } from "./resolve-project.js";
@@ -82,8 +83,15 @@ export async function checkProject(options: LoadOptions, deps: CheckDeps): Promi
   }
   const settings = project.environment.settings;
   if (environmentDriver(settings) !== "swarm" || settings?.registry === undefined) return { ...withModel, problems, unavailable, engineVersion, exitCode: ExitCodes.ok };
+  let login;
+  try {
+    login = registryLogin(project.environment.name, settings, project.variables.values);
+  } catch (error) {
+    if (!isSlipwayError(error)) throw error;
+    return { ...withModel, problems: [{ code: error.code, message: error.message }], unavailable, engineVersion, exitCode: ExitCodes.badInput };
+  }
   const swarm = await checkSwarm(
-    { registry: settings.registry, accessoryVolumes: accessoryVolumes(resolved), nonce: deps.clock.now().toString(36) + Math.random().toString(36).slice(2, 6) },
+    { registry: settings.registry, ...(login ? { login } : {}), accessoryVolumes: accessoryVolumes(resolved), nonce: deps.clock.now().toString(36) + Math.random().toString(36).slice(2, 6) },
     { swarm: deps.swarm, clock: deps.clock, askRegistry: deps.askRegistry ?? ((registry) => askRegistry(registry)) },
   );
   const all = [...unavailable, ...swarm.problems];

@@ -77,6 +77,33 @@ describe("checkSwarm", () => {
     expect(result.pulls).toEqual([]);
   });
 
+  it("pushes and pulls with registry_login's credentials, and names the user when the push is refused", async () => {
+    const login = { server: "r:5000", username: "deploy", password: "s3cret" };
+    const pushedWith: unknown[] = [];
+    const jobs: unknown[] = [];
+    const fake = fakeSwarm({ taskOf: () => ({ state: "failed", error: "starting container failed" }) });
+    const swarm: SwarmEngine = {
+      ...fake.swarm,
+      pushImage: (_reference, given) => {
+        pushedWith.push(given);
+        return Promise.resolve("sha256:0");
+      },
+      createJob: (spec) => {
+        jobs.push(spec.login);
+        return fake.swarm.createJob(spec);
+      },
+    };
+    const result = await checkSwarm({ ...options, login }, { swarm, askRegistry: answers, clock: fakeClock() });
+    expect(result.problems).toEqual([]);
+    expect(pushedWith).toEqual([login]);
+    expect(jobs).toEqual([login, login]);
+
+    const refused = await checkSwarm({ ...options, login }, { swarm: { ...swarm, pushImage: () => Promise.reject(new Error("unauthorized: authentication required")) }, askRegistry: answers, clock: fakeClock() });
+    expect(refused.problems.map((p) => p.message)).toEqual([
+      "pushing to the registry r:5000/shop failed (unauthorized: authentication required): check registry_login (user deploy) and its password variable, or fix registry:",
+    ]);
+  });
+
   it("a rejected task, and one that never leaves pending, are nodes that cannot pull", async () => {
     const tasks: Record<string, SwarmTask> = { "id-a": { state: "rejected", error: "No such image: r:5000/shop/slipway-probe:n1" }, "id-b": { state: "pending" } };
     const fake = fakeSwarm({ taskOf: (id) => tasks[id] });

@@ -8,6 +8,7 @@ import type { RegistryAnswer } from "../adapters/registry-http.js";
 import type { SwarmEngine, SwarmNodeInfo, SwarmTask } from "../adapters/swarm-engine.js";
 import type { Clock } from "../core/clock.js";
 import { SlipwayError } from "../core/errors.js";
+import type { RegistryLogin } from "../plan/registry-images.js";
 
 export interface SwarmCheckDeps {
   readonly swarm: SwarmEngine;
@@ -17,6 +18,8 @@ export interface SwarmCheckDeps {
 
 export interface SwarmCheckOptions {
   readonly registry: string;
+  /** The registry's credentials (registry_login), pushed and pulled with. */
+  readonly login?: RegistryLogin;
   /** Accessories and the named volumes they mount: those live on one node each. */
   readonly accessoryVolumes: ReadonlyArray<{ readonly service: string; readonly volumes: readonly string[] }>;
   /** Makes the probe's names unique. */
@@ -88,13 +91,14 @@ async function probeNodes(options: SwarmCheckOptions, nodes: readonly SwarmNodeI
   await deps.swarm.buildLabelOnlyImage(image, labels);
   try {
     try {
-      await deps.swarm.pushImage(image);
+      await deps.swarm.pushImage(image, options.login);
     } catch (error) {
-      const problem = new SlipwayError("E_REGISTRY_UNREACHABLE", `pushing to the registry ${options.registry} failed (${(error as Error).message}): log this engine in (docker login), or fix registry: in slipway.yml`, { cause: error });
+      const fix = options.login ? `check registry_login (user ${options.login.username}) and its password variable` : "a registry that wants a login needs registry_login in slipway.yml";
+      const problem = new SlipwayError("E_REGISTRY_UNREACHABLE", `pushing to the registry ${options.registry} failed (${(error as Error).message}): ${fix}, or fix registry:`, { cause: error });
       return { pulls: [], notes, problems: [problem] };
     }
     const timeoutMs = options.probeTimeoutMs ?? 60_000;
-    const pulls = await Promise.all(ready.map((node, index) => probeNode({ node, image, labels, name: `slipway-probe-${options.nonce}-${index + 1}`, timeoutMs }, deps)));
+    const pulls = await Promise.all(ready.map((node, index) => probeNode({ node, image, labels, name: `slipway-probe-${options.nonce}-${index + 1}`, timeoutMs, login: options.login }, deps)));
     const failed = pulls.filter((p) => !p.pulled);
     const problems = failed.map(
       (p) => new SlipwayError("E_NODE_CANNOT_PULL", `node ${p.hostname} cannot pull from the registry ${options.registry} (${p.detail}): make the registry reachable from that node (and log it in), or drain it (docker node update --availability drain)`),
@@ -105,11 +109,11 @@ async function probeNodes(options: SwarmCheckOptions, nodes: readonly SwarmNodeI
   }
 }
 
-async function probeNode(probe: { node: SwarmNodeInfo; image: string; labels: Record<string, string>; name: string; timeoutMs: number }, deps: SwarmCheckDeps): Promise<NodePull> {
+async function probeNode(probe: { node: SwarmNodeInfo; image: string; labels: Record<string, string>; name: string; timeoutMs: number; login: RegistryLogin | undefined }, deps: SwarmCheckDeps): Promise<NodePull> {
   const { node } = probe;
   // The image holds no program: a container is made (which needs a command), its start fails,
   // and that failure, after the pull, is the proof. A pull that fails rejects the task before.
-  const id = await deps.swarm.createJob({ name: probe.name, image: probe.image, nodeId: node.id, command: ["/slipway-probe"], labels: probe.labels });
+  const id = await deps.swarm.createJob({ name: probe.name, image: probe.image, nodeId: node.id, command: ["/slipway-probe"], labels: probe.labels, ...(probe.login ? { login: probe.login } : {}) });
   try {
     const deadline = deps.clock.now() + probe.timeoutMs;
     let task: SwarmTask | undefined;

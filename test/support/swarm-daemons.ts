@@ -1,7 +1,8 @@
 /**
  * The long-running processes of the test swarm: a dockerd per worker (its own hostname, network
  * namespace, data and exec roots, socket) and a `docker-registry serve` per network namespace,
- * all on 127.0.0.1:5000 and sharing one storage directory. Started detached, their pids kept in
+ * all on 127.0.0.1:5000 and sharing one storage directory (and, for the tests that want one, a
+ * locked registry the same way on 127.0.0.1:5001). Started detached, their pids kept in
  * files under STATE_RUN, stopped by pid and waited for.
  */
 import { spawn } from "node:child_process";
@@ -16,7 +17,19 @@ export const workerSocket = (index: number): string => `/run/docker${index}.sock
 export const workerHost = (index: number): string => `unix://${workerSocket(index)}`;
 export const workerHostname = (index: number): string => `slw-node${index}`;
 const utsFile = (index: number): string => join(STATE_RUN, `uts-${index}`);
-const registryPidFile = (where: string): string => join(STATE_RUN, `registry-${where}.pid`);
+/** 127.0.0.1:5001 in every namespace: a registry that wants a user and password (htpasswd). */
+export const LOCKED_REGISTRY = "127.0.0.1:5001";
+const LOCKED = "locked-registry";
+const registryPidFile = (name: string, where: string): string => join(STATE_RUN, `${name}-${where}.pid`);
+
+/** Which registry: the open one every test pushes to, or the locked one. */
+interface RegistryKind {
+  readonly name: string;
+  readonly address: string;
+  /** The htpasswd file (bcrypt) of the locked registry. */
+  readonly htpasswd?: string;
+}
+const OPEN: RegistryKind = { name: "registry", address: REGISTRY };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
@@ -73,35 +86,48 @@ function readPid(file: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-const REGISTRY_CONFIG = (storage: string): string =>
+const registryConfig = (kind: RegistryKind, storage: string): string =>
   [
     "version: 0.1",
     "log: { level: warn }",
     `storage: { filesystem: { rootdirectory: ${storage} }, delete: { enabled: true } }`,
-    `http: { addr: "${REGISTRY}" }`,
+    `http: { addr: "${kind.address}" }`,
+    ...(kind.htpasswd ? [`auth: { htpasswd: { realm: slipway-test, path: ${kind.htpasswd} } }`] : []),
     "",
   ].join("\n");
 
 /** One registry in the host's namespace (`worker` undefined: the manager's) or in a worker's. */
-export async function startRegistry(worker?: WorkerWiring): Promise<void> {
+export async function startRegistry(worker?: WorkerWiring, kind: RegistryKind = OPEN): Promise<void> {
   const where = worker ? String(worker.index) : "manager";
-  const config = join(STATE_LIB, "registry.yml");
-  mkdirSync(join(STATE_LIB, "registry"), { recursive: true });
+  const config = join(STATE_LIB, `${kind.name}.yml`);
+  mkdirSync(join(STATE_LIB, kind.name), { recursive: true });
   mkdirSync(STATE_RUN, { recursive: true });
-  writeFileSync(config, REGISTRY_CONFIG(join(STATE_LIB, "registry")));
+  writeFileSync(config, registryConfig(kind, join(STATE_LIB, kind.name)));
   const serve = ["docker-registry", "serve", config];
   const [command = "", ...args] = worker ? ["nsenter", `--net=/run/netns/${worker.netns}`, "--", ...serve] : serve;
-  const pid = startDetached(command, args, join(STATE_LIB, `registry-${where}.log`));
-  writeFileSync(registryPidFile(where), `${pid}\n`);
-  const probe = worker ? ["ip", "netns", "exec", worker.netns, "busybox", "wget", "-q", "-O", "/dev/null", `http://${REGISTRY}/v2/`] : ["busybox", "wget", "-q", "-O", "/dev/null", `http://${REGISTRY}/v2/`];
-  await waitFor(`the registry of ${where}`, async () => alive(pid) && (await attempt(probe[0] ?? "", probe.slice(1), 5_000)));
+  const pid = startDetached(command, args, join(STATE_LIB, `${kind.name}-${where}.log`));
+  writeFileSync(registryPidFile(kind.name, where), `${pid}\n`);
+  // The root answers 200 whether or not the API wants credentials.
+  const wget = ["busybox", "wget", "-q", "-O", "/dev/null", `http://${kind.address}/`];
+  const probe = worker ? ["ip", "netns", "exec", worker.netns, ...wget] : wget;
+  await waitFor(`the ${kind.name} of ${where}`, async () => alive(pid) && (await attempt(probe[0] ?? "", probe.slice(1), 5_000)));
 }
 
 export async function stopRegistry(worker?: WorkerWiring): Promise<void> {
-  const file = registryPidFile(worker ? String(worker.index) : "manager");
-  const pid = readPid(file);
-  if (pid !== undefined && alive(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("registry")) await stopPid(pid);
-  rmSync(file, { force: true });
+  for (const name of [OPEN.name, LOCKED]) {
+    const file = registryPidFile(name, worker ? String(worker.index) : "manager");
+    const pid = readPid(file);
+    if (pid !== undefined && alive(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("registry")) await stopPid(pid);
+    rmSync(file, { force: true });
+  }
+}
+
+/** The locked registry's kind, its users in an htpasswd file made with htpasswd (bcrypt, which the registry wants). */
+export async function lockedRegistryKind(username: string, password: string): Promise<RegistryKind> {
+  mkdirSync(STATE_LIB, { recursive: true });
+  const htpasswd = join(STATE_LIB, `${LOCKED}.htpasswd`);
+  writeFileSync(htpasswd, await must("htpasswd", ["-nbB", username, password]));
+  return { name: LOCKED, address: LOCKED_REGISTRY, htpasswd };
 }
 
 export async function startWorkerDockerd(worker: WorkerWiring): Promise<void> {

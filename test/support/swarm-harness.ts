@@ -8,14 +8,17 @@
  * to clear what a killed run left. It leaves a swarm alone that it did not make (one whose
  * manager does not advertise 10.77.0.1).
  */
+import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { rmSync } from "node:fs";
 import {
+  LOCKED_REGISTRY,
   REGISTRY,
   STATE_LIB,
   STATE_RUN,
   commandExists,
   dockerOn,
+  lockedRegistryKind,
   startRegistry,
   startWorkerDockerd,
   stopRegistry,
@@ -45,7 +48,7 @@ export interface TestSwarm {
 }
 
 const WORKERS = [workerWiring(2), workerWiring(3)];
-const TOOLS = ["ip", "iptables", "unshare", "nsenter", "umount", "docker-registry", "busybox"];
+const TOOLS = ["ip", "iptables", "unshare", "nsenter", "umount", "docker-registry", "busybox", "htpasswd"];
 
 export const managerNode = (): SwarmNode => ({ index: 1, hostname: hostname(), host: undefined, wiring: undefined });
 const workerNode = (wiring: WorkerWiring): SwarmNode => ({ index: wiring.index, hostname: workerHostname(wiring.index), host: workerHost(wiring.index), wiring });
@@ -76,6 +79,21 @@ export async function startSwarm(): Promise<TestSwarm> {
     await teardownSwarm();
     throw error;
   }
+}
+
+export interface LockedRegistry {
+  readonly address: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** A registry on every node that refuses pushes and pulls without this user and password (a fresh one per call); stopped by teardownSwarm. */
+export async function startLockedRegistry(): Promise<LockedRegistry> {
+  const username = "slipway-test";
+  const password = randomBytes(12).toString("hex");
+  const kind = await lockedRegistryKind(username, password);
+  await Promise.all([startRegistry(undefined, kind), ...WORKERS.map((worker) => startRegistry(worker, kind))]);
+  return { address: LOCKED_REGISTRY, username, password };
 }
 
 /** Hostnames of the swarm's nodes whose status is Ready. */

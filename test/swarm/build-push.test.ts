@@ -1,6 +1,7 @@
 /**
  * `slipway build` of a swarm environment: the images built once, tagged with the commit, pushed
- * to `<registry>/<service>:<commit12>` with their digests reported, and pullable from a worker.
+ * to `<registry>/<service>:<commit12>` with their digests reported, and pullable from a worker;
+ * `slipway prune` deleting the pushed tags of builds past retention from the registry.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ describe("slipway build on a swarm environment", () => {
     mkdirSync(dir);
     writeFileSync(join(dir, "Dockerfile"), 'FROM busybox\nCMD ["sleep", "600"]\n');
     writeFileSync(join(dir, "compose.yaml"), ["services:", "  web:", "    build: .", "    image: web:${TAG:-dev}", "  worker:", "    image: web:${TAG:-dev}", "    command: [sleep, '600']", ""].join("\n"));
-    writeFileSync(join(dir, "slipway.yml"), [`project: ${project}`, "environments:", `  live: { default: true, driver: swarm, registry: ${swarm.registry}/${project} }`, ""].join("\n"));
+    writeFileSync(join(dir, "slipway.yml"), [`project: ${project}`, "retain: 1", "environments:", `  live: { default: true, driver: swarm, registry: ${swarm.registry}/${project} }`, ""].join("\n"));
     await runCommand("git", ["init", "-q", "-b", "main", dir]);
     await git(dir, ["add", "-A"]);
     await git(dir, ["commit", "-q", "-m", "v1"]);
@@ -52,5 +53,31 @@ describe("slipway build on a swarm environment", () => {
     const pull = await runCommand("docker", ["-H", worker?.host ?? "", "pull", `${swarm.registry}/${project}/web@${web?.digest ?? ""}`], { timeoutMs: 120_000 });
     expect(pull.stderr).toBe("");
     expect(pull.exitCode).toBe(0);
+  });
+
+  it("prunes the pushed tags of builds past retention from the registry, and from this engine", async () => {
+    const dir = join(root, "repo");
+    const env = { SLIPWAY_HOME: join(root, "home"), SLIPWAY_ACTOR: "tester" };
+    const first = (await git(dir, ["rev-parse", "HEAD"])).slice(0, 12);
+    writeFileSync(join(dir, "Dockerfile"), 'FROM busybox\nRUN echo two > /version\nCMD ["sleep", "600"]\n');
+    await git(dir, ["commit", "-q", "-am", "v2"]);
+    const second = (await git(dir, ["rev-parse", "HEAD"])).slice(0, 12);
+    const built = await slipway(["build"], { cwd: dir, env, timeoutMs: 300_000 });
+    expect(built.exitCode, built.stderr).toBe(0);
+    const manifest = async (service: string, tag: string): Promise<number> => {
+      const response = await fetch(`http://${swarm.registry}/v2/${project}/${service}/manifests/${tag}`, { method: "HEAD", headers: { accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" } });
+      return response.status;
+    };
+    expect([await manifest("web", first), await manifest("web", second)]).toEqual([200, 200]);
+
+    // retain: 1 keeps the newest build only.
+    const pruned = await slipway(["prune"], { cwd: dir, env, timeoutMs: 120_000 });
+    expect(pruned.exitCode, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toContain(`deleted from the registry ${swarm.registry}/${project}/web:${first}`);
+    expect(pruned.stdout).toContain("deleted 2 pushed tags from the registry");
+    expect([await manifest("web", first), await manifest("worker", first)]).toEqual([404, 404]);
+    expect([await manifest("web", second), await manifest("worker", second)]).toEqual([200, 200]);
+    const here = await runCommand("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=${swarm.registry}/${project}/*`]);
+    expect(here.stdout.split("\n").filter(Boolean).sort()).toEqual([`${swarm.registry}/${project}/web:${second}`, `${swarm.registry}/${project}/worker:${second}`]);
   });
 });

@@ -6,16 +6,38 @@
  */
 import { environmentDriver } from "../../config/environment-driver.js";
 import { SlipwayError } from "../../core/errors.js";
-import { registryReference } from "../../plan/registry-images.js";
-import type { BuildRun, PushedImage } from "../deploy-run.js";
+import { registryLogin, registryReference, type RegistryLogin } from "../../plan/registry-images.js";
+import type { LoadedProject } from "../../project/load-project.js";
+import type { BuildRun, DeployDeps, PushedImage } from "../deploy-run.js";
+import type { PruneOptions } from "../prune.js";
+
+type ProjectFacts = Pick<LoadedProject, "environment" | "variables">;
 
 /** The registry the environment's images go to; undefined for a single-host environment. */
 export function pushTarget(run: Pick<BuildRun, "request">): string | undefined {
-  const settings = run.request.resolved.project.environment.settings;
+  return registryOfProject(run.request.resolved.project);
+}
+
+function registryOfProject(project: ProjectFacts): string | undefined {
+  const settings = project.environment.settings;
   return environmentDriver(settings) === "swarm" ? settings?.registry : undefined;
 }
 
+/** The registry's credentials, when the environment gives registry_login. */
+export function loginOf(run: Pick<BuildRun, "request">): RegistryLogin | undefined {
+  const { project } = run.request.resolved;
+  return registryLogin(project.environment.name, project.environment.settings, project.variables.values);
+}
+
+/** What retention deletes from for a swarm environment: its registry, asked with its login; undefined for one host. */
+export function registryToPrune(project: ProjectFacts, open: DeployDeps["registryManifests"]): PruneOptions["registry"] {
+  const registry = registryOfProject(project);
+  if (registry === undefined || !open) return undefined;
+  return { name: registry, manifests: open(registry, registryLogin(project.environment.name, project.environment.settings, project.variables.values)) };
+}
+
 export async function pushImages(run: BuildRun, registry: string): Promise<PushedImage[]> {
+  const login = loginOf(run);
   const push = run.deps.pushImage;
   if (!push) throw new SlipwayError("E_INTERNAL", "no way to push images was given to this deployment");
   const pushed: PushedImage[] = [];
@@ -23,11 +45,11 @@ export async function pushImages(run: BuildRun, registry: string): Promise<Pushe
     const reference = registryReference(registry, service, run.request.tag);
     await run.deps.engine.tagImage(image, reference);
     try {
-      const digest = await push(reference);
+      const digest = await push(reference, login);
       pushed.push({ service, reference, digest });
       run.log("build", "info", `pushed ${reference} (${digest})`);
     } catch (error) {
-      throw new SlipwayError("E_REGISTRY_UNREACHABLE", `pushing ${reference} failed (${(error as Error).message}): check that the registry answers (slipway check) and that this engine is logged in to it`, { cause: error });
+      throw new SlipwayError("E_REGISTRY_UNREACHABLE", `pushing ${reference} failed (${(error as Error).message}): check that the registry answers and takes these credentials (slipway check): a registry that wants a login needs registry_login in slipway.yml`, { cause: error });
     }
   }
   return pushed;

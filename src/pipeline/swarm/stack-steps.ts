@@ -15,7 +15,7 @@ import { STACK_LABEL, planSwarmStack, type SwarmStackPlan } from "../../plan/swa
 import { swarmReplicas } from "../../plan/swarm-replicas.js";
 import type { DeployRun, SwarmRouting } from "../deploy-run.js";
 import { withRouterLock } from "../router-lock.js";
-import { pushImages } from "../steps/push.js";
+import { loginOf, pushImages } from "../steps/push.js";
 import { portConflicts, readSwarmRoutes, withSwarmRoutes, writeSwarmRoutes } from "./route-table.js";
 import { isGettingReady, notRunning, taskWaitEnds } from "./task-wait.js";
 
@@ -63,7 +63,8 @@ async function deployStackFile(run: DeployRun, stacks: SwarmStacks, name: string
   const file = `${dir}/${name}.stack.yml`;
   writeFileSync(file, toYaml(content), { mode: 0o600 });
   try {
-    await stacks.deployStack(name, file, (line, stream) => run.log(step, stream, line));
+    const login = loginOf(run);
+    await stacks.deployStack(name, file, { onLine: (line, stream) => run.log(step, stream, line), ...(login ? { login } : {}) });
   } finally {
     rmSync(file, { force: true });
   }
@@ -71,6 +72,7 @@ async function deployStackFile(run: DeployRun, stacks: SwarmStacks, name: string
 
 export async function swarmPreflight(run: DeployRun): Promise<void> {
   const { stacks, router } = swarmParts(run);
+  loginOf(run); // a registry_login whose password variable is unset fails here, before any build
   const node = await stacks.nodeId();
   if (node === "") throw new SlipwayError("E_SWARM_UNAVAILABLE", "the Docker engine is not a swarm manager: run slipway check for what to do");
   for (const route of run.plan.routes) {

@@ -10,6 +10,7 @@ import { serviceVariables } from "../../plan/runtime-variables.js";
 import type { DeployRun } from "../deploy-run.js";
 import { backendName } from "../route-registry.js";
 import { DEFAULT_RELEASE_TIMEOUT_MS } from "../steps/release.js";
+import { loginOf } from "../steps/push.js";
 import { ensurePushed, planStack, removeStack, swarmParts } from "./stack-steps.js";
 
 const POLL_MS = 300;
@@ -27,7 +28,8 @@ export async function swarmReleaseTask(run: DeployRun): Promise<"ran" | "skipped
   const timeoutMs = (config ? config.timeout : undefined) ?? DEFAULT_RELEASE_TIMEOUT_MS;
   const variables = serviceVariables(run.request.resolved.model.services[task]?.environment);
   run.log("release", "info", `running ${task} as the swarm job ${planned.job.name} (timeout ${Math.round(timeoutMs / 1000)} s)`);
-  const id = await stacks.createJob({ ...planned.job, env: Object.entries(variables).map(([k, v]) => `${k}=${v}`) });
+  const login = loginOf(run);
+  const id = await stacks.createJob({ ...planned.job, env: Object.entries(variables).map(([k, v]) => `${k}=${v}`), ...(login ? { login } : {}) });
   try {
     const until = Date.now() + timeoutMs;
     for (;;) {

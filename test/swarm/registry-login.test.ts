@@ -1,0 +1,140 @@
+/**
+ * A swarm environment whose registry wants a login (registry_login, its password a variable in
+ * Slipway's encrypted store): without the variable, check and deploy stop before anything is
+ * built or pushed; with it, the check's probe pulls on every node, and a deploy pushes, runs
+ * its release job and its tasks on the workers, which pull with those credentials (an
+ * anonymous pull is refused). The password shows in no output and no service spec.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../../src/adapters/run-command.js";
+import { slipway, type CliResult } from "../support/cli.js";
+import { freeListenPort } from "../support/hello-repo.js";
+import { removeProjectImages, startLockedRegistry, startSwarm, teardownSwarm, type LockedRegistry, type TestSwarm } from "../support/swarm-harness.js";
+
+const run = async (command: string, args: string[]): Promise<string> => {
+  const result = await runCommand(command, args, { timeoutMs: 120_000 });
+  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout.trim();
+};
+
+describe("a swarm registry that wants a login", () => {
+  let swarm: TestSwarm;
+  let registry: LockedRegistry;
+  let root: string;
+  let dir: string;
+  let port: number;
+  const outputs: string[] = [];
+  const project = `swarmlogin-${Math.random().toString(36).slice(2, 8)}`;
+  const cli = async (args: string[]): Promise<CliResult> => {
+    const result = await slipway(args, { cwd: dir, env: { SLIPWAY_HOME: join(root, "home"), SLIPWAY_ACTOR: "tester", SLIPWAY_SWARM_ROUTER_NAME: `slipway-router-${project}` }, timeoutMs: 280_000 });
+    outputs.push(result.stdout, result.stderr);
+    return result;
+  };
+  /** The repositories the locked registry holds, asked with its credentials. */
+  const catalog = async (): Promise<string[]> => {
+    const response = await fetch(`http://${registry.address}/v2/_catalog`, { headers: { authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString("base64")}` } });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { repositories: string[] }).repositories.filter((r) => r.startsWith(`${project}/`));
+  };
+
+  beforeAll(async () => {
+    swarm = await startSwarm();
+    registry = await startLockedRegistry();
+    root = mkdtempSync(join(tmpdir(), "slipway-swarm-login-"));
+    dir = join(root, "repo");
+    port = await freeListenPort();
+    mkdirSync(join(dir, "www"), { recursive: true });
+    writeFileSync(join(dir, "www/index.html"), "v1\n");
+    writeFileSync(join(dir, "Dockerfile"), ["FROM busybox", "COPY www /www", "HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD wget -q -O /dev/null http://127.0.0.1:8000/ || exit 1", 'CMD ["httpd", "-f", "-p", "8000", "-h", "/www"]', ""].join("\n"));
+    writeFileSync(
+      join(dir, "compose.yaml"),
+      [
+        "services:",
+        "  web:",
+        "    build: .",
+        "    image: web:${TAG:-dev}",
+        "    init: true",
+        // On the workers only: their engines have none of the images, so they must pull them.
+        "    deploy: { placement: { constraints: [node.role == worker] } }",
+        "  release:",
+        "    image: web:${TAG:-dev}",
+        '    command: ["sh", "-c", "echo migrating"]',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "slipway.yml"),
+      [
+        `project: ${project}`,
+        "routes:",
+        "  - service: web",
+        "    port: 8000",
+        "    healthcheck: { path: /, interval: 500ms, passes: 1, deadline: 20s }",
+        "environments:",
+        "  live:",
+        `    { default: true, listen: ${port}, driver: swarm, registry: ${registry.address}/${project}, replicas: { web: 2 }, registry_login: { username: ${registry.username}, password: REGISTRY_PASSWORD } }`,
+        "",
+      ].join("\n"),
+    );
+    await run("git", ["init", "-q", "-b", "main", dir]);
+    await run("git", ["-C", dir, "add", "-A"]);
+    await run("git", ["-C", dir, "-c", "user.email=test@slipway.invalid", "-c", "user.name=test", "commit", "-q", "-m", "v1"]);
+  });
+
+  afterAll(async () => {
+    await removeProjectImages(project);
+    rmSync(root, { recursive: true, force: true });
+    await teardownSwarm();
+  });
+
+  it("without its password variable, check and deploy say how to set it, and nothing is built or pushed", async () => {
+    const says = "registry_login of live takes its password from the variable REGISTRY_PASSWORD, which is not set: slipway env set REGISTRY_PASSWORD=- --env live";
+    const check = await cli(["check"]);
+    expect(check.stdout + check.stderr).toContain(says);
+    expect(check.exitCode).toBe(2);
+    const deploy = await cli(["deploy"]);
+    expect(deploy.stderr).toContain(says);
+    expect(deploy.exitCode).toBe(2);
+    expect(await run("docker", ["image", "ls", "-q", "--filter", `label=slipway.project=${project}`])).toBe("");
+    expect(await catalog()).toEqual([]);
+  });
+
+  it("with it, every node pulls in the check, and a deploy's tasks run on the workers from what they pulled with it", async () => {
+    const secretFile = join(root, "registry-password");
+    writeFileSync(secretFile, registry.password, { mode: 0o600 });
+    const set = await cli(["env", "set", `REGISTRY_PASSWORD=@${secretFile}`, "--env", "live"]);
+    expect(set.exitCode, set.stderr).toBe(0);
+
+    const check = await cli(["check"]);
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout.match(/pulls from the registry/g)?.length).toBe(3);
+
+    const deploy = await cli(["deploy"]);
+    expect(deploy.stderr).toContain("is live");
+    expect(deploy.exitCode).toBe(0);
+    expect(deploy.stdout + deploy.stderr).toContain("migrating");
+    const answer = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: "close" } });
+    expect((await answer.text()).trim()).toBe("v1");
+    expect((await catalog()).sort()).toEqual([`${project}/web`]);
+
+    const service = `${project}-live-v1_web`;
+    const nodes = (await run("docker", ["service", "ps", service, "--filter", "desired-state=running", "--format", "{{.Node}}"])).split("\n");
+    const workers = swarm.nodes.filter((node) => node.host !== undefined);
+    expect(nodes.sort()).toEqual(workers.map((w) => w.hostname).sort());
+    // The workers pulled it; without the credentials, the registry refuses the same pull.
+    const image = await run("docker", ["service", "inspect", service, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]);
+    expect(image.startsWith(`${registry.address}/${project}/web:`) || image.startsWith(`${registry.address}/${project}/web@`)).toBe(true);
+    const anonymous = await runCommand("docker", ["-H", workers[0]?.host ?? "", "pull", `${registry.address}/${project}/web@${image.split("@")[1] ?? ""}`], { timeoutMs: 60_000 });
+    expect(anonymous.exitCode).not.toBe(0);
+    expect(anonymous.stderr).toMatch(/no basic auth credentials|unauthorized/);
+
+    // Neither said nor kept where it can be read back.
+    const specs = await run("docker", ["service", "inspect", service, `slipway-router-${project}`]);
+    expect(specs).not.toContain(registry.password);
+    expect(outputs.join("\n")).not.toContain(registry.password);
+    expect(outputs.join("\n")).not.toContain(Buffer.from(`${registry.username}:${registry.password}`).toString("base64"));
+  });
+});
