@@ -5,6 +5,7 @@
 import type { ComposeCli } from "../adapters/compose-cli.js";
 import type { Engine } from "../adapters/docker-engine.js";
 import { askRegistry } from "../adapters/registry-http.js";
+import { registryManifests } from "../adapters/registry-manifests.js";
 import type { SwarmEngine } from "../adapters/swarm-engine.js";
 import { environmentDriver } from "../config/environment-driver.js";
 import type { Clock } from "../core/clock.js";
@@ -92,7 +93,7 @@ export async function checkProject(options: LoadOptions, deps: CheckDeps): Promi
   }
   const swarm = await checkSwarm(
     { registry: settings.registry, ...(login ? { login } : {}), accessoryVolumes: accessoryVolumes(resolved), nonce: deps.clock.now().toString(36) + Math.random().toString(36).slice(2, 6) },
-    { swarm: deps.swarm, clock: deps.clock, askRegistry: deps.askRegistry ?? ((registry) => askRegistry(registry)) },
+    { swarm: deps.swarm, clock: deps.clock, askRegistry: deps.askRegistry ?? ((registry) => askRegistry(registry)), manifests: registryManifests(settings.registry, login) },
   );
   const all = [...unavailable, ...swarm.problems];
   return { ...withModel, problems, unavailable: all, engineVersion, swarm, exitCode: all.length > 0 ? ExitCodes.unavailable : ExitCodes.ok };

@@ -93,10 +93,17 @@ describe("checkSwarm", () => {
         return fake.swarm.createJob(spec);
       },
     };
-    const result = await checkSwarm({ ...options, login }, { swarm, askRegistry: answers, clock: fakeClock() });
+    const deleted: string[] = [];
+    const manifests = {
+      digestOf: (repository: string, tag: string) => Promise.resolve(`sha256:${repository}:${tag}`),
+      deleteManifest: (repository: string, digest: string) => Promise.resolve(void deleted.push(`${repository}@${digest}`)).then(() => "deleted" as const),
+    };
+    const result = await checkSwarm({ ...options, login }, { swarm, askRegistry: answers, clock: fakeClock(), manifests });
     expect(result.problems).toEqual([]);
     expect(pushedWith).toEqual([login]);
     expect(jobs).toEqual([login, login]);
+    // The probe's manifest goes from the registry too.
+    expect(deleted).toEqual(["shop/slipway-probe@sha256:shop/slipway-probe:n1"]);
 
     const refused = await checkSwarm({ ...options, login }, { swarm: { ...swarm, pushImage: () => Promise.reject(new Error("unauthorized: authentication required")) }, askRegistry: answers, clock: fakeClock() });
     expect(refused.problems.map((p) => p.message)).toEqual([

@@ -5,6 +5,7 @@
  * each node by its id; a task the node rejects could not pull. Jobs and image are removed after.
  */
 import type { RegistryAnswer } from "../adapters/registry-http.js";
+import type { RegistryManifests } from "../adapters/registry-manifests.js";
 import type { SwarmEngine, SwarmNodeInfo, SwarmTask } from "../adapters/swarm-engine.js";
 import type { Clock } from "../core/clock.js";
 import { SlipwayError } from "../core/errors.js";
@@ -13,6 +14,8 @@ import type { RegistryLogin } from "../plan/registry-images.js";
 export interface SwarmCheckDeps {
   readonly swarm: SwarmEngine;
   readonly askRegistry: (registry: string) => Promise<RegistryAnswer>;
+  /** The registry's manifests, to delete the probe's from it afterwards. */
+  readonly manifests?: RegistryManifests;
   readonly clock: Clock;
 }
 
@@ -106,6 +109,22 @@ async function probeNodes(options: SwarmCheckOptions, nodes: readonly SwarmNodeI
     return { pulls, notes, problems };
   } finally {
     await deps.swarm.removeImage(image).catch((error: unknown) => notes.push(`the probe image ${image} could not be removed here (${(error as Error).message}): docker image rm it`));
+    const left = await removeProbeFromRegistry(options, image, deps);
+    if (left) notes.push(left);
+  }
+}
+
+/** The probe's manifest deleted from the registry, where it allows it; else a note saying it stays. */
+async function removeProbeFromRegistry(options: SwarmCheckOptions, image: string, deps: SwarmCheckDeps): Promise<string | undefined> {
+  if (!deps.manifests) return undefined;
+  const server = options.registry.split("/")[0] ?? options.registry;
+  const repository = image.slice(server.length + 1, image.lastIndexOf(":"));
+  try {
+    const digest = await deps.manifests.digestOf(repository, options.nonce);
+    if (digest === undefined || (await deps.manifests.deleteManifest(repository, digest)) !== "not-allowed") return undefined;
+    return `the probe image ${image} stays in the registry, which does not allow deletion`;
+  } catch (error) {
+    return `the probe image ${image} could not be deleted from the registry (${(error as Error).message})`;
   }
 }
 
