@@ -114,7 +114,8 @@ export function createSwarmServices(get: () => Promise<Docker>): SwarmServices {
         await (await get()).getNetwork(name).remove();
         return true;
       } catch (error) {
-        if (statusCode(error) === 404) return true;
+        // Gone meanwhile: a manager may answer 500 "network … not found" for one it just removed.
+        if (statusCode(error) === 404 || /not found/i.test((error as Error).message)) return true;
         // In use: a local network answers 403 or 409, a swarm one 400 (FailedPrecondition).
         if (statusCode(error) === 403 || statusCode(error) === 409 || /in use/i.test((error as Error).message)) return false;
         throw error;

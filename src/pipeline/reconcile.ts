@@ -2,12 +2,14 @@
  * What a deployment killed outright (kill -9, a crash, a reboot) left behind, put right by the
  * next command on its environment: its rows marked interrupted with the step it died in, the
  * containers and networks of releases that are neither live nor kept (its new release, a release
- * task still running), every env file still on disk, and its lock. Done under the environment's
+ * task still running; on a swarm, their stacks and jobs), every env file still on disk, and its lock. Done under the environment's
  * lock, taken over from the dead holder; when a live process holds it, there is nothing to do.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { statusCode } from "../adapters/engine-types.js";
 import { LABEL } from "../plan/naming.js";
+import { STACK_LABEL } from "../plan/swarm-stack.js";
 import type { LockedError } from "../store/store.js";
 import { composeDown } from "./compose-down.js";
 import type { DeployDeps } from "./deploy-run.js";
@@ -27,7 +29,7 @@ export interface Reconciled {
   readonly removed: readonly string[];
 }
 
-type ReconcileDeps = Pick<DeployDeps, "store" | "engine" | "compose" | "paths" | "identity">;
+type ReconcileDeps = Pick<DeployDeps, "store" | "engine" | "compose" | "paths" | "identity" | "stacks">;
 
 export async function reconcile(deps: ReconcileDeps, target: ReconcileTarget): Promise<Reconciled> {
   const { store } = deps;
@@ -47,7 +49,7 @@ export async function reconcile(deps: ReconcileDeps, target: ReconcileTarget): P
     const step = await store.markInterrupted(d.id, "its process stopped");
     interrupted.push(`deployment ${d.id} (${d.kind} of ${d.ref}) was interrupted${step ? ` during ${step}` : " before it started"}`);
   }
-  const removed = [...(await removeStrayReleases(deps, target)), ...removeEnvFiles(deps.paths, target)];
+  const removed = [...(await removeStrayReleases(deps, target)), ...(await removeStrayStacks(deps, target)), ...removeEnvFiles(deps.paths, target)];
   return { interrupted, removed };
 }
 
@@ -67,6 +69,29 @@ export async function removeStrayReleases(deps: Pick<DeployDeps, "store" | "engi
     removed.push(projectName);
   }
   return removed;
+}
+
+/**
+ * On a swarm, the same for stacks: the services (a release job among them) of releases neither
+ * live nor kept, and their stacks' networks. An engine that is no swarm manager has none.
+ */
+export async function removeStrayStacks(deps: Pick<DeployDeps, "store" | "stacks">, target: Omit<ReconcileTarget, "dir">): Promise<string[]> {
+  if (!deps.stacks) return [];
+  let services;
+  try {
+    services = await deps.stacks.services({ [LABEL.project]: target.project, [LABEL.environment]: target.environment });
+  } catch (error) {
+    if (statusCode(error) === 503) return []; // "This node is not a swarm manager"
+    throw error;
+  }
+  const releases = await deps.store.releases(target.environmentId, { statuses: ["live", "superseded"] });
+  const keep = new Set(["accessories", ...releases.filter((r) => r.status === "live" || r.status === "superseded").map(runsAsOf)]);
+  const stray = services.filter((s) => !keep.has(s.labels[LABEL.release] ?? "accessories"));
+  if (stray.length === 0) return [];
+  await deps.stacks.removeServices(stray.map((s) => s.id));
+  const stacks = [...new Set(stray.map((s) => s.labels[STACK_LABEL] ?? ""))].filter(Boolean);
+  for (const stack of stacks) await deps.stacks.removeNetworks({ [STACK_LABEL]: stack }, 60_000);
+  return stacks.map((stack) => `stack ${stack}`);
 }
 
 /** Env files exist only while compose starts a release; any left when no deployment runs is a dead one's. */

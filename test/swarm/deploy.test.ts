@@ -3,14 +3,16 @@
  * load from keep-alive clients that never retry: v1, then v2 (0 failed requests, v2 on every
  * task, the release job run once), a rollback to the kept stack (0 failed), and two failures
  * (a release job that exits 1, an image whose healthcheck never passes) that switch nothing,
- * keep the live release serving with 0 failed requests and leave nothing of theirs running.
+ * keep the live release serving with 0 failed requests and leave nothing of theirs running; a
+ * deploy killed outright, whose stack the next command removes.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/adapters/run-command.js";
-import { slipway, type CliResult } from "../support/cli.js";
+import { BIN, slipway, type CliResult } from "../support/cli.js";
 import { freeListenPort } from "../support/hello-repo.js";
 import { startLoad, type LoadResult } from "../support/load.js";
 import { waitFor } from "../support/swarm-daemons.js";
@@ -160,6 +162,24 @@ describe("deploys to a swarm environment", () => {
     expect(load.failed).toBe(0);
     expect(await answers(10)).toEqual(["v1"]);
     expect(await run("docker", ["service", "ls", "-q", "--filter", `label=slipway.release=v5`, "--filter", `label=slipway.project=${project}`])).toBe("");
+  });
+
+  it("removes what a deploy killed outright left running (its stack) at the next command, the live release serving on", async () => {
+    await commit("v6", { health: "false" });
+    const killed = spawn(process.execPath, [BIN, "deploy"], { cwd: dir, env: { ...process.env, ...env() }, stdio: "ignore" });
+    const strayServices = async (): Promise<string[]> =>
+      (await run("docker", ["service", "ls", "--filter", `label=slipway.project=${project}`, "--format", "{{.Name}}"])).split("\n").filter((name) => name.endsWith("_web") && !name.includes("-live-v1_") && !name.includes("-live-v2_"));
+    await waitFor("the killed deploy's stack", async () => (await strayServices()).length > 0, 120_000);
+    const [stray = ""] = await strayServices();
+    killed.kill("SIGKILL");
+    await new Promise((ok) => killed.once("exit", ok));
+
+    const status = await cli(["status"]);
+    expect(status.stdout + status.stderr).toMatch(/reconciled: deployment \d+ \(deploy of [^)]+\) was interrupted during verify/);
+    expect(status.stdout + status.stderr).toContain(`stack ${stray.slice(0, -"_web".length)}`);
+    expect(await strayServices()).toEqual([]);
+    expect(await run("docker", ["network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stray.slice(0, -"_web".length)}`])).toBe("");
+    expect(await answers(5)).toEqual(["v1"]);
   });
 
   it("takes the environment down: its services, networks and the router (its last route) go", async () => {

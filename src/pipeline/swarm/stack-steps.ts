@@ -14,10 +14,11 @@ import { LABEL } from "../../plan/naming.js";
 import { STACK_LABEL, planSwarmStack, type SwarmStackPlan } from "../../plan/swarm-stack.js";
 import { swarmReplicas } from "../../plan/swarm-replicas.js";
 import type { DeployRun, SwarmRouting } from "../deploy-run.js";
+import { removeStrayStacks } from "../reconcile.js";
 import { withRouterLock } from "../router-lock.js";
 import { loginOf, pushImages } from "../steps/push.js";
 import { portConflicts, readSwarmRoutes, withSwarmRoutes, writeSwarmRoutes } from "./route-table.js";
-import { isGettingReady, notRunning, taskWaitEnds } from "./task-wait.js";
+import { notRunning, readyingTracker, taskWaitEnds } from "./task-wait.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 const POLL_MS = 300;
@@ -79,6 +80,9 @@ export async function swarmPreflight(run: DeployRun): Promise<void> {
     if (route.hosts.length > 0) throw new SlipwayError("E_NOT_DEPLOYABLE", `route ${route.service}: host names are not served on a swarm yet; route it by port (listen:) meanwhile`);
     if (route.listen === undefined) throw new SlipwayError("E_NOT_DEPLOYABLE", `route ${route.service}: a swarm environment routes by port: give the environment listen:`);
   }
+  // Under the lock: what a killed deployment left running (its stack, its release job) goes first.
+  const stray = await removeStrayStacks(run.deps, { project: run.plan.project, environment: run.plan.environment, environmentId: run.environmentId });
+  if (stray.length > 0) run.log("preflight", "info", `removed what an interrupted deployment left: ${stray.join(", ")}`);
   // The release's own directory (private): the build file and, for a moment, the stack file.
   privateDirsUnder(run.deps.paths.home, run.filesDir);
   const planned = planStack(run, node);
@@ -150,6 +154,7 @@ interface Awaited {
  */
 async function waitForTasks(run: DeployRun, stacks: SwarmStacks, services: readonly Awaited[], deadlineMs: number, step: "accessories" | "verify"): Promise<void> {
   const startedAt = Date.now();
+  const readying = readyingTracker();
   let lastReadyingAt: number | undefined;
   const said = new Set<string>();
   for (;;) {
@@ -162,7 +167,7 @@ async function waitForTasks(run: DeployRun, stacks: SwarmStacks, services: reado
         said.add(task.id);
         run.log(step === "verify" ? "verify" : "preflight", "info", `${service.fullName}: task ${task.id.slice(0, 12)} ${task.state}: ${task.error}`);
       }
-      if (tasks.some(isGettingReady)) lastReadyingAt = Date.now();
+      lastReadyingAt = readying.see(tasks, Date.now());
       const running = tasks.filter((t) => t.desiredState === "running" && t.state === "running").length;
       if (running < service.replicas) {
         pending.push(`${service.fullName} ${running}/${service.replicas}`);

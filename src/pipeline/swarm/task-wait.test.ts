@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SwarmTaskState } from "../../adapters/swarm-stacks.js";
-import { PREPARE_LIMIT_MS, isGettingReady, notRunning, taskWaitEnds } from "./task-wait.js";
+import { PREPARE_LIMIT_MS, isGettingReady, notRunning, readyingTracker, taskWaitEnds } from "./task-wait.js";
 
 const task = (state: string, desiredState = "running", nodeId = "node0123456789abc"): SwarmTaskState => ({ id: "task0123456789abcdef", serviceId: "s", nodeId, state, desiredState });
 
@@ -16,6 +16,21 @@ describe("taskWaitEnds", () => {
   it("never goes beyond the prepare limit, nor below the deadline itself", () => {
     expect(taskWaitEnds(0, 20_000, PREPARE_LIMIT_MS)).toBe(PREPARE_LIMIT_MS);
     expect(taskWaitEnds(0, 900_000, 10_000)).toBe(900_000);
+  });
+});
+
+describe("readyingTracker", () => {
+  it("stretches the deadline while a node is still preparing its first task, not for a replacement on a node that has the image", () => {
+    const tracker = readyingTracker();
+    expect(tracker.see([task("pending", "running", "")], 0)).toBeUndefined();
+    expect(tracker.see([task("preparing", "running", "a"), task("preparing", "running", "b")], 1_000)).toBe(1_000);
+    // a started; b still pulling.
+    expect(tracker.see([task("starting", "running", "a"), task("preparing", "running", "b")], 2_000)).toBe(2_000);
+    expect(tracker.see([task("failed", "shutdown", "a"), task("running", "running", "b")], 3_000)).toBe(2_000);
+    // a's replacement passes through preparing again: the app's time, not a pull.
+    expect(tracker.see([task("failed", "shutdown", "a"), task("preparing", "running", "a"), task("running", "running", "b")], 4_000)).toBe(2_000);
+    // A node that joins later pulls for the first time.
+    expect(tracker.see([task("preparing", "running", "c")], 5_000)).toBe(5_000);
   });
 });
 
