@@ -50,6 +50,8 @@ export interface SwarmStacks {
   services(labels: Readonly<Record<string, string>>): Promise<SwarmServiceState[]>;
   tasks(serviceId: string): Promise<SwarmTaskState[]>;
   scale(serviceId: string, replicas: number): Promise<void>;
+  /** Replaces the service's tasks with new ones of the same spec (a forced update). */
+  restartService(serviceId: string): Promise<void>;
   removeServices(ids: readonly string[]): Promise<void>;
   /** Removes the networks with these labels, waiting (up to the deadline) for their tasks to leave them. */
   removeNetworks(labels: Readonly<Record<string, string>>, deadlineMs?: number): Promise<void>;
@@ -112,6 +114,13 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
         ...(t.Status?.Err ? { error: t.Status.Err } : {}),
         ...(t.Status?.ContainerStatus?.ExitCode !== undefined ? { exitCode: t.Status.ContainerStatus.ExitCode } : {}),
       }));
+    },
+
+    async restartService(serviceId) {
+      const service = (await get()).getService(serviceId);
+      const spec = (await service.inspect()) as { Spec: Record<string, unknown> & { TaskTemplate?: { ForceUpdate?: number } }; Version: { Index: number } };
+      const template = spec.Spec.TaskTemplate ?? {};
+      await service.update({ ...spec.Spec, TaskTemplate: { ...template, ForceUpdate: (template.ForceUpdate ?? 0) + 1 }, version: spec.Version.Index });
     },
 
     async scale(serviceId, replicas) {

@@ -93,7 +93,10 @@ export async function accessoryContainers(app: App, project: string, environment
   const byService = new Map<string, ContainerState>();
   for (const c of containers) {
     const service = c.labels[LABEL.service];
-    if (service && !byService.has(service)) byService.set(service, c);
+    if (!service) continue;
+    // A running one first: on a swarm, a replaced task's container stays a while, exited.
+    const seen = byService.get(service);
+    if (!seen || (seen.status !== "running" && c.status === "running")) byService.set(service, c);
   }
   return byService;
 }

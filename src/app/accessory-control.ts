@@ -2,18 +2,22 @@
  * Changing one accessory, which a deploy never does: recreate it to match the compose files
  * (after a confirmation; its named volumes, which belong to the environment, are kept), restart
  * it, or read its logs. Under the environment's lock, so that no deployment starts it meanwhile.
+ * On a swarm, the accessory is a service of the environment's accessories stack.
  */
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { toYaml } from "../core/yaml-text.js";
 import type { ComposeProject } from "../adapters/compose-cli.js";
 import { composeErrorText } from "../adapters/compose-cli.js";
 import { SlipwayError } from "../core/errors.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import { LABEL } from "../plan/naming.js";
+import { registryLogin } from "../plan/registry-images.js";
+import { STACK_LABEL, planSwarmStack } from "../plan/swarm-stack.js";
 import { openSnapshot } from "../pipeline/release-snapshot.js";
 import { pullAccessoryImages } from "../pipeline/steps/accessory-images.js";
 import { composeEnvFile } from "../secrets/env-file.js";
 import type { App } from "./app.js";
-import { accessoryContainers, accessoryLabels, accessoryStatus, planAccessories, type AccessoryStatus, type PlannedAccessories } from "./accessories.js";
+import { ACCESSORIES, accessoryContainers, accessoryLabels, accessoryStatus, planAccessories, type AccessoryStatus, type PlannedAccessories } from "./accessories.js";
 import { openEnvironment, type ProjectRequest } from "./project.js";
 
 const READY_DEADLINE_MS = 120_000;
@@ -81,6 +85,43 @@ async function recreate(app: App, planned: PlannedAccessories, name: string, say
   await waitReady(app, planned, name);
 }
 
+/**
+ * On a swarm, the accessory is a service of the environment's accessories stack, pinned to the
+ * manager: removed, its task's container waited out (two tasks must never share its volume,
+ * a database's above all), then deployed again alone from today's stack file (the others are
+ * left as they are: a stack deploy without --prune touches only the services its file names).
+ */
+async function recreateOnSwarm(app: App, planned: PlannedAccessories, name: string, say: (text: string) => void): Promise<void> {
+  const { resolved } = planned;
+  const { name: project, environment } = resolved.project;
+  const node = await app.stacks.nodeId();
+  if (node === "") throw new SlipwayError("E_SWARM_UNAVAILABLE", "the Docker engine is not a swarm manager: run slipway check for what to do");
+  const { accessories } = planSwarmStack({ model: resolved.model, classification: resolved.classification, project, environment: environment.name, release: ACCESSORIES, images: {}, replicas: {}, accessoryNode: node });
+  const services = accessories.content.services as Record<string, unknown>;
+  const [current] = await app.stacks.services({ [STACK_LABEL]: accessories.stack, [LABEL.service]: name });
+  if (current) {
+    say(`removing the service ${current.name}`);
+    await app.stacks.removeServices([current.id]);
+    const deadline = app.clock.now() + READY_DEADLINE_MS;
+    while ((await app.engine.containers(accessoryLabels(project, environment.name, name))).length > 0) {
+      if (app.clock.now() > deadline) throw new SlipwayError("E_START_FAILED", `the container of ${current.name} is still there ${READY_DEADLINE_MS / 1000} s after its service was removed: docker ps -a --filter label=slipway.service=${name}`);
+      await app.clock.sleep(250);
+    }
+  }
+  mkdirSync(planned.dir, { recursive: true, mode: 0o700 });
+  chmodSync(planned.dir, 0o700);
+  // Private: it holds the accessory's variables; removed once deployed.
+  const file = `${planned.dir}/${accessories.stack}.stack.yml`;
+  writeFileSync(file, toYaml({ ...accessories.content, services: { [name]: services[name] } }), { mode: 0o600 });
+  try {
+    const login = registryLogin(environment.name, environment.settings, resolved.project.variables.values);
+    await app.stacks.deployStack(accessories.stack, file, { onLine: (line) => say(line), ...(login ? { login } : {}) });
+  } finally {
+    rmSync(file, { force: true });
+  }
+  await waitReady(app, planned, name);
+}
+
 /** Recreates the accessory from today's compose files, once confirmed; returns how it stands after. */
 export async function recreateAccessory(app: App, request: RecreateRequest): Promise<AccessoryStatus> {
   const planned = await planAccessories(app, request);
@@ -95,7 +136,8 @@ export async function recreateAccessory(app: App, request: RecreateRequest): Pro
   const id = await store.createDeployment({ environmentId, kind: "accessories up", ref: request.name, actor: request.actor, pid: identity.pid });
   await store.updateDeployment(id, { status: "running" });
   try {
-    await recreate(app, planned, request.name, request.say);
+    if (environmentDriver(environment.settings) === "swarm") await recreateOnSwarm(app, planned, request.name, request.say);
+    else await recreate(app, planned, request.name, request.say);
   } catch (error) {
     await store.updateDeployment(id, { status: "failed", error: app.redactor.apply((error as Error).message), finishedAt: new Date(app.clock.now()) });
     throw error;
@@ -105,7 +147,7 @@ export async function recreateAccessory(app: App, request: RecreateRequest): Pro
 }
 
 /** The accessory's container, whatever its state, or E_NOT_FOUND. */
-async function containerOf(app: App, request: AccessoryRequest): Promise<{ id: string; environmentId: number }> {
+async function containerOf(app: App, request: AccessoryRequest): Promise<{ id: string; environmentId: number; swarmService?: string }> {
   const env = await openEnvironment(app, request, { variables: true });
   const found = (await accessoryContainers(app, env.project.name, env.project.environment.name)).get(request.name);
   if (!found) throw new SlipwayError("E_NOT_FOUND", `no container of the accessory ${request.name} exists in ${env.project.environment.name}: a deploy starts it`);
@@ -113,14 +155,17 @@ async function containerOf(app: App, request: AccessoryRequest): Promise<{ id: s
   const { store } = await app.deps();
   const live = await store.liveRelease(env.environmentId);
   if (live?.sealed !== undefined) app.redactor.add(openSnapshot(live, () => app.sealer({ create: false })).secrets);
-  return { id: found.id, environmentId: env.environmentId };
+  const swarmService = found.labels["com.docker.swarm.service.id"];
+  return { id: found.id, environmentId: env.environmentId, ...(swarmService ? { swarmService } : {}) };
 }
 
 export async function restartAccessory(app: App, request: AccessoryRequest & { readonly actor: string; readonly onWait?: (holder: string) => void }): Promise<void> {
-  const { id, environmentId } = await containerOf(app, request);
+  const { id, environmentId, swarmService } = await containerOf(app, request);
   const { store, identity } = await app.deps();
   await using _lock = await store.acquireLock(environmentId, { description: `accessories restart ${request.name} by ${request.actor}`, pid: identity.pid, hostname: identity.hostname }, { ...(request.onWait ? { onWait: request.onWait } : {}) });
-  await app.engine.restartContainers([id], STOP_TIMEOUT_S);
+  // A swarm task's container restarted by hand would be taken for a failed task and replaced beside it.
+  if (swarmService) await app.stacks.restartService(swarmService);
+  else await app.engine.restartContainers([id], STOP_TIMEOUT_S);
 }
 
 export async function accessoryLogs(

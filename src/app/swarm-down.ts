@@ -29,6 +29,9 @@ export async function swarmDown(deps: DeployDeps, target: { project: string; env
   await stacks.removeNetworks(labels, 60_000);
   say(`removed network ${environmentNetworkName(project, environment)} and the releases' networks`);
   if (target.volumes) {
+    // A removed service's containers go a moment after it; a volume is in use until they have.
+    const until = Date.now() + 60_000;
+    while ((await engine.containers(labels)).length > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
     for (const volume of await engine.volumes(labels)) {
       await engine.removeVolume(volume);
       say(`removed volume ${volume} (this node's; other nodes keep theirs)`);
