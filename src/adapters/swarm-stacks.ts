@@ -42,6 +42,9 @@ export interface JobRun {
   readonly login?: RegistryLogin;
 }
 
+/** A docker CLI call's streams: this process's own (`inherit`), or its lines. */
+export type CliOutput = { readonly inherit: true } | { readonly onLine: (line: string, stream: "stdout" | "stderr") => void };
+
 export interface SwarmStacks {
   /** This engine's node id in the swarm. */
   nodeId(): Promise<string>;
@@ -61,6 +64,10 @@ export interface SwarmStacks {
   createJob(job: JobRun): Promise<string>;
   /** A service's output so far (its tasks' stdout and stderr). */
   logs(serviceId: string): Promise<string[]>;
+  /** The same, printed: handed to this process's own streams, or line by line. */
+  showLogs(serviceId: string, output: CliOutput): Promise<void>;
+  /** `docker exec` in a container of this node; resolves with the command's exit code. */
+  execIn(containerId: string, command: readonly string[], output: CliOutput & { readonly tty?: boolean }): Promise<number>;
 }
 
 interface ServiceAnswer {
@@ -180,6 +187,18 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
         Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } },
       };
       return services.createService(spec, engineAuth(job.login));
+    },
+
+    async showLogs(serviceId, output) {
+      const args = ["service", "logs", "--raw", "--no-trunc", serviceId];
+      await runCommand("docker", args, { env: cliEnv, timeoutMs: 60_000, ...("inherit" in output ? { inheritStdio: true } : { onLine: output.onLine }) });
+    },
+
+    async execIn(containerId, command, output) {
+      const tty = "inherit" in output && output.tty === true;
+      const args = ["exec", ...("inherit" in output ? ["-i"] : []), ...(tty ? ["-t"] : []), containerId, ...command];
+      const result = await runCommand("docker", args, { env: cliEnv, ...("inherit" in output ? { inheritStdio: true } : { onLine: output.onLine }) });
+      return result.exitCode;
     },
 
     async logs(serviceId) {

@@ -3,11 +3,16 @@
  * release's image of a service, in the release's own compose project (its volumes, its network
  * to the accessories) with the variables the release runs with, and removes it when it exits;
  * `exec` runs in a running container of the live release, or of an accessory. Their output is the
- * person's own command's: handed over as it is, never stored. The result is its exit code.
+ * person's own command's: handed over as it is, never stored. The result is its exit code. On a
+ * swarm, `run` is a one-task job and `exec` goes to a task's container on this node.
  */
 import type { ComposeProject, ExecOptions } from "../adapters/compose-cli.js";
+import type { CliOutput } from "../adapters/swarm-stacks.js";
+import { environmentDriver } from "../config/environment-driver.js";
 import { SlipwayError } from "../core/errors.js";
 import { LABEL } from "../plan/naming.js";
+import { registryLogin, registryReference } from "../plan/registry-images.js";
+import { planSwarmStack } from "../plan/swarm-stack.js";
 import { oneOffArgs, oneOffRole } from "../plan/one-off.js";
 import { serviceVariables } from "../plan/runtime-variables.js";
 import { openSnapshot } from "../pipeline/release-snapshot.js";
@@ -44,10 +49,84 @@ async function execute(app: App, project: ComposeProject, args: readonly string[
   return (await app.compose.exec(project, args, options)).exitCode;
 }
 
+const FINAL = new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
+const swarmOf = (env: OpenEnvironment): boolean => environmentDriver(env.project.environment.settings) === "swarm";
+
+/**
+ * `run` on a swarm: a replicated job of one task, from the live release's pushed image of the
+ * service, on the environment's overlay network (its accessories), with the variables the
+ * release runs with; waited for, its output shown once it ends (a job has no terminal and no
+ * input), its exit code the result, removed whatever happened.
+ */
+async function runOnSwarm(app: App, env: OpenEnvironment, live: LiveRelease, request: OneOffRequest): Promise<number> {
+  const { store } = await app.deps();
+  const { name: project, environment } = env.project;
+  const { snapshot, secrets } = openSnapshot(live.row, () => app.sealer({ create: false }));
+  app.redactor.add(secrets);
+  const [release] = await store.releases(env.environmentId, { statuses: ["live"] });
+  const registry = environment.settings?.registry;
+  if (!release || registry === undefined) throw new SlipwayError("E_NOT_FOUND", `nothing is live in ${environment.name}: deploy it first`);
+  const service = snapshot.model.services[request.service];
+  const words = (value: unknown): readonly string[] | undefined => (Array.isArray(value) ? value.map((part) => String(part as string)) : typeof value === "string" ? [value] : undefined);
+  const command = request.command.length > 0 ? request.command : words(service?.command);
+  const entrypoint = words(service?.entrypoint);
+  const planned = planSwarmStack({ model: snapshot.model, classification: snapshot.classification, project, environment: environment.name, release: live.runsAs, images: {}, replicas: {} });
+  const login = registryLogin(environment.name, environment.settings, env.project.variables.values);
+  const variables = serviceVariables(service?.environment);
+  const name = `${project}-${environment.name}-run-${app.clock.now().toString(36)}`;
+  const id = await app.stacks.createJob({
+    name,
+    image: registryReference(registry, request.service, release.tag),
+    ...(command ? { command } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
+    ...(typeof service?.working_dir === "string" ? { workingDir: service.working_dir } : {}),
+    ...(typeof service?.user === "string" ? { user: service.user } : {}),
+    env: Object.entries(variables).map(([k, v]) => `${k}=${v}`),
+    networks: planned.networks.slice(0, 1),
+    labels: { [LABEL.managed]: "true", [LABEL.project]: project, [LABEL.environment]: environment.name, [LABEL.release]: live.runsAs, [LABEL.service]: request.service, [LABEL.oneOff]: "run" },
+    ...(login ? { login } : {}),
+  });
+  const { stdio } = request;
+  const output: CliOutput = stdio.mode === "lines" ? { onLine: (line, stream) => stdio.onLine(app.redactor.apply(line), stream) } : { inherit: true };
+  try {
+    const signal = stdio.mode === "lines" ? stdio.signal : undefined;
+    for (;;) {
+      const [ended] = (await app.stacks.tasks(id)).filter((t) => FINAL.has(t.state));
+      if (ended) {
+        await app.stacks.showLogs(id, output);
+        if (ended.state === "complete") return 0;
+        if (ended.exitCode !== undefined) return ended.exitCode;
+        throw new SlipwayError("E_START_FAILED", `the job ${name} ended ${ended.state}${ended.error ? `: ${ended.error}` : ""}`);
+      }
+      if (signal?.aborted) return 130;
+      await app.clock.sleep(300);
+    }
+  } finally {
+    await app.stacks.removeServices([id]);
+  }
+}
+
+/** `exec` on a swarm: in a running task's container on this node (the accessories' are); a task on another node is that node's engine's. */
+async function execOnSwarm(app: App, env: OpenEnvironment, release: string, request: OneOffRequest): Promise<number> {
+  const labels = { [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: release, [LABEL.service]: request.service };
+  const [here] = (await app.engine.containers(labels)).filter((c) => c.status === "running" && c.labels[LABEL.oneOff] === undefined);
+  if (!here) {
+    throw new SlipwayError(
+      "E_NOT_FOUND",
+      `no task of ${request.service} runs on this node: docker service ps ${env.project.name}-${env.project.environment.name}-${release}_${request.service} says which node runs one; run docker exec with that node's engine`,
+    );
+  }
+  const tty = request.stdio.mode === "inherit" && request.stdio.tty;
+  return app.stacks.execIn(here.id, request.command.length > 0 ? request.command : ["sh"], request.stdio.mode === "lines" ? { onLine: request.stdio.onLine } : { inherit: true, tty });
+}
+
 export async function runOneOff(app: App, request: OneOffRequest): Promise<number> {
-  const env = await openEnvironment(app, request);
+  let env = await openEnvironment(app, request);
+  // On a swarm, registry_login's password comes from a variable: read them then only.
+  if (swarmOf(env) && env.project.environment.settings?.registry_login) env = await openEnvironment(app, request, { variables: true });
   const live = await liveReleaseOf(app, env);
   oneOffRole(classificationOf(live), request.service, "run", live.name);
+  if (swarmOf(env)) return runOnSwarm(app, env, live, request);
   // The variables its containers got are in the release's sealed snapshot only (their env files
   // went once it started): given to compose's environment and named with -e, never on disk.
   const { snapshot, secrets } = openSnapshot(live.row, () => app.sealer({ create: false }));
@@ -70,6 +149,7 @@ export async function execOneOff(app: App, request: OneOffRequest): Promise<numb
   const live = await liveReleaseOf(app, env);
   const role = oneOffRole(classificationOf(live), request.service, "exec", live.name);
   const accessory = role === "accessory";
+  if (swarmOf(env)) return execOnSwarm(app, env, accessory ? "accessories" : live.runsAs, request);
   await assertRunning(app, env, accessory ? "accessories" : live.runsAs, request.service);
   const tty = request.stdio.mode === "inherit" && request.stdio.tty;
   const args = oneOffArgs({ verb: "exec", service: request.service, command: request.command, tty });

@@ -26,6 +26,8 @@ function compose(greeting: string): string {
     "    build: .",
     "    image: worker:${TAG:-dev}",
     "    init: true",
+    // Never on the manager: exec finds no task of it here.
+    "    deploy: { placement: { constraints: [node.role == worker] } }",
     "  cache:",
     "    image: busybox",
     "    init: true",
@@ -120,6 +122,21 @@ describe("accessories on a swarm environment", () => {
     expect(logs.stdout.trim().split("\n")).toEqual(["one", "one", "two"]);
     // One accessory only: no compose container beside the swarm task.
     expect(await run("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${project}-live-accessories`])).toBe("");
+  });
+
+  it("runs a one-off command as a swarm job from the live image, and execs in the accessory's container", async () => {
+    const ran = await cli(["run", "worker", "--", "sh", "-c", "echo from the job; ls /bin/sleep; exit 3"]);
+    expect(ran.stdout).toContain("from the job");
+    expect(ran.stdout).toContain("/bin/sleep");
+    expect(ran.exitCode).toBe(3);
+    expect(await run("docker", ["service", "ls", "-q", "--filter", "label=slipway.one-off=run", "--filter", `label=slipway.project=${project}`])).toBe("");
+    const execd = await cli(["exec", "cache", "--", "cat", "/data/starts"]);
+    expect(execd.exitCode, execd.stderr).toBe(0);
+    expect(execd.stdout.trim().split("\n")).toEqual(["one", "one", "two"]);
+    // The worker's task runs on another node: exec says where to look.
+    const elsewhere = await cli(["exec", "worker", "--", "true"]);
+    expect(elsewhere.stderr).toContain(`no task of worker runs on this node: docker service ps ${project}-live-v2_worker`);
+    expect(elsewhere.exitCode).toBe(2);
   });
 
   it("takes them down with the environment, their volume too with --volumes", async () => {
