@@ -2,6 +2,8 @@
  * Asks a registry's API root (`GET /v2/`) whether it answers. Plain HTTP for loopback
  * registries (every Docker engine trusts 127.0.0.0/8 without TLS), HTTPS for the rest.
  */
+import { registryServer } from "../plan/registry-images.js";
+
 export interface RegistryAnswer {
   readonly url: string;
   /** 200, or 401 when it wants credentials: both mean it answers. */
@@ -11,7 +13,7 @@ export interface RegistryAnswer {
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/;
 
 export function registryApiUrl(registry: string): string {
-  const host = registry.split("/")[0] ?? registry;
+  const host = registryServer(registry);
   return `${LOOPBACK.test(host) ? "http" : "https"}://${host}/v2/`;
 }
 

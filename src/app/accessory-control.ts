@@ -114,7 +114,7 @@ async function recreateOnSwarm(app: App, planned: PlannedAccessories, name: stri
   const file = `${planned.dir}/${accessories.stack}.stack.yml`;
   writeFileSync(file, toYaml({ ...accessories.content, services: { [name]: services[name] } }), { mode: 0o600 });
   try {
-    const login = registryLogin(environment.name, environment.settings, resolved.project.variables.values);
+    const login = registryLogin(resolved.project);
     await app.stacks.deployStack(accessories.stack, file, { onLine: (line) => say(line), ...(login ? { login } : {}) });
   } finally {
     rmSync(file, { force: true });

@@ -138,7 +138,7 @@ export function createApp(settings: AppSettings): App {
       sealer: () => (created ??= sealer({ create: true }) as Sealer),
       identity: settings.identity,
       pushImage: (reference, login) => app.swarm.pushImage(reference, login),
-      registryManifests: (registry, login) => registryManifests(registry, login),
+      registryManifests,
       stacks: app.stacks,
       swarmRouter: createSwarmRouting({
         docker: () => connectDocker(env.DOCKER_HOST),

@@ -71,7 +71,7 @@ async function runOnSwarm(app: App, env: OpenEnvironment, live: LiveRelease, req
   const command = request.command.length > 0 ? request.command : words(service?.command);
   const entrypoint = words(service?.entrypoint);
   const planned = planSwarmStack({ model: snapshot.model, classification: snapshot.classification, project, environment: environment.name, release: live.runsAs, images: {}, replicas: {} });
-  const login = registryLogin(environment.name, environment.settings, env.project.variables.values);
+  const login = registryLogin(env.project);
   const variables = serviceVariables(service?.environment);
   const name = `${project}-${environment.name}-run-${app.clock.now().toString(36)}`;
   const id = await app.stacks.createJob({

@@ -13,6 +13,7 @@ import type { ComposeCli } from "../adapters/compose-cli.js";
 import type { Engine, ImageSummary } from "../adapters/docker-engine.js";
 import type { RegistryManifests } from "../adapters/registry-manifests.js";
 import { LABEL } from "../plan/naming.js";
+import { repositoryOf } from "../plan/registry-images.js";
 import type { Store } from "../store/store.js";
 import { composeDown } from "./compose-down.js";
 import { runsAsOf } from "./release-snapshot.js";
@@ -111,13 +112,6 @@ export async function prune(deps: PruneDeps, options: PruneOptions): Promise<Pru
   return { images, projects: [...projects], buildDirs, keptTags: [...keep].sort(), registryTags };
 }
 
-/** `<registry>/<repository path>:<tag>` → the repository's path in the registry, and the tag. */
-function splitReference(reference: string, registry: string): { repository: string; tag: string } {
-  const server = registry.split("/")[0] ?? registry;
-  const colon = reference.lastIndexOf(":");
-  return { repository: reference.slice(server.length + 1, colon), tag: reference.slice(colon + 1) };
-}
-
 /** This engine's tags of pushed images under the registry: those of pruned builds, and the kept ones. */
 function pushedTags(images: readonly ImageSummary[], registry: string, keep: ReadonlySet<string>, inUse: ReadonlySet<string>): { doomed: string[]; kept: string[] } {
   const prefix = `${registry.replace(/\/+$/, "")}/`;
@@ -142,7 +136,7 @@ async function pruneRegistry(engine: Engine, registry: NonNullable<PruneOptions[
   const keptDigests = new Set<string>();
   try {
     for (const reference of pushed.kept) {
-      const { repository, tag } = splitReference(reference, registry.name);
+      const { repository, tag } = repositoryOf(reference, registry.name);
       const digest = await registry.manifests.digestOf(repository, tag);
       if (digest) keptDigests.add(`${repository}@${digest}`);
     }
@@ -151,7 +145,7 @@ async function pruneRegistry(engine: Engine, registry: NonNullable<PruneOptions[
     return pushed.doomed.map((reference) => ({ reference, outcome: "failed", detail: (error as Error).message }));
   }
   for (const reference of pushed.doomed) {
-    const { repository, tag } = splitReference(reference, registry.name);
+    const { repository, tag } = repositoryOf(reference, registry.name);
     try {
       const digest = await registry.manifests.digestOf(repository, tag);
       const outcome = digest === undefined ? "absent" : keptDigests.has(`${repository}@${digest}`) ? "shared" : await registry.manifests.deleteManifest(repository, digest);

@@ -19,12 +19,26 @@ export function registryServer(registry: string): string {
   return registry.split("/")[0] ?? registry;
 }
 
+/** `<registry>/<repository path>:<tag>` → the repository's path in the registry, and the tag. */
+export function repositoryOf(reference: string, registry: string): { repository: string; tag: string } {
+  const colon = reference.lastIndexOf(":");
+  return { repository: reference.slice(registryServer(registry).length + 1, colon), tag: reference.slice(colon + 1) };
+}
+
+/** What a loaded project says of its environment's registry login: the environment and its variables. */
+export interface LoginSource {
+  readonly environment: { readonly name: string; readonly settings: EnvironmentConfig | undefined };
+  readonly variables: { readonly values: Readonly<Record<string, string>> };
+}
+
 /**
  * The credentials an environment's `registry_login` gives, its password read from the variable
  * it names (Slipway's store, the secrets provider or the process environment); undefined when
  * the registry wants none.
  */
-export function registryLogin(environment: string, settings: EnvironmentConfig | undefined, variables: Readonly<Record<string, string>>): RegistryLogin | undefined {
+export function registryLogin(project: LoginSource): RegistryLogin | undefined {
+  const { name: environment, settings } = project.environment;
+  const variables = project.variables.values;
   const login = settings?.registry_login;
   if (!login || settings.registry === undefined) return undefined;
   const password = Object.hasOwn(variables, login.password) ? variables[login.password] : undefined;

@@ -86,7 +86,7 @@ export async function checkProject(options: LoadOptions, deps: CheckDeps): Promi
   if (environmentDriver(settings) !== "swarm" || settings?.registry === undefined) return { ...withModel, problems, unavailable, engineVersion, exitCode: ExitCodes.ok };
   let login;
   try {
-    login = registryLogin(project.environment.name, settings, project.variables.values);
+    login = registryLogin(project);
   } catch (error) {
     if (!isSlipwayError(error)) throw error;
     return { ...withModel, problems: [{ code: error.code, message: error.message }], unavailable, engineVersion, exitCode: ExitCodes.badInput };

@@ -9,7 +9,7 @@ import type { RegistryManifests } from "../adapters/registry-manifests.js";
 import type { SwarmEngine, SwarmNodeInfo, SwarmTask } from "../adapters/swarm-engine.js";
 import type { Clock } from "../core/clock.js";
 import { SlipwayError } from "../core/errors.js";
-import type { RegistryLogin } from "../plan/registry-images.js";
+import { repositoryOf, type RegistryLogin } from "../plan/registry-images.js";
 
 export interface SwarmCheckDeps {
   readonly swarm: SwarmEngine;
@@ -117,10 +117,9 @@ async function probeNodes(options: SwarmCheckOptions, nodes: readonly SwarmNodeI
 /** The probe's manifest deleted from the registry, where it allows it; else a note saying it stays. */
 async function removeProbeFromRegistry(options: SwarmCheckOptions, image: string, deps: SwarmCheckDeps): Promise<string | undefined> {
   if (!deps.manifests) return undefined;
-  const server = options.registry.split("/")[0] ?? options.registry;
-  const repository = image.slice(server.length + 1, image.lastIndexOf(":"));
+  const { repository, tag } = repositoryOf(image, options.registry);
   try {
-    const digest = await deps.manifests.digestOf(repository, options.nonce);
+    const digest = await deps.manifests.digestOf(repository, tag);
     if (digest === undefined || (await deps.manifests.deleteManifest(repository, digest)) !== "not-allowed") return undefined;
     return `the probe image ${image} stays in the registry, which does not allow deletion`;
   } catch (error) {

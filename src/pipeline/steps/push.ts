@@ -25,15 +25,14 @@ function registryOfProject(project: ProjectFacts): string | undefined {
 
 /** The registry's credentials, when the environment gives registry_login. */
 export function loginOf(run: Pick<BuildRun, "request">): RegistryLogin | undefined {
-  const { project } = run.request.resolved;
-  return registryLogin(project.environment.name, project.environment.settings, project.variables.values);
+  return registryLogin(run.request.resolved.project);
 }
 
 /** What retention deletes from for a swarm environment: its registry, asked with its login; undefined for one host. */
 export function registryToPrune(project: ProjectFacts, open: DeployDeps["registryManifests"]): PruneOptions["registry"] {
   const registry = registryOfProject(project);
   if (registry === undefined || !open) return undefined;
-  return { name: registry, manifests: open(registry, registryLogin(project.environment.name, project.environment.settings, project.variables.values)) };
+  return { name: registry, manifests: open(registry, registryLogin(project)) };
 }
 
 export async function pushImages(run: BuildRun, registry: string): Promise<PushedImage[]> {
