@@ -64,6 +64,16 @@ export async function openEnvironment(app: App, request: ProjectRequest, options
   return { project, projectId, environmentId, reconciled };
 }
 
+/**
+ * The environment, with its variables read too when its registry_login takes its password from
+ * one: which it does is known only once the project is loaded, so it is loaded again then (and
+ * only then: reading the variables may ask a secrets provider).
+ */
+export async function openEnvironmentForRegistry(app: App, request: ProjectRequest): Promise<OpenEnvironment> {
+  const env = await openEnvironment(app, request);
+  return env.project.environment.settings?.registry_login ? openEnvironment(app, request, { variables: true }) : env;
+}
+
 /** What a request says about which project it is: its environment, compose files and profiles. */
 export function projectOptions(request: Omit<ProjectRequest, "dir">): Pick<LoadOptions, "environment" | "files" | "profiles" | "name"> {
   return {

@@ -2,15 +2,13 @@
 import { prune as pruneProject, type PruneReport } from "../pipeline/prune.js";
 import { registryToPrune } from "../pipeline/steps/push.js";
 import type { App } from "./app.js";
-import { openEnvironment, type ProjectRequest } from "./project.js";
+import { openEnvironmentForRegistry, type ProjectRequest } from "./project.js";
 
 export type { PruneReport } from "../pipeline/prune.js";
 export { describePrune } from "../pipeline/prune.js";
 
 export async function prune(app: App, request: ProjectRequest & { dryRun?: boolean }): Promise<{ report: PruneReport; retain: number }> {
-  let env = await openEnvironment(app, request);
-  // A swarm environment's registry_login takes its password from a variable: read them then only.
-  if (env.project.environment.settings?.registry_login) env = await openEnvironment(app, request, { variables: true });
+  const env = await openEnvironmentForRegistry(app, request);
   const deps = await app.deps();
   const { config } = env.project;
   const registry = registryToPrune(env.project, deps.registryManifests);
