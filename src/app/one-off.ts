@@ -12,13 +12,14 @@ import { environmentDriver } from "../config/environment-driver.js";
 import { SlipwayError } from "../core/errors.js";
 import { LABEL } from "../plan/naming.js";
 import { registryLogin, registryReference } from "../plan/registry-images.js";
-import { planSwarmStack } from "../plan/swarm-stack.js";
+import { jobOf, planSwarmStack } from "../plan/swarm-stack.js";
+import { JOB_ENDED } from "../pipeline/swarm/task-wait.js";
 import { oneOffArgs, oneOffRole } from "../plan/one-off.js";
 import { serviceVariables } from "../plan/runtime-variables.js";
 import { openSnapshot } from "../pipeline/release-snapshot.js";
 import type { App } from "./app.js";
 import { liveReleaseOf, withPlannedFile, type LiveRelease } from "./live-release.js";
-import { openEnvironment, type OpenEnvironment, type ProjectRequest } from "./project.js";
+import { openEnvironment, openEnvironmentForRegistry, type OpenEnvironment, type ProjectRequest } from "./project.js";
 
 /**
  * How the command's streams are wired. `inherit`: compose gets the caller's own standard
@@ -49,7 +50,6 @@ async function execute(app: App, project: ComposeProject, args: readonly string[
   return (await app.compose.exec(project, args, options)).exitCode;
 }
 
-const FINAL = new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
 const swarmOf = (env: OpenEnvironment): boolean => environmentDriver(env.project.environment.settings) === "swarm";
 
 /**
@@ -66,24 +66,21 @@ async function runOnSwarm(app: App, env: OpenEnvironment, live: LiveRelease, req
   const [release] = await store.releases(env.environmentId, { statuses: ["live"] });
   const registry = environment.settings?.registry;
   if (!release || registry === undefined) throw new SlipwayError("E_NOT_FOUND", `nothing is live in ${environment.name}: deploy it first`);
-  const service = snapshot.model.services[request.service];
-  const words = (value: unknown): readonly string[] | undefined => (Array.isArray(value) ? value.map((part) => String(part as string)) : typeof value === "string" ? [value] : undefined);
-  const command = request.command.length > 0 ? request.command : words(service?.command);
-  const entrypoint = words(service?.entrypoint);
+  const service = snapshot.model.services[request.service] ?? {};
   const planned = planSwarmStack({ model: snapshot.model, classification: snapshot.classification, project, environment: environment.name, release: live.runsAs, images: {}, replicas: {} });
   const login = registryLogin(env.project);
-  const variables = serviceVariables(service?.environment);
+  const variables = serviceVariables(service.environment);
   const name = `${project}-${environment.name}-run-${app.clock.now().toString(36)}`;
-  const id = await app.stacks.createJob({
+  const job = jobOf(service, {
     name,
     image: registryReference(registry, request.service, release.tag),
-    ...(command ? { command } : {}),
-    ...(entrypoint ? { entrypoint } : {}),
-    ...(typeof service?.working_dir === "string" ? { workingDir: service.working_dir } : {}),
-    ...(typeof service?.user === "string" ? { user: service.user } : {}),
-    env: Object.entries(variables).map(([k, v]) => `${k}=${v}`),
     networks: planned.networks.slice(0, 1),
     labels: { [LABEL.managed]: "true", [LABEL.project]: project, [LABEL.environment]: environment.name, [LABEL.release]: live.runsAs, [LABEL.service]: request.service, [LABEL.oneOff]: "run" },
+  });
+  const id = await app.stacks.createJob({
+    ...job,
+    ...(request.command.length > 0 ? { command: request.command } : {}),
+    env: Object.entries(variables).map(([k, v]) => `${k}=${v}`),
     ...(login ? { login } : {}),
   });
   const { stdio } = request;
@@ -91,7 +88,7 @@ async function runOnSwarm(app: App, env: OpenEnvironment, live: LiveRelease, req
   try {
     const signal = stdio.mode === "lines" ? stdio.signal : undefined;
     for (;;) {
-      const [ended] = (await app.stacks.tasks(id)).filter((t) => FINAL.has(t.state));
+      const [ended] = (await app.stacks.tasks(id)).filter((t) => JOB_ENDED.has(t.state));
       if (ended) {
         await app.stacks.showLogs(id, output);
         if (ended.state === "complete") return 0;
@@ -121,9 +118,7 @@ async function execOnSwarm(app: App, env: OpenEnvironment, release: string, requ
 }
 
 export async function runOneOff(app: App, request: OneOffRequest): Promise<number> {
-  let env = await openEnvironment(app, request);
-  // On a swarm, registry_login's password comes from a variable: read them then only.
-  if (swarmOf(env) && env.project.environment.settings?.registry_login) env = await openEnvironment(app, request, { variables: true });
+  const env = await openEnvironmentForRegistry(app, request);
   const live = await liveReleaseOf(app, env);
   oneOffRole(classificationOf(live), request.service, "run", live.name);
   if (swarmOf(env)) return runOnSwarm(app, env, live, request);

@@ -58,6 +58,19 @@ export interface SwarmJob {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** A one-task job that runs as the compose service would: its command, entrypoint, working directory and user. */
+export function jobOf(service: ComposeService, job: Pick<SwarmJob, "name" | "image" | "networks" | "labels">): SwarmJob {
+  const command = stringList(service.command);
+  const entrypoint = stringList(service.entrypoint);
+  return {
+    ...job,
+    ...(command ? { command } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
+    ...(typeof service.working_dir === "string" ? { workingDir: service.working_dir } : {}),
+    ...(typeof service.user === "string" ? { user: service.user } : {}),
+  };
+}
+
 export interface SwarmStackPlan {
   readonly stack: string;
   readonly content: Json;
@@ -201,16 +214,7 @@ export function planSwarmStack(input: SwarmStackInput): SwarmStackPlan {
   const taskClass = classification.services.find((s) => s.name === task);
   const job: SwarmJob | undefined =
     task && taskService && taskClass
-      ? {
-          name: `${stack}_${task}`,
-          image: input.images[task] ?? "",
-          ...(stringList(taskService.command) ? { command: stringList(taskService.command) } : {}),
-          ...(stringList(taskService.entrypoint) ? { entrypoint: stringList(taskService.entrypoint) } : {}),
-          ...(typeof taskService.working_dir === "string" ? { workingDir: taskService.working_dir } : {}),
-          ...(typeof taskService.user === "string" ? { user: taskService.user } : {}),
-          networks: [environmentNetwork],
-          labels: { ...labels(input, taskClass, release, undefined), [STACK_LABEL]: stack },
-        }
+      ? jobOf(taskService, { name: `${stack}_${task}`, image: input.images[task] ?? "", networks: [environmentNetwork], labels: { ...labels(input, taskClass, release, undefined), [STACK_LABEL]: stack } })
       : undefined;
   return {
     stack,

@@ -12,9 +12,9 @@ import { backendName } from "../route-registry.js";
 import { DEFAULT_RELEASE_TIMEOUT_MS } from "../steps/release.js";
 import { loginOf } from "../steps/push.js";
 import { ensurePushed, planStack, removeStack, swarmParts } from "./stack-steps.js";
+import { JOB_ENDED } from "./task-wait.js";
 
 const POLL_MS = 300;
-const FINAL = new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function swarmReleaseTask(run: DeployRun): Promise<"ran" | "skipped"> {
@@ -33,7 +33,7 @@ export async function swarmReleaseTask(run: DeployRun): Promise<"ran" | "skipped
   try {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const [state] = (await stacks.tasks(id)).filter((t) => FINAL.has(t.state));
+      const [state] = (await stacks.tasks(id)).filter((t) => JOB_ENDED.has(t.state));
       if (state) {
         for (const line of await stacks.logs(id)) run.log("release", "stdout", line);
         if (state.state === "complete") return "ran";

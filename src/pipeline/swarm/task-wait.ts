@@ -12,6 +12,9 @@ import type { SwarmTaskState } from "../../adapters/swarm-stacks.js";
 /** Placed on a node and being made ready there: not yet the app's time. */
 const GETTING_READY = new Set(["assigned", "accepted", "preparing", "ready"]);
 
+/** The states a job's task ends in. */
+export const JOB_ENDED: ReadonlySet<string> = new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
+
 /** The longest a wait lasts while nodes are still pulling images: ten minutes. */
 export const PREPARE_LIMIT_MS = 600_000;
 
