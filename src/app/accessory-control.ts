@@ -4,7 +4,8 @@
  * it, or read its logs. Under the environment's lock, so that no deployment starts it meanwhile.
  * On a swarm, the accessory is a service of the environment's accessories stack.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { privateDir } from "../core/private-files.js";
 import { toYaml } from "../core/yaml-text.js";
 import type { ComposeProject } from "../adapters/compose-cli.js";
 import { composeErrorText } from "../adapters/compose-cli.js";
@@ -15,6 +16,7 @@ import { registryLogin } from "../plan/registry-images.js";
 import { STACK_LABEL, planSwarmStack } from "../plan/swarm-stack.js";
 import { openSnapshot } from "../pipeline/release-snapshot.js";
 import { pullAccessoryImages } from "../pipeline/steps/accessory-images.js";
+import { containersGone, deployStackContent } from "../pipeline/swarm/stack-steps.js";
 import { composeEnvFile } from "../secrets/env-file.js";
 import type { App } from "./app.js";
 import { ACCESSORIES, accessoryContainers, accessoryLabels, accessoryStatus, planAccessories, type AccessoryStatus, type PlannedAccessories } from "./accessories.js";
@@ -44,8 +46,7 @@ function unknownAccessory(planned: PlannedAccessories, name: string): SlipwayErr
 
 /** The accessories file and the one service's env file (0600, in a 0700 directory): the env file goes once compose has read it. */
 function writeFiles(planned: PlannedAccessories, name: string): { project: ComposeProject; envFile?: string } {
-  mkdirSync(planned.dir, { recursive: true, mode: 0o700 });
-  chmodSync(planned.dir, 0o700);
+  privateDir(planned.dir);
   const file = `${planned.dir}/accessories.yml`;
   writeFileSync(file, toYaml(planned.plan.files.accessories.content), { mode: 0o600 });
   const env = planned.plan.envFiles.find((f) => f.service === name);
@@ -102,23 +103,13 @@ async function recreateOnSwarm(app: App, planned: PlannedAccessories, name: stri
   if (current) {
     say(`removing the service ${current.name}`);
     await app.stacks.removeServices([current.id]);
-    const deadline = app.clock.now() + READY_DEADLINE_MS;
-    while ((await app.engine.containers(accessoryLabels(project, environment.name, name))).length > 0) {
-      if (app.clock.now() > deadline) throw new SlipwayError("E_START_FAILED", `the container of ${current.name} is still there ${READY_DEADLINE_MS / 1000} s after its service was removed: docker ps -a --filter label=slipway.service=${name}`);
-      await app.clock.sleep(250);
+    if (!(await containersGone(app.engine, app.clock, accessoryLabels(project, environment.name, name), READY_DEADLINE_MS))) {
+      throw new SlipwayError("E_START_FAILED", `the container of ${current.name} is still there ${READY_DEADLINE_MS / 1000} s after its service was removed: docker ps -a --filter label=slipway.service=${name}`);
     }
   }
-  mkdirSync(planned.dir, { recursive: true, mode: 0o700 });
-  chmodSync(planned.dir, 0o700);
-  // Private: it holds the accessory's variables; removed once deployed.
-  const file = `${planned.dir}/${accessories.stack}.stack.yml`;
-  writeFileSync(file, toYaml({ ...accessories.content, services: { [name]: services[name] } }), { mode: 0o600 });
-  try {
-    const login = registryLogin(resolved.project);
-    await app.stacks.deployStack(accessories.stack, file, { onLine: (line) => say(line), ...(login ? { login } : {}) });
-  } finally {
-    rmSync(file, { force: true });
-  }
+  const login = registryLogin(resolved.project);
+  const content = { ...accessories.content, services: { [name]: services[name] } };
+  await deployStackContent(app.stacks, privateDir(planned.dir), accessories.stack, content, { onLine: (line) => say(line), ...(login ? { login } : {}) });
   await waitReady(app, planned, name);
 }
 

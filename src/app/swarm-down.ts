@@ -8,6 +8,7 @@ import { environmentNetworkName, LABEL } from "../plan/naming.js";
 import type { DeployDeps } from "../pipeline/deploy-run.js";
 import { withRouterLock } from "../pipeline/router-lock.js";
 import { readSwarmRoutes, withSwarmRoutes, writeSwarmRoutes } from "../pipeline/swarm/route-table.js";
+import { containersGone } from "../pipeline/swarm/stack-steps.js";
 import { SlipwayError } from "../core/errors.js";
 
 export async function swarmDown(deps: DeployDeps, target: { project: string; environment: string; volumes: boolean }, say: (text: string) => void): Promise<void> {
@@ -29,9 +30,8 @@ export async function swarmDown(deps: DeployDeps, target: { project: string; env
   await stacks.removeNetworks(labels, 60_000);
   say(`removed network ${environmentNetworkName(project, environment)} and the releases' networks`);
   if (target.volumes) {
-    // A removed service's containers go a moment after it; a volume is in use until they have.
-    const until = Date.now() + 60_000;
-    while ((await engine.containers(labels)).length > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
+    // A volume is in use until the removed services' containers have gone (a minute at most: then its removal says so).
+    await containersGone(engine, deps.clock, labels, 60_000);
     for (const volume of await engine.volumes(labels)) {
       await engine.removeVolume(volume);
       say(`removed volume ${volume} (this node's; other nodes keep theirs)`);

@@ -5,7 +5,9 @@
  * Swarm reports only once a task's healthcheck passes). A failure takes the new stack away.
  */
 import { rmSync, writeFileSync } from "node:fs";
+import type { Engine } from "../../adapters/docker-engine.js";
 import type { SwarmStacks } from "../../adapters/swarm-stacks.js";
+import type { Clock } from "../../core/clock.js";
 import { SlipwayError } from "../../core/errors.js";
 import { privateDirsUnder } from "../../core/private-files.js";
 import { toYaml } from "../../core/yaml-text.js";
@@ -58,17 +60,24 @@ export function planStack(run: DeployRun, accessoryNode?: string): SwarmStackPla
   return planSwarmStack({ model, classification, project: run.plan.project, environment: run.plan.environment, release: run.release.runsAs, images, replicas, ...(accessoryNode ? { accessoryNode } : {}) });
 }
 
-/** Writes a stack file (private: it holds the services' variables) and deploys it; the file is removed at once. */
-async function deployStackFile(run: DeployRun, stacks: SwarmStacks, name: string, content: Record<string, unknown>, step: "preflight" | "start"): Promise<void> {
-  const dir = privateDirsUnder(run.deps.paths.home, run.filesDir);
+/**
+ * Writes a stack file into `dir` (a private directory: the file holds the services' variables)
+ * and deploys it; the file is removed at once.
+ */
+export async function deployStackContent(stacks: SwarmStacks, dir: string, name: string, content: Record<string, unknown>, options: Parameters<SwarmStacks["deployStack"]>[2]): Promise<void> {
   const file = `${dir}/${name}.stack.yml`;
   writeFileSync(file, toYaml(content), { mode: 0o600 });
   try {
-    const login = loginOf(run);
-    await stacks.deployStack(name, file, { onLine: (line, stream) => run.log(step, stream, line), ...(login ? { login } : {}) });
+    await stacks.deployStack(name, file, options);
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+async function deployStackFile(run: DeployRun, stacks: SwarmStacks, name: string, content: Record<string, unknown>, step: "preflight" | "start"): Promise<void> {
+  const login = loginOf(run);
+  const onLine = (line: string, stream: "stdout" | "stderr"): void => run.log(step, stream, line);
+  await deployStackContent(stacks, privateDirsUnder(run.deps.paths.home, run.filesDir), name, content, { onLine, ...(login ? { login } : {}) });
 }
 
 export async function swarmPreflight(run: DeployRun): Promise<void> {
@@ -199,6 +208,19 @@ export async function removeStack(stacks: SwarmStacks, stack: string): Promise<v
   const services = await stacks.services({ [STACK_LABEL]: stack });
   await stacks.removeServices(services.map((s) => s.id));
   await stacks.removeNetworks({ [STACK_LABEL]: stack }, 60_000);
+}
+
+/**
+ * Whether every container with these labels is gone from this node within the deadline: a
+ * removed service's task containers go a moment after it, and hold their volumes until then.
+ */
+export async function containersGone(engine: Engine, clock: Clock, labels: Readonly<Record<string, string>>, deadlineMs: number): Promise<boolean> {
+  const deadline = clock.now() + deadlineMs;
+  while ((await engine.containers(labels)).length > 0) {
+    if (clock.now() > deadline) return false;
+    await clock.sleep(250);
+  }
+  return true;
 }
 
 /** After a failure before the switch: nothing of the new release is left (a kept one is scaled down again). */
