@@ -53,13 +53,18 @@ export async function reconcile(deps: ReconcileDeps, target: ReconcileTarget): P
   return { interrupted, removed };
 }
 
+/** What the live and kept releases run as, and the accessories: what no clean-up of strays may touch. */
+async function keptReleaseNames(store: DeployDeps["store"], environmentId: number): Promise<Set<string>> {
+  const releases = await store.releases(environmentId, { statuses: ["live", "superseded"] });
+  return new Set(["accessories", ...releases.filter((r) => r.status === "live" || r.status === "superseded").map(runsAsOf)]);
+}
+
 /**
  * Releases with containers that are neither the live one nor the one kept for a rollback: what a
  * killed deployment started (a release task still running among them). Only under the lock.
  */
 export async function removeStrayReleases(deps: Pick<DeployDeps, "store" | "engine" | "compose">, target: ReconcileTarget): Promise<string[]> {
-  const releases = await deps.store.releases(target.environmentId, { statuses: ["live", "superseded"] });
-  const keep = new Set(["accessories", ...releases.filter((r) => r.status === "live" || r.status === "superseded").map(runsAsOf)]);
+  const keep = await keptReleaseNames(deps.store, target.environmentId);
   const containers = await deps.engine.containers({ [LABEL.project]: target.project, [LABEL.environment]: target.environment });
   const projects = new Set(containers.filter((c) => !keep.has(c.labels[LABEL.release] ?? "accessories")).map((c) => c.labels["com.docker.compose.project"] ?? ""));
   const removed: string[] = [];
@@ -84,8 +89,7 @@ export async function removeStrayStacks(deps: Pick<DeployDeps, "store" | "stacks
     if (statusCode(error) === 503) return []; // "This node is not a swarm manager"
     throw error;
   }
-  const releases = await deps.store.releases(target.environmentId, { statuses: ["live", "superseded"] });
-  const keep = new Set(["accessories", ...releases.filter((r) => r.status === "live" || r.status === "superseded").map(runsAsOf)]);
+  const keep = await keptReleaseNames(deps.store, target.environmentId);
   const stray = services.filter((s) => !keep.has(s.labels[LABEL.release] ?? "accessories"));
   if (stray.length === 0) return [];
   await deps.stacks.removeServices(stray.map((s) => s.id));
