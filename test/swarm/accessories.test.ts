@@ -8,16 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway, type CliResult } from "../support/cli.js";
+import { run } from "../support/swarm-app.js";
 import { waitFor } from "../support/swarm-daemons.js";
 import { removeProjectImages, startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
 
-const run = async (command: string, args: string[]): Promise<string> => {
-  const result = await runCommand(command, args, { timeoutMs: 120_000 });
-  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
-  return result.stdout.trim();
-};
 
 function compose(greeting: string): string {
   return [

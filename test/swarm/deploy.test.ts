@@ -11,22 +11,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../src/adapters/run-command.js";
 import { BIN, slipway, type CliResult } from "../support/cli.js";
 import { freeListenPort } from "../support/hello-repo.js";
 import { startLoad, type LoadResult } from "../support/load.js";
 import { waitFor } from "../support/swarm-daemons.js";
+import { httpdDockerfile, routedSlipwayYml, run } from "../support/swarm-app.js";
 import { removeProjectImages, startSwarm, teardownSwarm, type TestSwarm } from "../support/swarm-harness.js";
 
-const run = async (command: string, args: string[], dir?: string): Promise<string> => {
-  const result = await runCommand(command, args, { ...(dir ? { cwd: dir } : {}), timeoutMs: 120_000 });
-  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
-  return result.stdout.trim();
-};
-
-const dockerfile = (health: string): string =>
-  ["FROM busybox", "COPY www /www", `HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ${health}`, 'CMD ["httpd", "-f", "-p", "8000", "-h", "/www"]', ""].join("\n");
-const HEALTHY = "wget -q -O /dev/null http://127.0.0.1:8000/ || exit 1";
 
 function compose(releaseExit: number): string {
   return [
@@ -54,7 +45,7 @@ describe("deploys to a swarm environment", () => {
 
   async function commit(version: string, options: { health?: string; releaseExit?: number } = {}): Promise<void> {
     writeFileSync(join(dir, "www/index.html"), `${version}\n`);
-    writeFileSync(join(dir, "Dockerfile"), dockerfile(options.health ?? HEALTHY));
+    writeFileSync(join(dir, "Dockerfile"), httpdDockerfile(options.health));
     writeFileSync(join(dir, "compose.yaml"), compose(options.releaseExit ?? 0));
     await git(["add", "-A"]);
     await git(["commit", "-q", "-m", version]);
@@ -85,19 +76,7 @@ describe("deploys to a swarm environment", () => {
     dir = join(root, "repo");
     port = await freeListenPort();
     mkdirSync(join(dir, "www"), { recursive: true });
-    writeFileSync(
-      join(dir, "slipway.yml"),
-      [
-        `project: ${project}`,
-        "routes:",
-        "  - service: web",
-        "    port: 8000",
-        "    healthcheck: { path: /, interval: 500ms, passes: 1, deadline: 20s }",
-        "environments:",
-        `  live: { default: true, listen: ${port}, driver: swarm, registry: ${swarm.registry}/${project}, replicas: { web: 2 } }`,
-        "",
-      ].join("\n"),
-    );
+    writeFileSync(join(dir, "slipway.yml"), routedSlipwayYml({ project, listen: port, registry: `${swarm.registry}/${project}`, deadline: "20s", live: "replicas: { web: 2 }" }));
     await run("git", ["init", "-q", "-b", "main", dir]);
     await commit("v1");
   });

@@ -9,20 +9,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway, type CliResult } from "../support/cli.js";
 import { freeListenPort } from "../support/hello-repo.js";
 import { startRequestLoad } from "../support/load.js";
 import { report } from "../support/report.js";
 import { stopWorkerProcesses, waitFor, workerHostname } from "../support/swarm-daemons.js";
+import { httpdDockerfile, routedSlipwayYml, run } from "../support/swarm-app.js";
 import { removeProjectImages, startSwarm, teardownSwarm } from "../support/swarm-harness.js";
 import { workerWiring } from "../support/swarm-network.js";
 
-const run = async (command: string, args: string[]): Promise<string> => {
-  const result = await runCommand(command, args, { timeoutMs: 120_000 });
-  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
-  return result.stdout.trim();
-};
 
 describe("a worker node lost under load", () => {
   let root: string;
@@ -39,25 +34,10 @@ describe("a worker node lost under load", () => {
     port = await freeListenPort();
     mkdirSync(join(dir, "www"), { recursive: true });
     writeFileSync(join(dir, "www/index.html"), "v1\n");
-    writeFileSync(
-      join(dir, "Dockerfile"),
-      ["FROM busybox", "COPY www /www", "HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD wget -q -O /dev/null http://127.0.0.1:8000/ || exit 1", 'CMD ["httpd", "-f", "-p", "8000", "-h", "/www"]', ""].join("\n"),
-    );
+    writeFileSync(join(dir, "Dockerfile"), httpdDockerfile());
     writeFileSync(join(dir, "compose.yaml"), ["services:", "  web:", "    build: .", "    image: web:${TAG:-dev}", "    init: true", ""].join("\n"));
-    writeFileSync(
-      join(dir, "slipway.yml"),
-      [
-        `project: ${project}`,
-        "routes:",
-        "  - service: web",
-        "    port: 8000",
-        "    healthcheck: { path: /, interval: 500ms, passes: 1, deadline: 30s }",
-        "environments:",
-        // One task per node (Swarm spreads them), so the lost node surely held one.
-        `  live: { default: true, listen: ${port}, driver: swarm, registry: ${swarm.registry}/${project}, replicas: { web: 3 } }`,
-        "",
-      ].join("\n"),
-    );
+    // One task per node (Swarm spreads them), so the lost node surely held one.
+    writeFileSync(join(dir, "slipway.yml"), routedSlipwayYml({ project, listen: port, registry: `${swarm.registry}/${project}`, deadline: "30s", live: "replicas: { web: 3 }" }));
     await run("git", ["init", "-q", "-b", "main", dir]);
     await run("git", ["-C", dir, "add", "-A"]);
     await run("git", ["-C", dir, "-c", "user.email=t@slipway.invalid", "-c", "user.name=t", "commit", "-q", "-m", "v1"]);

@@ -9,16 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../src/adapters/run-command.js";
 import { slipway, type CliResult } from "../support/cli.js";
 import { freeListenPort } from "../support/hello-repo.js";
+import { httpdDockerfile, routedSlipwayYml, run } from "../support/swarm-app.js";
 import { removeProjectImages, startLockedRegistry, startSwarm, teardownSwarm, type LockedRegistry, type TestSwarm } from "../support/swarm-harness.js";
 
-const run = async (command: string, args: string[]): Promise<string> => {
-  const result = await runCommand(command, args, { timeoutMs: 120_000 });
-  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
-  return result.stdout.trim();
-};
 
 describe("a swarm registry that wants a login", () => {
   let swarm: TestSwarm;
@@ -53,7 +48,7 @@ describe("a swarm registry that wants a login", () => {
     port = await freeListenPort();
     mkdirSync(join(dir, "www"), { recursive: true });
     writeFileSync(join(dir, "www/index.html"), "v1\n");
-    writeFileSync(join(dir, "Dockerfile"), ["FROM busybox", "COPY www /www", "HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD wget -q -O /dev/null http://127.0.0.1:8000/ || exit 1", 'CMD ["httpd", "-f", "-p", "8000", "-h", "/www"]', ""].join("\n"));
+    writeFileSync(join(dir, "Dockerfile"), httpdDockerfile());
     writeFileSync(
       join(dir, "compose.yaml"),
       [
@@ -70,20 +65,8 @@ describe("a swarm registry that wants a login", () => {
         "",
       ].join("\n"),
     );
-    writeFileSync(
-      join(dir, "slipway.yml"),
-      [
-        `project: ${project}`,
-        "routes:",
-        "  - service: web",
-        "    port: 8000",
-        "    healthcheck: { path: /, interval: 500ms, passes: 1, deadline: 20s }",
-        "environments:",
-        "  live:",
-        `    { default: true, listen: ${port}, driver: swarm, registry: ${registry.address}/${project}, replicas: { web: 2 }, registry_login: { username: ${registry.username}, password: REGISTRY_PASSWORD } }`,
-        "",
-      ].join("\n"),
-    );
+    const login = `registry_login: { username: ${registry.username}, password: REGISTRY_PASSWORD }`;
+    writeFileSync(join(dir, "slipway.yml"), routedSlipwayYml({ project, listen: port, registry: `${registry.address}/${project}`, deadline: "20s", live: `replicas: { web: 2 }, ${login}` }));
     await run("git", ["init", "-q", "-b", "main", dir]);
     await run("git", ["-C", dir, "add", "-A"]);
     await run("git", ["-C", dir, "-c", "user.email=test@slipway.invalid", "-c", "user.name=test", "commit", "-q", "-m", "v1"]);
