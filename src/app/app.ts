@@ -143,6 +143,7 @@ export function createApp(settings: AppSettings): App {
       swarmRouter: createSwarmRouting({
         docker: () => connectDocker(env.DOCKER_HOST),
         home: join(paths.router, "swarm"),
+        web: webPorts(env),
         ...(env.SLIPWAY_SWARM_ROUTER_NAME ? { name: env.SLIPWAY_SWARM_ROUTER_NAME } : {}),
         ...(env.SLIPWAY_ROUTER_IMAGE ? { image: env.SLIPWAY_ROUTER_IMAGE } : {}),
         clock,

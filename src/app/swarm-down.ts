@@ -10,6 +10,8 @@ import { withRouterLock } from "../pipeline/router-lock.js";
 import { readSwarmRoutes, withSwarmRoutes, writeSwarmRoutes } from "../pipeline/swarm/route-table.js";
 import { containersGone } from "../pipeline/swarm/stack-steps.js";
 import { SlipwayError } from "../core/errors.js";
+import { removeRecord } from "../pipeline/certificate-records.js";
+import { certificateName } from "../plan/tls.js";
 
 export async function swarmDown(deps: DeployDeps, target: { project: string; environment: string; volumes: boolean }, say: (text: string) => void): Promise<void> {
   const { stacks, swarmRouter, engine, paths } = deps;
@@ -24,6 +26,10 @@ export async function swarmDown(deps: DeployDeps, target: { project: string; env
     if (table.length > 0) await swarmRouter.ensure(table);
     else await swarmRouter.remove();
     writeSwarmRoutes(paths.router, table);
+    // Its certificate is served no more, and no longer renewed.
+    const certificate = certificateName(project, environment);
+    await swarmRouter.certificates.removeCertificate(certificate);
+    removeRecord(paths.home, certificate);
     say(table.length > 0 ? "routes removed from the swarm router" : "swarm router removed (no route left)");
   });
   // The stacks' own networks, then the environment's, once their tasks have left them.

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SwarmRouting } from "../pipeline/deploy-run.js";
-import { ensureSwarmRouter, removeSwarmRouter, ROUTES_FILE, swarmRouter, switchSwarmRoute, type SwarmRoute, type SwarmRouterOptions } from "../router/swarm-router.js";
+import { ensureSwarmRouter, removeSwarmRouter, ROUTES_FILE, swarmRouter, swarmRouterCertificates, switchSwarmRoute, type SwarmRoute, type SwarmRouterOptions } from "../router/swarm-router.js";
 
 function liveRoutes(etcDir: string): Map<string, SwarmRoute> {
   const file = join(etcDir, ROUTES_FILE);
@@ -25,7 +25,8 @@ export function createSwarmRouting(options: SwarmRouterOptions): SwarmRouting {
           const known = current.get(route.backend);
           // A release served on another container port is no release of this route any more.
           const live = known?.port === route.port ? known.live : undefined;
-          return { backend: route.backend, listen: route.listen, port: route.port, ...(live ? { live } : {}) };
+          const web = { ...(route.hosts?.length ? { hosts: route.hosts } : {}), ...(route.certificate ? { certificate: route.certificate } : {}), ...(route.hsts ? { hsts: true } : {}) };
+          return { backend: route.backend, listen: route.listen, port: route.port, ...web, ...(live ? { live } : {}) };
         }),
       );
     },
@@ -35,5 +36,6 @@ export function createSwarmRouting(options: SwarmRouterOptions): SwarmRouting {
     async remove() {
       await removeSwarmRouter(options);
     },
+    certificates: swarmRouterCertificates(options),
   };
 }

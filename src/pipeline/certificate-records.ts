@@ -18,6 +18,8 @@ export interface CertificateRecord {
   readonly directory?: string;
   readonly email?: string;
   readonly lastRenewal?: { readonly at: string; readonly ok: boolean; readonly message: string };
+  /** Which router serves it: the swarm router for a swarm environment; absent, the single-host router. */
+  readonly router?: "swarm";
 }
 
 export interface CertificateFacts {

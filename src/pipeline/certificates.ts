@@ -12,13 +12,16 @@ import type { Clock } from "../core/clock.js";
 import { SlipwayError } from "../core/errors.js";
 import { writePrivateFile } from "../core/private-files.js";
 import type { TlsPlan } from "../plan/tls.js";
-import type { Router } from "../router/router.js";
+import type { CertificateRouter } from "../router/router.js";
 import type { Sealer } from "../secrets/cipher.js";
 import { accountKeyFile, certificateFacts, covers, readRecord, readRecords, renewalDue, writeRecord, type CertificateFacts, type CertificateRecord } from "./certificate-records.js";
 import { withRouterLock } from "./router-lock.js";
 
 export interface CertificateDeps {
-  readonly router: Router;
+  /** The single-host router. */
+  readonly router: CertificateRouter;
+  /** The swarm router, for the certificates of swarm environments (see CertificateRecord.router). */
+  readonly swarmRouter?: CertificateRouter;
   readonly home: string;
   /** The router's directory, where its lock is. */
   readonly routerDir: string;
@@ -36,6 +39,15 @@ export interface CertificateTarget {
   readonly tls: TlsPlan;
   /** Where a user's certificate files are read from (their paths are relative to it). */
   readonly projectDir: string;
+  /** The swarm router serves it (a swarm environment). */
+  readonly router?: "swarm";
+}
+
+/** The router that serves a certificate. */
+function routerOf(deps: Pick<CertificateDeps, "router" | "swarmRouter">, of: { readonly router?: "swarm"; readonly name: string }): CertificateRouter {
+  if (of.router !== "swarm") return deps.router;
+  if (deps.swarmRouter === undefined) throw new SlipwayError("E_INTERNAL", `certificate ${of.name} is the swarm router's, and no swarm router was given`);
+  return deps.swarmRouter;
 }
 
 export interface RenewOutcome {
@@ -74,18 +86,20 @@ function userFile(projectDir: string, file: string, what: string): string {
 export async function ensureCertificate(deps: CertificateDeps, target: CertificateTarget): Promise<string | undefined> {
   const { tls, hosts, name } = target;
   if (tls.mode === "off" || hosts.length === 0) return undefined;
+  const router = routerOf(deps, target);
+  const on = target.router === "swarm" ? { router: "swarm" as const } : {};
   if (tls.mode === "files") {
     const chain = userFile(target.projectDir, tls.cert, "cert");
     const key = userFile(target.projectDir, tls.key, "key");
     const facts = checkPair(chain, key, `tls: { cert: ${tls.cert}, key: ${tls.key} }`, hosts);
     const pem = pemOf(chain, key);
-    if (deps.router.certificate(name) === pem) return undefined;
-    await withRouterLock(deps.routerDir, () => deps.router.installCertificate(name, pem));
-    writeRecord(deps.home, { name, project: target.project, environment: target.environment, names: facts.names, source: "files", lastRenewal: { at: new Date(deps.clock.now()).toISOString(), ok: true, message: `installed from ${tls.cert}` } });
+    if (router.certificate(name) === pem) return undefined;
+    await withRouterLock(deps.routerDir, () => router.installCertificate(name, pem));
+    writeRecord(deps.home, { name, project: target.project, environment: target.environment, ...on, names: facts.names, source: "files", lastRenewal: { at: new Date(deps.clock.now()).toISOString(), ok: true, message: `installed from ${tls.cert}` } });
     return `certificate from ${tls.cert} for ${facts.names.join(", ")} (expires ${facts.notAfter.toISOString().slice(0, 10)})`;
   }
-  const record: CertificateRecord = { name, project: target.project, environment: target.environment, names: [...hosts], source: "acme", directory: tls.acme.directory, email: tls.acme.email };
-  const installed = deps.router.certificate(name);
+  const record: CertificateRecord = { name, project: target.project, environment: target.environment, ...on, names: [...hosts], source: "acme", directory: tls.acme.directory, email: tls.acme.email };
+  const installed = router.certificate(name);
   const previous = readRecord(deps.home, name);
   if (installed !== undefined && previous?.source === "acme" && previous.directory === tls.acme.directory) {
     const facts = certificateFacts(installed);
@@ -114,6 +128,7 @@ async function issue(deps: CertificateDeps, record: CertificateRecord, live: Cer
     key = await deps.acme.createAccountKey();
     writePrivateFile(accountKeyFile(deps.home, directory), `${deps.sealer().seal(key)}\n`);
   }
+  const router = routerOf(deps, record);
   let issued;
   try {
     issued = await deps.acme.issue({
@@ -121,7 +136,7 @@ async function issue(deps: CertificateDeps, record: CertificateRecord, live: Cer
       email: record.email ?? "",
       accountKey: key,
       names: record.names,
-      answerer: { set: (token, auth) => deps.router.setChallenge(token, auth), clear: (token) => deps.router.clearChallenge(token) },
+      answerer: { set: (token, auth) => router.setChallenge(token, auth), clear: (token) => router.clearChallenge(token) },
     });
   } catch (error) {
     const message = (error as Error).message;
@@ -129,7 +144,7 @@ async function issue(deps: CertificateDeps, record: CertificateRecord, live: Cer
     throw new SlipwayError("E_CERTIFICATE_FAILED", `the CA at ${directory} did not issue a certificate for ${record.names.join(", ")}: ${message}`, { cause: error });
   }
   const facts = checkPair(issued.chain, issued.key, `the certificate the CA at ${directory} issued`, record.names);
-  await withRouterLock(deps.routerDir, () => deps.router.installCertificate(record.name, pemOf(issued.chain, issued.key)));
+  await withRouterLock(deps.routerDir, () => router.installCertificate(record.name, pemOf(issued.chain, issued.key)));
   writeRecord(deps.home, { ...record, lastRenewal: { at: at(), ok: true, message: `issued serial ${facts.serial}, expires ${facts.notAfter.toISOString()}` } });
   return facts;
 }
@@ -143,7 +158,7 @@ export async function renewCertificates(deps: CertificateDeps, options: { readon
       outcomes.push({ name: record.name, action: "not-due", message: "never issued; the next deploy of its environment asks the CA again" });
       continue;
     }
-    const installed = deps.router.certificate(record.name);
+    const installed = routerOf(deps, record).certificate(record.name);
     const facts = installed === undefined ? undefined : certificateFacts(installed);
     if (!options.force && facts && covers(facts, record.names) && !renewalDue(facts, deps.clock.now())) {
       const due = new Date(facts.notAfter.getTime() - (facts.notAfter.getTime() - facts.notBefore.getTime()) / 3);
@@ -164,9 +179,9 @@ export interface CertificateView extends CertificateRecord {
   readonly served?: CertificateFacts;
 }
 
-export function listCertificates(deps: Pick<CertificateDeps, "home" | "router">): CertificateView[] {
+export function listCertificates(deps: Pick<CertificateDeps, "home" | "router" | "swarmRouter">): CertificateView[] {
   return readRecords(deps.home).map((record) => {
-    const pem = deps.router.certificate(record.name);
+    const pem = record.router === "swarm" && deps.swarmRouter === undefined ? undefined : routerOf(deps, record).certificate(record.name);
     return pem === undefined ? record : { ...record, served: certificateFacts(pem) };
   });
 }

@@ -5,7 +5,7 @@ import type { Git } from "../adapters/git.js";
 import type { ReleasePlan } from "../plan/plan-release.js";
 import type { RegistryLogin } from "../plan/registry-images.js";
 import type { ResolvedProject } from "../project/resolve-project.js";
-import type { Router } from "../router/router.js";
+import type { CertificateRouter, Router } from "../router/router.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../core/clock.js";
 import type { EventSink, LogStream, StepName } from "./events.js";
@@ -23,6 +23,11 @@ export interface SwarmRouteSpec {
   readonly listen: number;
   /** The port the service's tasks answer on. */
   readonly port: number;
+  /** Host names served on the router's web ports instead of `listen`. */
+  readonly hosts?: readonly string[];
+  /** The certificate that serves its hosts over HTTPS. */
+  readonly certificate?: string;
+  readonly hsts?: boolean;
 }
 
 /** The router on a swarm: HAProxy as a swarm service, switched by its runtime API only. */
@@ -33,6 +38,8 @@ export interface SwarmRouting {
   switchTo(backend: string, target: { readonly service: string; readonly port: number; readonly expected: number }): Promise<void>;
   /** The router service and its files go (no route is left). */
   remove(): Promise<void>;
+  /** Its certificates and ACME challenges, as the single-host router's. */
+  readonly certificates: CertificateRouter;
 }
 
 export interface DeployDeps {

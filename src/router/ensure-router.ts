@@ -24,8 +24,7 @@ import { renderRouterConfig, renderWebFiles, routesPart, servesWeb, type RouterC
 import { checkConfig, createRouterContainer, ensureImage, IN_CONTAINER, inspectRouter, removeRouter, routerLogs, signalReload, type RouterContainerSpec } from "./router-container.js";
 import { RouterError } from "./router-error.js";
 import { adminState, parseInfo, parseServersState, type RuntimeOptions } from "./runtime-api.js";
-import { WEB_FILES } from "./web-files.js";
-import { replaceMap } from "./web-runtime.js";
+import { syncWebFiles, writeWebFiles } from "./web-runtime.js";
 
 export interface RouterContext {
   readonly spec: RouterContainerSpec;
@@ -70,42 +69,23 @@ export async function ensureRouter(ctx: RouterContext, routes: readonly RouterRo
   if (web) await ensureDefaultCertificate(ctx.spec.etcDir);
   const container = await inspectRouter(ctx.spec);
   if (!container?.running) {
-    writeWebFiles(ctx, files);
+    writeWebFiles(ctx.spec.etcDir, files);
     await create(ctx, desired);
     return { created: true, reloaded: false };
   }
   const current = readConfig(ctx);
   if (current !== undefined && routesPart(current) === routesPart(desired)) {
     // Hosts and certificates change in the maps of the running HAProxy: no reload.
-    if (web) await syncWebFiles(ctx, files);
-    else writeWebFiles(ctx, files);
+    if (web) await syncWebFiles(ctx.spec.etcDir, (line, options) => ctx.command(line, options), files);
+    else writeWebFiles(ctx.spec.etcDir, files);
     if (current !== desired) writeAtomically(ctx, "haproxy.cfg", desired);
     return { created: false, reloaded: false };
   }
   const live = await liveServers(ctx);
-  writeWebFiles(ctx, files); // read by the new worker
+  writeWebFiles(ctx.spec.etcDir, files); // read by the new worker
   await reload(ctx, renderRouterConfig({ ...state, routes: routes.map((route) => ({ ...route, servers: live[route.backend] ?? [] })) }));
   writeAtomically(ctx, "haproxy.cfg", desired);
   return { created: false, reloaded: true };
-}
-
-/** The files as the next start or reload reads them; the ACME map's running entries are challenges in progress, kept. */
-function writeWebFiles(ctx: RouterContext, files: Readonly<Record<string, string>>): void {
-  for (const [file, text] of Object.entries(files)) {
-    if (file === WEB_FILES.acmeMap && existsSync(configPath(ctx, file))) continue;
-    if (readConfig(ctx, file) !== text) writeAtomically(ctx, file, text);
-  }
-}
-
-/** Each changed map replaced in the running HAProxy first, then on disk (a failure leaves the old file: tried again next time). */
-async function syncWebFiles(ctx: RouterContext, files: Readonly<Record<string, string>>): Promise<void> {
-  for (const file of [WEB_FILES.hostsMap, WEB_FILES.httpsMap, WEB_FILES.hstsMap]) {
-    const text = files[file] ?? "";
-    if (readConfig(ctx, file) === text) continue;
-    await replaceMap((line, options) => ctx.command(line, options), file, text);
-    writeAtomically(ctx, file, text);
-  }
-  writeWebFiles(ctx, files);
 }
 
 /**

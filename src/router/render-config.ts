@@ -124,7 +124,7 @@ function checkRoutes(routes: readonly RouterRoute[], web: WebPorts | undefined):
 }
 
 /** Every host name of every route, to the one backend that serves it. */
-function hostOwners(routes: readonly RouterRoute[]): Map<string, RouterRoute> {
+export function hostOwners(routes: readonly RouterRoute[]): Map<string, RouterRoute> {
   const owner = new Map<string, RouterRoute>();
   for (const route of routes) {
     for (const host of route.hosts.map(checkHost)) {
@@ -156,7 +156,7 @@ const NOT_FOUND_HTTPS = `${NOT_FOUND} { var(txn.host),${map(WEB_FILES.httpsMap)}
  * The two frontends every host-name route shares. Which host goes where is in maps (see
  * web-files.ts), so that a host added or gone is a runtime-API change, never a reload.
  */
-function webFrontends(web: WebPorts): string[][] {
+export function webFrontends(web: WebPorts): string[][] {
   const common = [
     // Host without its port (clients send it when it is not the scheme's default), lower-cased.
     "    http-request set-var(txn.host) req.hdr(host),lower,word(1,:)",

@@ -8,19 +8,17 @@ import type Docker from "dockerode";
 import { join, resolve } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { existsSync, readFileSync } from "node:fs";
-import { writePrivateFile } from "../core/private-files.js";
-import { installedCertificates, readCertificateFile, removeCertificateFile, writeCertificateFile } from "./certificate-files.js";
+import { certificateStore, type CertificateRouter } from "./certificate-store.js";
 import { ensureRouter, persistServers, type EnsureOptions, type EnsureOutcome, type RouterContext } from "./ensure-router.js";
 import { checkAddress, checkName, joinAddress } from "./names.js";
-import { DEFAULT_WEB_PORTS, renderCrtList, SERVER_OPTIONS, type RouterRoute, type WebPorts } from "./render-config.js";
+import { DEFAULT_WEB_PORTS, SERVER_OPTIONS, type RouterRoute, type WebPorts } from "./render-config.js";
 import { inspectRouter, removeRouter, type RouterContainerSpec } from "./router-container.js";
 import { RouterError } from "./router-error.js";
 import { adminState, parseInfo, parseServersState, parseStat, runtimeCommand, type RuntimeOptions } from "./runtime-api.js";
-import { WEB_FILES } from "./web-files.js";
-import { clearChallenge, loadCertificate, setChallenge, unloadCertificate } from "./web-runtime.js";
 
 export type { RouterRoute, WebPorts } from "./render-config.js";
 export type { EnsureOptions } from "./ensure-router.js";
+export type { CertificateRouter } from "./certificate-store.js";
 
 export interface RouterServer {
   readonly name: string;
@@ -39,7 +37,7 @@ export interface RouterInfo {
   readonly containerId: string;
 }
 
-export interface Router {
+export interface Router extends CertificateRouter {
   /**
    * Router container running with a config that serves exactly these routes. Creates the
    * container if absent (or recreates it if it exited or was removed), validates the config
@@ -50,19 +48,6 @@ export interface Router {
   ensure(routes: readonly RouterRoute[], options?: EnsureOptions): Promise<EnsureOutcome>;
   /** Where routes with host names are served. */
   readonly web: WebPorts;
-  /**
-   * Certificate `name` (PEM: chain, then key) served from now on: loaded into the running HAProxy
-   * through its runtime API (a new one added to the crt-list, a known one replaced), never a
-   * reload, and written where HAProxy starts from. The PEM must be checked before.
-   */
-  installCertificate(name: string, pem: string): Promise<"added" | "replaced" | "written">;
-  /** Certificate `name` no longer served (out of the running HAProxy and off disk). */
-  removeCertificate(name: string): Promise<void>;
-  /** The PEM installed as `name`, if any. */
-  certificate(name: string): string | undefined;
-  /** Answers an ACME HTTP-01 challenge on the HTTP port (the web frontends must run). */
-  setChallenge(token: string, keyAuthorization: string): Promise<void>;
-  clearChallenge(token: string): Promise<void>;
   /** Writes the routes' servers into the file HAProxy starts from; never reloads (the routes must be those it runs). */
   persist(routes: readonly RouterRoute[]): void;
   servers(backend: string): Promise<RouterServer[]>;
@@ -117,14 +102,6 @@ export function createRouter(options: RouterOptions): Router {
   const servesWeb = async (): Promise<boolean> => {
     const config = existsSync(join(spec.etcDir, "haproxy.cfg")) ? readFileSync(join(spec.etcDir, "haproxy.cfg"), "utf8") : "";
     return config.includes("\nfrontend web-https\n") && (await inspectRouter(spec))?.running === true;
-  };
-
-  const installCertificate = async (name: string, pem: string): Promise<"added" | "replaced" | "written"> => {
-    // Into the running HAProxy first: a PEM it refuses never reaches the file it starts from.
-    const outcome = (await servesWeb()) ? await loadCertificate(command, name, pem) : "written";
-    writeCertificateFile(spec.etcDir, name, pem);
-    writePrivateFile(join(spec.etcDir, WEB_FILES.crtList), renderCrtList(installedCertificates(spec.etcDir)));
-    return outcome;
   };
 
   /** Runs a command whose success is an empty answer; anything else is HAProxy's refusal. */
@@ -188,16 +165,7 @@ export function createRouter(options: RouterOptions): Router {
   return {
     ensure: (routes, opts) => ensureRouter(ctx, routes, opts),
     web,
-    installCertificate,
-    certificate: (name) => readCertificateFile(spec.etcDir, name),
-    async removeCertificate(name) {
-      if (readCertificateFile(spec.etcDir, name) === undefined) return;
-      if (await servesWeb()) await unloadCertificate(command, name);
-      removeCertificateFile(spec.etcDir, name);
-      writePrivateFile(join(spec.etcDir, WEB_FILES.crtList), renderCrtList(installedCertificates(spec.etcDir)));
-    },
-    setChallenge: (token, keyAuthorization) => setChallenge(command, token, keyAuthorization),
-    clearChallenge: (token) => clearChallenge(command, token),
+    ...certificateStore({ etcDir: spec.etcDir, command, servesWeb }),
     persist: (routes) => persistServers(ctx, routes),
     servers,
     addServer,

@@ -9,6 +9,7 @@
  * with the live release); the runtime state otherwise belongs to the running HAProxy.
  */
 import { checkName, checkPort } from "./names.js";
+import { DEFAULT_WEB_PORTS, hostOwners, renderWebFiles, webFrontends, type RouterRoute, type WebPorts } from "./render-config.js";
 import { RouterError } from "./router-error.js";
 
 export const SLOT_GROUPS = ["a", "b"] as const;
@@ -27,8 +28,14 @@ export interface SwarmRouteLive {
 
 export interface SwarmRoute {
   readonly backend: string;
-  /** Port published on the router's node (mode host). */
+  /** Port published on the router's node (mode host); a route with hosts is served on the web ports instead. */
   readonly listen: number;
+  /** Host names served on the web ports (HTTP, and HTTPS once its certificate is installed). */
+  readonly hosts?: readonly string[];
+  /** The certificate that serves its hosts over HTTPS (none: plain HTTP only). */
+  readonly certificate?: string;
+  /** Strict-Transport-Security on its HTTPS answers. */
+  readonly hsts?: boolean;
   /**
    * The port the routed service's tasks answer on. Fixed per route: HAProxy 2.6 changes a
    * slot's port at run time only once it has an address (`set server addr` refuses a slot that
@@ -47,6 +54,28 @@ export interface SwarmRouterConfigState {
   readonly adminSocket: string;
   /** The config directory inside the container. */
   readonly configDir: string;
+  /** Where routes with host names are served (default 80 and 443). */
+  readonly web?: WebPorts;
+}
+
+const hostsOf = (route: SwarmRoute): readonly string[] => route.hosts ?? [];
+
+/** Whether the router serves the web frontends (ports 80/443 by default): some route has host names. */
+export const servesWebRoutes = (routes: readonly SwarmRoute[]): boolean => routes.some((route) => hostsOf(route).length > 0);
+
+/** The ports the router's task publishes: each port route's, and the web ports when a route has hosts. */
+export function publishedPorts(routes: readonly SwarmRoute[], web: WebPorts = DEFAULT_WEB_PORTS): number[] {
+  const ports = routes.filter((route) => hostsOf(route).length === 0).map((route) => route.listen);
+  return servesWebRoutes(routes) ? [...ports, web.http, web.https] : ports;
+}
+
+/** The routes as the single-host router's renderer takes them, for the maps and the crt-list they share. */
+const asRouterRoutes = (routes: readonly SwarmRoute[]): RouterRoute[] =>
+  routes.map((route) => ({ backend: route.backend, listen: route.listen, hosts: hostsOf(route), ...(route.certificate ? { certificate: route.certificate } : {}), ...(route.hsts ? { hsts: true } : {}) }));
+
+/** The map files and the crt-list (see web-files.ts), for these routes and the certificates installed. */
+export function renderSwarmWebFiles(routes: readonly SwarmRoute[], certificates: readonly string[], web: WebPorts = DEFAULT_WEB_PORTS): Record<string, string> {
+  return renderWebFiles({ routes: asRouterRoutes(routes), web, certificates, adminSocket: "-" });
 }
 
 const SERVICE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -120,24 +149,32 @@ function slotLines(route: SwarmRoute): string[] {
   });
 }
 
-function checkRoutes(routes: readonly SwarmRoute[]): void {
+function checkRoutes(routes: readonly SwarmRoute[], web: WebPorts): void {
   const backends = new Set<string>();
   const ports = new Set<number>();
+  const webPorts = servesWebRoutes(routes) ? [web.http, web.https] : [];
   for (const route of routes) {
     if (backends.has(checkName("backend", route.backend))) throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend} is routed twice`);
-    if (ports.has(checkPort(route.listen))) throw new RouterError("E_ROUTER_CONFIG", `port ${route.listen} has more than one route`);
     const slots = slotsOf(route);
     if (!Number.isInteger(slots) || slots < 1 || slots > 64) throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend}: slots must be 1-64, not ${slots}`);
     backends.add(route.backend);
+    if (route.certificate !== undefined) checkName("certificate", route.certificate);
+    if (hostsOf(route).length > 0) continue; // served on the web ports, by host name
+    if (ports.has(checkPort(route.listen))) throw new RouterError("E_ROUTER_CONFIG", `port ${route.listen} has more than one route`);
+    if (webPorts.includes(route.listen)) throw new RouterError("E_ROUTER_CONFIG", `backend ${route.backend} listens on ${route.listen}, the port routes with host names share: give it host names, or another listen port`);
     ports.add(route.listen);
   }
+  hostOwners(asRouterRoutes(routes)); // a host routed to two backends fails here
 }
 
 export function renderSwarmRouterConfig(state: SwarmRouterConfigState): string {
-  checkRoutes(state.routes);
-  const routes = [...state.routes].sort((a, b) => a.listen - b.listen);
+  const web = state.web ?? DEFAULT_WEB_PORTS;
+  checkRoutes(state.routes, web);
+  const routes = [...state.routes].sort((a, b) => a.listen - b.listen || a.backend.localeCompare(b.backend));
   const sections = [GLOBAL(state.adminSocket, state.configDir), RESOLVERS, DEFAULTS];
-  for (const route of routes) sections.push([`frontend port:${route.listen}`, `    bind :${route.listen}`, `    default_backend ${route.backend}`]);
+  // The same frontends as the single-host router's: hosts, redirects and certificates in maps and a crt-list.
+  if (servesWebRoutes(routes)) sections.push(...webFrontends(web));
+  for (const route of routes.filter((r) => hostsOf(r).length === 0)) sections.push([`frontend port:${route.listen}`, `    bind :${route.listen}`, `    default_backend ${route.backend}`]);
   for (const route of routes) sections.push([`backend ${route.backend}`, "    balance roundrobin", ...slotLines(route)]);
   return `# Written by Slipway from its routes; changes made here are overwritten.\n${sections.map((s) => s.join("\n")).join("\n\n")}\n`;
 }

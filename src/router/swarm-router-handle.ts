@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import { createSwarmServices, type SwarmServices } from "../adapters/swarm-services.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import { RouterError } from "./router-error.js";
-import { runtimeCommand } from "./runtime-api.js";
+import { DEFAULT_WEB_PORTS, type WebPorts } from "./render-config.js";
+import { runtimeCommand, type RuntimeOptions } from "./runtime-api.js";
 
 export interface SwarmRouterOptions {
   readonly docker: () => Promise<Docker>;
@@ -16,6 +17,8 @@ export interface SwarmRouterOptions {
   /** Extra labels on the service, its tasks and the network (tests mark theirs). */
   readonly labels?: Readonly<Record<string, string>>;
   readonly clock?: Clock;
+  /** Ports that routes with host names share (default 80 and 443), published on the router's node. */
+  readonly web?: WebPorts;
 }
 
 /** A handle on the router service: what the switch and the reads need. */
@@ -26,7 +29,8 @@ export interface SwarmRouter {
   readonly etcDir: string;
   readonly clock: Clock;
   readonly services: SwarmServices;
-  command(line: string): Promise<string>;
+  readonly web: WebPorts;
+  readonly command: (line: string, options?: RuntimeOptions) => Promise<string>;
 }
 
 export const DEFAULT_SWARM_ROUTER = "slipway-router";
@@ -43,6 +47,7 @@ export function swarmRouter(options: SwarmRouterOptions): SwarmRouter {
     etcDir: join(home, "etc"),
     clock: options.clock ?? systemClock,
     services: createSwarmServices(options.docker),
-    command: (line) => runtimeCommand(socket, line),
+    web: options.web ?? DEFAULT_WEB_PORTS,
+    command: (line, runtime) => runtimeCommand(socket, line, runtime),
   };
 }

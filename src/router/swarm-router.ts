@@ -20,7 +20,10 @@ import { checkConfig, IN_CONTAINER, type RouterContainerSpec } from "./router-co
 import { RouterError } from "./router-error.js";
 import { parseInfo } from "./runtime-api.js";
 import { swarmRouter, type SwarmRouter, type SwarmRouterOptions } from "./swarm-router-handle.js";
-import { renderSwarmRouterConfig, SERVER_STATE_FILE, withoutSlots, type SwarmRoute } from "./swarm-router-config.js";
+import { ensureDefaultCertificate, installedCertificates } from "./certificate-files.js";
+import { certificateStore, type CertificateRouter } from "./certificate-store.js";
+import { publishedPorts, renderSwarmRouterConfig, renderSwarmWebFiles, SERVER_STATE_FILE, servesWebRoutes, withoutSlots, type SwarmRoute } from "./swarm-router-config.js";
+import { syncWebFiles, writeWebFiles } from "./web-runtime.js";
 import { SPEC_LABEL, specHash, swarmRouterServiceSpec } from "./swarm-router-service.js";
 
 export { DEFAULT_EDGE_NETWORK, DEFAULT_SWARM_ROUTER, swarmRouter, type SwarmRouter, type SwarmRouterOptions } from "./swarm-router-handle.js";
@@ -52,7 +55,7 @@ const POLL_MS = 100;
  */
 export async function ensureSwarmRouter(options: SwarmRouterOptions, routes: readonly SwarmRoute[]): Promise<EnsureSwarmOutcome> {
   const router = swarmRouter(options);
-  const config = renderSwarmRouterConfig({ routes, adminSocket: IN_CONTAINER.socket, configDir: IN_CONTAINER.configDir }); // bad routes fail here
+  const config = renderSwarmRouterConfig({ routes, adminSocket: IN_CONTAINER.socket, configDir: IN_CONTAINER.configDir, web: router.web }); // bad routes fail here
   const home = resolve(options.home);
   const runDir = join(home, "run");
   privateDir(router.etcDir);
@@ -66,26 +69,33 @@ export async function ensureSwarmRouter(options: SwarmRouterOptions, routes: rea
     network: router.network,
     etcDir: router.etcDir,
     runDir,
-    ports: routes.map((route) => route.listen),
+    ports: publishedPorts(routes, router.web),
     labels,
   });
   const checker: RouterContainerSpec = { docker: options.docker, name: `${router.name}-check`, image: options.image ?? "haproxy:2.6", etcDir: router.etcDir, runDir, labels };
   const current = await router.services.inspectService(router.name);
   const onDisk = readText(join(router.etcDir, "haproxy.cfg"));
+  // Hosts, redirects and certificates: maps and a crt-list beside the config, as on one host.
+  const web = servesWebRoutes(routes) ? renderSwarmWebFiles(routes, installedCertificates(router.etcDir), router.web) : undefined;
+  if (web !== undefined) await ensureDefaultCertificate(router.etcDir);
   const write = (): void => {
     writePrivateFile(join(router.etcDir, "haproxy.cfg"), config);
     writePrivateFile(join(router.etcDir, ROUTES_FILE), `${JSON.stringify(routes, null, 2)}\n`);
   };
   if (current !== undefined && current.labels[SPEC_LABEL] === specHash(spec)) {
     if (onDisk !== undefined && withoutSlots(onDisk) === withoutSlots(config)) {
-      write(); // slots only: the running HAProxy has them at run time
+      // Slots only: the running HAProxy has them at run time; hosts change in its maps.
+      if (web !== undefined) await syncWebFiles(router.etcDir, router.command, web);
+      write();
       return { router, change: "none" };
     }
+    if (web !== undefined) writeWebFiles(router.etcDir, web); // read by the new worker
     await install(checker, config);
     write();
     await reload(router, options.docker);
     return { router, change: "reloaded" };
   }
+  if (web !== undefined) writeWebFiles(router.etcDir, web);
   await install(checker, config);
   write();
   // A new task starts from the live groups of the file, never from an older process's slots.
@@ -158,6 +168,16 @@ async function waitForWorker(router: SwarmRouter, before: number | undefined): P
     streak = pid !== undefined && pid !== before ? streak + 1 : 0;
     await router.clock.sleep(POLL_MS);
   }
+}
+
+/** The router's certificates and ACME challenges (see certificate-store.ts). */
+export function swarmRouterCertificates(options: SwarmRouterOptions): CertificateRouter {
+  const router = swarmRouter(options);
+  return certificateStore({
+    etcDir: router.etcDir,
+    command: router.command,
+    servesWeb: async () => (readText(join(router.etcDir, "haproxy.cfg")) ?? "").includes("\nfrontend web-https\n") && (await runningTask(router)) !== undefined,
+  });
 }
 
 export async function swarmRouterInfo(router: SwarmRouter): Promise<SwarmRouterInfo> {

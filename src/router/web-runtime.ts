@@ -4,6 +4,9 @@
  * loaded or replaced (`set ssl cert` then `commit ssl cert`, plus `add ssl crt-list` for a new
  * one), an ACME challenge answered and withdrawn.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writePrivateFile } from "../core/private-files.js";
 import { checkName } from "./names.js";
 import { RouterError } from "./router-error.js";
 import type { RuntimeOptions } from "./runtime-api.js";
@@ -67,4 +70,26 @@ export async function unloadCertificate(command: Command, name: string): Promise
   const path = inContainer(certificateFile(checkName("certificate", name)));
   await expect(command, `del ssl crt-list ${inContainer(WEB_FILES.crtList)} ${path}`, /deleted|not found|no such|can't find/i);
   await expect(command, `del ssl cert ${path}`, /deleted|not found|no such|doesn't exist|can't find/i);
+}
+
+const readText = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
+
+/** The files as the next start or reload reads them; the ACME map's running entries are challenges in progress, kept. */
+export function writeWebFiles(etcDir: string, files: Readonly<Record<string, string>>): void {
+  for (const [file, text] of Object.entries(files)) {
+    const path = join(etcDir, file);
+    if (file === WEB_FILES.acmeMap && existsSync(path)) continue;
+    if (readText(path) !== text) writePrivateFile(path, text);
+  }
+}
+
+/** Each changed map replaced in the running HAProxy first, then on disk (a failure leaves the old file: tried again next time). */
+export async function syncWebFiles(etcDir: string, command: Command, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const file of [WEB_FILES.hostsMap, WEB_FILES.httpsMap, WEB_FILES.hstsMap]) {
+    const text = files[file] ?? "";
+    if (readText(join(etcDir, file)) === text) continue;
+    await replaceMap(command, file, text);
+    writePrivateFile(join(etcDir, file), text);
+  }
+  writeWebFiles(etcDir, files);
 }

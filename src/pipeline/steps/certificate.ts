@@ -10,7 +10,7 @@ import type { DeployDeps, DeployRun } from "../deploy-run.js";
 import { restoreRouter } from "../router-sync.js";
 
 export function certificateDeps(deps: DeployDeps): CertificateDeps {
-  return { router: deps.router, home: deps.paths.home, routerDir: deps.paths.router, clock: deps.clock, sealer: deps.sealer, acme: deps.acme ?? createAcme() };
+  return { router: deps.router, ...(deps.swarmRouter ? { swarmRouter: deps.swarmRouter.certificates } : {}), home: deps.paths.home, routerDir: deps.paths.router, clock: deps.clock, sealer: deps.sealer, acme: deps.acme ?? createAcme() };
 }
 
 /** Whether the environment's certificate comes from its ACME CA (the router then answers the challenge on its HTTP port). */
@@ -19,18 +19,22 @@ export function needsChallenges(run: DeployRun): boolean {
   return "mode" in tls && tls.mode === "acme" && hostNames(run.plan.routes).length > 0;
 }
 
-export async function ensureEnvironmentCertificate(run: DeployRun): Promise<void> {
+/**
+ * The environment's certificate, on the router that serves it (the swarm router for a swarm
+ * environment); `installed` runs when one was installed: the hosts it covers, where already
+ * routed, then redirect to HTTPS.
+ */
+export async function ensureEnvironmentCertificate(run: DeployRun, target: { readonly router?: "swarm"; readonly installed: () => Promise<void> } = { installed: async () => void (await restoreRouter(run.deps, run.plan, { keepServing: true, serveWeb: needsChallenges(run) })) }): Promise<void> {
   const { project } = run.request.resolved;
   const tls = tlsPlan(project.config, project.environment.settings);
   const hosts = hostNames(run.plan.routes);
   const deps = certificateDeps(run.deps);
   const name = certificateName(run.plan.project, run.plan.environment);
   if ("mode" in tls && tls.mode !== "off" && hosts.length > 0) {
-    const done = await ensureCertificate(deps, { project: run.plan.project, environment: run.plan.environment, name, hosts, tls, projectDir: project.dir });
+    const done = await ensureCertificate(deps, { project: run.plan.project, environment: run.plan.environment, name, hosts, tls, projectDir: project.dir, ...(target.router ? { router: target.router } : {}) });
     if (done !== undefined) {
       run.log("preflight", "info", done);
-      // The hosts it covers, where already routed, now redirect to HTTPS.
-      await restoreRouter(run.deps, run.plan, { keepServing: true, serveWeb: needsChallenges(run) });
+      await target.installed();
     }
   }
   // Every deploy renews what is due on the host; another environment's failure is only a warning here.

@@ -11,7 +11,8 @@ import type { Clock } from "../../core/clock.js";
 import { SlipwayError } from "../../core/errors.js";
 import { privateDirsUnder } from "../../core/private-files.js";
 import { toYaml } from "../../core/yaml-text.js";
-import { backendName } from "../route-registry.js";
+import { backendName, readRegistry } from "../route-registry.js";
+import { ensureEnvironmentCertificate } from "../steps/certificate.js";
 import { LABEL } from "../../plan/naming.js";
 import { STACK_LABEL, planSwarmStack, type SwarmStackPlan } from "../../plan/swarm-stack.js";
 import { swarmReplicas } from "../../plan/swarm-replicas.js";
@@ -86,8 +87,7 @@ export async function swarmPreflight(run: DeployRun): Promise<void> {
   const node = await stacks.nodeId();
   if (node === "") throw new SlipwayError("E_SWARM_UNAVAILABLE", "the Docker engine is not a swarm manager: run slipway check for what to do");
   for (const route of run.plan.routes) {
-    if (route.hosts.length > 0) throw new SlipwayError("E_NOT_DEPLOYABLE", `route ${route.service}: host names are not served on a swarm yet; route it by port (listen:) meanwhile`);
-    if (route.listen === undefined) throw new SlipwayError("E_NOT_DEPLOYABLE", `route ${route.service}: a swarm environment routes by port: give the environment listen:`);
+    if (route.listen === undefined && route.hosts.length === 0) throw new SlipwayError("E_NOT_DEPLOYABLE", `route ${route.service}: a swarm environment routes by port or by host name: give the environment listen: or hosts:`);
   }
   // Under the lock: what a killed deployment left running (its stack, its release job) goes first.
   const stray = await removeStrayStacks(run.deps, { project: run.plan.project, environment: run.plan.environment, environmentId: run.environmentId });
@@ -98,15 +98,27 @@ export async function swarmPreflight(run: DeployRun): Promise<void> {
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
   for (const network of planned.networks) await stacks.ensureOverlay(network, network === planned.networks[0] ? labels : { [LABEL.managed]: "true" });
   await ensureAccessoryStack(run, stacks, planned);
-  const mine = run.plan.routes.map((route) => ({ backend: backendName(run.plan.project, run.plan.environment, route), listen: route.listen ?? 0, port: route.port }));
+  const mine = run.plan.routes.map((route) => ({
+    backend: backendName(run.plan.project, run.plan.environment, route),
+    listen: route.hosts.length > 0 ? 0 : (route.listen ?? 0),
+    port: route.port,
+    ...(route.hosts.length > 0 ? { hosts: route.hosts } : {}),
+    ...(route.certificate ? { certificate: route.certificate } : {}),
+    ...(route.hsts ? { hsts: true } : {}),
+  }));
   const dir = run.deps.paths.router;
-  await withRouterLock(dir, async () => {
-    const table = withSwarmRoutes(readSwarmRoutes(dir), run.plan.project, run.plan.environment, mine);
-    const conflicts = portConflicts(table);
-    if (conflicts.length > 0) throw new SlipwayError("E_NOT_DEPLOYABLE", conflicts.join("; "));
-    await router.ensure(table);
-    writeSwarmRoutes(dir, table);
-  });
+  const ensureRoutes = (): Promise<void> =>
+    withRouterLock(dir, async () => {
+      const table = withSwarmRoutes(readSwarmRoutes(dir), run.plan.project, run.plan.environment, mine);
+      const singleHostWeb = Object.values(readRegistry(dir)).some((backend) => backend.hosts.length > 0);
+      const conflicts = portConflicts(table, run.deps.router.web, singleHostWeb);
+      if (conflicts.length > 0) throw new SlipwayError("E_NOT_DEPLOYABLE", conflicts.join("; "));
+      await router.ensure(table);
+      writeSwarmRoutes(dir, table);
+    });
+  await ensureRoutes();
+  // Its hosts' certificate on the swarm router (an ACME challenge answered by it, the live release serving on).
+  await ensureEnvironmentCertificate(run, { router: "swarm", installed: ensureRoutes });
 }
 
 /** Deployed once, never recreated by a deploy: only when one of its services is missing. */
