@@ -20,7 +20,7 @@ const matches = (filter: CertsFilter) => (record: CertificateRecord): boolean =>
 
 export async function certificates(app: App, filter: CertsFilter = {}): Promise<CertificateView[]> {
   const deps = await app.deps();
-  return listCertificates({ home: deps.paths.home, router: deps.router }).filter(matches(filter));
+  return listCertificates(certificateDeps(deps)).filter(matches(filter));
 }
 
 export async function renewCertificates(app: App, request: CertsFilter & { readonly force?: boolean }): Promise<RenewOutcome[]> {

@@ -176,7 +176,9 @@ export function swarmRouterCertificates(options: SwarmRouterOptions): Certificat
   return certificateStore({
     etcDir: router.etcDir,
     command: router.command,
-    servesWeb: async () => (readText(join(router.etcDir, "haproxy.cfg")) ?? "").includes("\nfrontend web-https\n") && (await runningTask(router)) !== undefined,
+    // A removed service's tasks are a 404 to ask for: whether it is there comes first.
+    servesWeb: async () =>
+      (readText(join(router.etcDir, "haproxy.cfg")) ?? "").includes("\nfrontend web-https\n") && (await router.services.inspectService(router.name)) !== undefined && (await runningTask(router)) !== undefined,
   });
 }
 

@@ -17,6 +17,7 @@ import { removeStrayReleases } from "../reconcile.js";
 import { restoreRouter } from "../router-sync.js";
 import { ensureAccessoryImages } from "./accessory-images.js";
 import { ensureEnvironmentCertificate, needsChallenges } from "./certificate.js";
+import { readSwarmRoutes } from "../swarm/route-table.js";
 
 const ACCESSORY_DEADLINE_MS = 120_000;
 
@@ -92,6 +93,11 @@ export async function preflight(run: DeployRun): Promise<void> {
     if (!route.listen && route.hosts.length === 0) {
       throw new SlipwayError("E_CONFIG_INVALID", `route ${route.service}:${route.port} has no port for the router to listen on: publish it in compose ("8080:${route.port}") or set routes[].listen (or hosts) in slipway.yml`);
     }
+  }
+  const swarmWeb = readSwarmRoutes(run.deps.paths.router).filter((route) => (route.hosts ?? []).length > 0);
+  if (swarmWeb.length > 0 && run.plan.routes.some((route) => route.hosts.length > 0)) {
+    const web = run.deps.router.web;
+    throw new SlipwayError("E_NOT_DEPLOYABLE", `the swarm router serves host names on ports ${web.http} and ${web.https} of this host (for ${[...new Set(swarmWeb.map((r) => `${r.project}/${r.environment}`))].join(", ")}), which the single-host router would need for ${run.plan.project}/${run.plan.environment}: serve one driver's host names per host, or route this environment by port (listen:)`);
   }
   const labels = { [LABEL.managed]: "true", [LABEL.project]: run.plan.project, [LABEL.environment]: run.plan.environment };
   const environment = async (): Promise<void> => {
