@@ -162,8 +162,33 @@ function releaseStatus(): Migration {
   };
 }
 
+/**
+ * The digests a registry gave for a build's pushed images, one row a reference: a build is shared
+ * by a project's environments, each with its own registry, so a row each and no read-modify-write
+ * of the build's images. Gone with the build.
+ */
+function pushedImages(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("pushed_images")
+        .addColumn("build_id", "integer", (c) => c.notNull().references("builds.id").onDelete("cascade"))
+        .addColumn("service", "text", (c) => c.notNull())
+        .addColumn("reference", "text", (c) => c.notNull())
+        .addColumn("image_id", "text", (c) => c.notNull())
+        .addColumn("digest", "text", (c) => c.notNull())
+        .addColumn("pushed_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("pushed_images_pk", ["build_id", "reference"])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable("pushed_images").execute();
+    },
+  };
+}
+
 export function migrations(dialect: DialectKind): Record<string, Migration> {
-  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders(), "0004_server": serverTables(dialect), "0005_release_status": releaseStatus(), "0006_git_projects": gitProjects(dialect), "0007_notifications": notificationTables(dialect) };
+  return { "0001_initial": initial(dialect), "0002_variables": variables(dialect), "0003_holders": holders(), "0004_server": serverTables(dialect), "0005_release_status": releaseStatus(), "0006_git_projects": gitProjects(dialect), "0007_notifications": notificationTables(dialect), "0008_pushed_images": pushedImages() };
 }
 
 export function migrationProvider(dialect: DialectKind): MigrationProvider {

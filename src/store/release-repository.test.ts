@@ -47,6 +47,21 @@ describe.each(storeKinds())("projects, builds and releases ($name)", (kind) => {
     expect(await store.findBuild(projectId, "key-1")).toEqual(again);
   });
 
+  it("keeps a build's pushed digests by reference, a later push of one replacing its row", async () => {
+    const { id: buildId } = await store.saveBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
+    expect(await store.pushedImages(buildId)).toEqual([]);
+    await store.recordPushed({ buildId, service: "web", reference: "r.test/shop/web:abc123", imageId: "sha256:1", digest: "sha256:aaa" });
+    await store.recordPushed({ buildId, service: "web", reference: "other.test/shop/web:abc123", imageId: "sha256:1", digest: "sha256:aaa" });
+    await store.recordPushed({ buildId, service: "web", reference: "r.test/shop/web:abc123", imageId: "sha256:rebuilt", digest: "sha256:bbb" });
+    const rows = await store.pushedImages(buildId);
+    expect(rows.map(({ pushedAt: _at, ...row }) => row)).toEqual([
+      { service: "web", reference: "other.test/shop/web:abc123", imageId: "sha256:1", digest: "sha256:aaa" },
+      { service: "web", reference: "r.test/shop/web:abc123", imageId: "sha256:rebuilt", digest: "sha256:bbb" },
+    ]);
+    expect(rows[0]?.pushedAt).toBeInstanceOf(Date);
+    await expect(store.recordPushed({ buildId: 9999, service: "web", reference: "r.test/x:1", imageId: "sha256:1", digest: "sha256:c" })).rejects.toThrow(/FOREIGN KEY|violates/i);
+  });
+
   it("numbers releases per environment", async () => {
     const { id: buildId } = await store.saveBuild({ projectId, commit: "abc123", tag: "abc123", buildKey: "k", images });
     const testId = await store.ensureEnvironment(projectId, "test");

@@ -4,7 +4,7 @@ import type { BuildsTable, Database, ReleasesTable } from "./schema.js";
 import { fromOptionalTimestamp, fromTimestamp, toTimestamp } from "./time.js";
 import type { BuildImages, BuildRow, DeploymentStatus, ReleaseKind, ReleaseRow, ReleaseStatus, ReleaseVariables, Store, StoreIdentity } from "./types.js";
 
-type ReleaseMethods = "findBuild" | "saveBuild" | "recentBuilds" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
+type ReleaseMethods = "findBuild" | "saveBuild" | "recordPushed" | "pushedImages" | "recentBuilds" | "nextReleaseNumber" | "createRelease" | "setReleaseStatus" | "liveRelease" | "releases";
 
 function toBuild(row: Selectable<BuildsTable>): BuildRow {
   return {
@@ -49,6 +49,20 @@ export function releaseRepository(db: Kysely<Database>, { now }: StoreIdentity):
         .returningAll()
         .executeTakeFirstOrThrow();
       return toBuild(row);
+    },
+
+    async recordPushed(p) {
+      const values = { build_id: p.buildId, service: p.service, reference: p.reference, image_id: p.imageId, digest: p.digest, pushed_at: toTimestamp(now()) };
+      await db
+        .insertInto("pushed_images")
+        .values(values)
+        .onConflict((conflict) => conflict.columns(["build_id", "reference"]).doUpdateSet({ service: values.service, image_id: values.image_id, digest: values.digest, pushed_at: values.pushed_at }))
+        .execute();
+    },
+
+    async pushedImages(buildId) {
+      const rows = await db.selectFrom("pushed_images").selectAll().where("build_id", "=", buildId).orderBy("reference").execute();
+      return rows.map((row) => ({ service: row.service, reference: row.reference, imageId: row.image_id, digest: row.digest, pushedAt: fromTimestamp(row.pushed_at) }));
     },
 
     async recentBuilds(projectId, limit) {

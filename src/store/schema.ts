@@ -40,6 +40,18 @@ export interface BuildsTable {
   created_at: Timestamp;
 }
 
+export interface PushedImagesTable {
+  build_id: number;
+  service: string;
+  /** `<registry>/<service>:<tag>` */
+  reference: string;
+  /** The local image pushed (a build made again under its key has another). */
+  image_id: string;
+  /** sha256:… as the registry gave it. */
+  digest: string;
+  pushed_at: Timestamp;
+}
+
 export interface ReleasesTable {
   id: Generated<number>;
   environment_id: number;
@@ -233,6 +245,7 @@ export interface Database {
   projects: ProjectsTable;
   environments: EnvironmentsTable;
   builds: BuildsTable;
+  pushed_images: PushedImagesTable;
   releases: ReleasesTable;
   deployments: DeploymentsTable;
   steps: StepsTable;

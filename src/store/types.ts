@@ -27,6 +27,14 @@ export type StepStatus = "running" | "succeeded" | "failed" | "skipped" | "inter
 export type LogStream = "stdout" | "stderr" | "info";
 export type BuildImages = Record<string, { image: string; id: string }>;
 
+export interface PushedImageRow {
+  readonly service: string;
+  readonly reference: string;
+  readonly imageId: string;
+  readonly digest: string;
+  readonly pushedAt: Date;
+}
+
 export interface BuildRow {
   id: number;
   projectId: number;
@@ -179,6 +187,10 @@ export interface Store extends AsyncDisposable, QueueMethods, EventMethods, Auth
    * ones its tags now name. Its id stays, so releases that point at it keep pointing at it.
    */
   saveBuild(b: { projectId: number; commit: string; tag: string; buildKey: string; images: BuildImages }): Promise<BuildRow>;
+  /** The digest the registry gave for a build's image pushed as `reference` (a later push of the same reference replaces it). */
+  recordPushed(p: { buildId: number; service: string; reference: string; imageId: string; digest: string }): Promise<void>;
+  /** What was recorded of a build's pushes, by reference. */
+  pushedImages(buildId: number): Promise<PushedImageRow[]>;
   /** The project's builds, newest first, at most `limit`. */
   recentBuilds(projectId: number, limit: number): Promise<BuildRow[]>;
   nextReleaseNumber(environmentId: number): Promise<number>;

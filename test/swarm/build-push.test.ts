@@ -1,6 +1,7 @@
 /**
  * `slipway build` of a swarm environment: the images built once, tagged with the commit, pushed
- * to `<registry>/<service>:<commit12>` with their digests reported, and pullable from a worker;
+ * to `<registry>/<service>:<commit12>` with their digests reported and kept with the build (not
+ * pushed again while the registry has them), and pullable from a worker;
  * `slipway prune` deleting the pushed tags of builds past retention from the registry.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -53,6 +54,30 @@ describe("slipway build on a swarm environment", () => {
     const pull = await runCommand("docker", ["-H", worker?.host ?? "", "pull", `${swarm.registry}/${project}/web@${web?.digest ?? ""}`], { timeoutMs: 120_000 });
     expect(pull.stderr).toBe("");
     expect(pull.exitCode).toBe(0);
+  });
+
+  it("keeps the digests with the build: the same build is not pushed again while the registry has it, and is once it lost the tag", async () => {
+    const dir = join(root, "repo");
+    const env = { SLIPWAY_HOME: join(root, "home"), SLIPWAY_ACTOR: "tester" };
+    const commit = (await git(dir, ["rev-parse", "HEAD"])).slice(0, 12);
+    const again = await slipway(["build"], { cwd: dir, env, timeoutMs: 300_000 });
+    expect(again.exitCode, again.stderr).toBe(0);
+    const output = `${again.stdout}
+${again.stderr}`;
+    expect(output).toContain(`${swarm.registry}/${project}/web:${commit} is in the registry already`);
+    expect(output).toContain(`${swarm.registry}/${project}/worker:${commit} is in the registry already`);
+    expect(output).not.toMatch(/pushed \S+ \(sha256/);
+    // The registry loses web's tag: the next build pushes web again, and only web.
+    const manifest = `http://${swarm.registry}/v2/${project}/web/manifests/${commit}`;
+    const head = await fetch(manifest, { method: "HEAD", headers: { accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" } });
+    const digest = head.headers.get("docker-content-digest") ?? "";
+    expect((await fetch(`http://${swarm.registry}/v2/${project}/web/manifests/${digest}`, { method: "DELETE" })).status).toBe(202);
+    const third = await slipway(["build"], { cwd: dir, env, timeoutMs: 300_000 });
+    expect(third.exitCode, third.stderr).toBe(0);
+    const after = `${third.stdout}
+${third.stderr}`;
+    expect(after).toContain(`pushed ${swarm.registry}/${project}/web:${commit} (${digest})`);
+    expect(after).toContain(`${swarm.registry}/${project}/worker:${commit} is in the registry already`);
   });
 
   it("prunes the pushed tags of builds past retention from the registry, and from this engine", async () => {
