@@ -26,6 +26,8 @@ export interface SwarmTaskState {
   readonly desiredState: string;
   readonly error?: string;
   readonly exitCode?: number;
+  /** The task's container, on its node. */
+  readonly containerId?: string;
 }
 
 export interface JobRun {
@@ -66,8 +68,13 @@ export interface SwarmStacks {
   logs(serviceId: string): Promise<string[]>;
   /** The same, printed: handed to this process's own streams, or line by line. */
   showLogs(serviceId: string, output: CliOutput): Promise<void>;
-  /** `docker exec` in a container of this node; resolves with the command's exit code. */
-  execIn(containerId: string, command: readonly string[], output: CliOutput & { readonly tty?: boolean }): Promise<number>;
+  /**
+   * `docker exec` in a container of this node, or, with `context`, of the engine that Docker CLI
+   * context names (another node's); resolves with the command's exit code.
+   */
+  execIn(containerId: string, command: readonly string[], output: CliOutput & { readonly tty?: boolean; readonly context?: string }): Promise<number>;
+  /** Whether the Docker CLI has a context of this name (`docker context create`). */
+  hasContext(name: string): Promise<boolean>;
 }
 
 interface ServiceAnswer {
@@ -82,7 +89,7 @@ interface TaskAnswer {
   readonly NodeID?: string;
   readonly Slot?: number;
   readonly DesiredState?: string;
-  readonly Status?: { readonly State?: string; readonly Err?: string; readonly ContainerStatus?: { readonly ExitCode?: number } };
+  readonly Status?: { readonly State?: string; readonly Err?: string; readonly ContainerStatus?: { readonly ExitCode?: number; readonly ContainerID?: string } };
 }
 
 const labelFilter = (labels: Readonly<Record<string, string>>): string[] => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
@@ -120,6 +127,7 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
         desiredState: t.DesiredState ?? "",
         ...(t.Status?.Err ? { error: t.Status.Err } : {}),
         ...(t.Status?.ContainerStatus?.ExitCode !== undefined ? { exitCode: t.Status.ContainerStatus.ExitCode } : {}),
+        ...(t.Status?.ContainerStatus?.ContainerID ? { containerId: t.Status.ContainerStatus.ContainerID } : {}),
       }));
     },
 
@@ -196,9 +204,15 @@ export function createSwarmStacks(get: () => Promise<Docker>, env: Readonly<Reco
 
     async execIn(containerId, command, output) {
       const tty = "inherit" in output && output.tty === true;
-      const args = ["exec", ...("inherit" in output ? ["-i"] : []), ...(tty ? ["-t"] : []), containerId, ...command];
-      const result = await runCommand("docker", args, { env: cliEnv, ...("inherit" in output ? { inheritStdio: true } : { onLine: output.onLine }) });
+      // A context names another engine: it goes before DOCKER_HOST, which would name this one.
+      const args = [...(output.context ? ["--context", output.context] : []), "exec", ...("inherit" in output ? ["-i"] : []), ...(tty ? ["-t"] : []), containerId, ...command];
+      const env = output.context ? Object.fromEntries(Object.entries(cliEnv).filter(([key]) => key !== "DOCKER_HOST" && key !== "DOCKER_CONTEXT")) : cliEnv;
+      const result = await runCommand("docker", args, { env, ...("inherit" in output ? { inheritStdio: true } : { onLine: output.onLine }) });
       return result.exitCode;
+    },
+
+    async hasContext(name) {
+      return (await runCommand("docker", ["context", "inspect", name], { env: cliEnv, timeoutMs: 10_000 })).exitCode === 0;
     },
 
     async logs(serviceId) {

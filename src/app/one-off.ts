@@ -4,7 +4,8 @@
  * to the accessories) with the variables the release runs with, and removes it when it exits;
  * `exec` runs in a running container of the live release, or of an accessory. Their output is the
  * person's own command's: handed over as it is, never stored. The result is its exit code. On a
- * swarm, `run` is a one-task job and `exec` goes to a task's container on this node.
+ * swarm, `run` is a one-task job and `exec` goes to a task's container on this node, or on
+ * another through that node's Docker CLI context.
  */
 import type { ComposeProject, ExecOptions } from "../adapters/compose-cli.js";
 import type { CliOutput } from "../adapters/swarm-stacks.js";
@@ -103,18 +104,32 @@ async function runOnSwarm(app: App, env: OpenEnvironment, live: LiveRelease, req
   }
 }
 
-/** `exec` on a swarm: in a running task's container on this node (the accessories' are); a task on another node is that node's engine's. */
+/**
+ * `exec` on a swarm: in a running task's container on this node (the accessories' are), else in
+ * one on another node through the Docker CLI context named after that node's hostname (`docker
+ * context create <hostname> --docker host=ssh://…`): the manager's engine cannot reach into
+ * another node's containers.
+ */
 async function execOnSwarm(app: App, env: OpenEnvironment, release: string, request: OneOffRequest): Promise<number> {
   const labels = { [LABEL.project]: env.project.name, [LABEL.environment]: env.project.environment.name, [LABEL.release]: release, [LABEL.service]: request.service };
-  const [here] = (await app.engine.containers(labels)).filter((c) => c.status === "running" && c.labels[LABEL.oneOff] === undefined);
-  if (!here) {
-    throw new SlipwayError(
-      "E_NOT_FOUND",
-      `no task of ${request.service} runs on this node: docker service ps ${env.project.name}-${env.project.environment.name}-${release}_${request.service} says which node runs one; run docker exec with that node's engine`,
-    );
-  }
+  const command = request.command.length > 0 ? request.command : ["sh"];
   const tty = request.stdio.mode === "inherit" && request.stdio.tty;
-  return app.stacks.execIn(here.id, request.command.length > 0 ? request.command : ["sh"], request.stdio.mode === "lines" ? { onLine: request.stdio.onLine } : { inherit: true, tty });
+  const output = request.stdio.mode === "lines" ? { onLine: request.stdio.onLine } : { inherit: true as const, tty };
+  const [here] = (await app.engine.containers(labels)).filter((c) => c.status === "running" && c.labels[LABEL.oneOff] === undefined);
+  if (here) return app.stacks.execIn(here.id, command, output);
+  const service = `${env.project.name}-${env.project.environment.name}-${release}_${request.service}`;
+  const tasks = (await Promise.all((await app.stacks.services(labels)).map((s) => app.stacks.tasks(s.id)))).flat().filter((t) => t.state === "running" && t.containerId !== undefined);
+  if (tasks.length === 0) throw new SlipwayError("E_NOT_FOUND", `no task of ${request.service} is running: docker service ps ${service} says why`);
+  const hostnames = new Map((await app.swarm.nodes()).map((node) => [node.id, node.hostname]));
+  const elsewhere = [...new Set(tasks.map((t) => hostnames.get(t.nodeId) ?? t.nodeId))];
+  for (const task of tasks) {
+    const node = hostnames.get(task.nodeId);
+    if (node && (await app.stacks.hasContext(node))) return app.stacks.execIn(task.containerId ?? "", command, { ...output, context: node });
+  }
+  throw new SlipwayError(
+    "E_NOT_FOUND",
+    `no task of ${request.service} runs on this node (they run on ${elsewhere.join(", ")}), and the Docker CLI has no context for ${elsewhere.length === 1 ? "that node" : "any of them"}: create one named after the node, such as docker context create ${elsewhere[0] ?? "NODE"} --docker host=ssh://USER@${elsewhere[0] ?? "NODE"}, and exec again`,
+  );
 }
 
 export async function runOneOff(app: App, request: OneOffRequest): Promise<number> {

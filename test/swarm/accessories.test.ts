@@ -128,10 +128,27 @@ describe("accessories on a swarm environment", () => {
     const execd = await cli(["exec", "cache", "--", "cat", "/data/starts"]);
     expect(execd.exitCode, execd.stderr).toBe(0);
     expect(execd.stdout.trim().split("\n")).toEqual(["one", "one", "two"]);
-    // The worker's task runs on another node: exec says where to look.
-    const elsewhere = await cli(["exec", "worker", "--", "true"]);
-    expect(elsewhere.stderr).toContain(`no task of worker runs on this node: docker service ps ${project}-live-v2_worker`);
-    expect(elsewhere.exitCode).toBe(2);
+  });
+
+  it("execs in a task on another node through the Docker context named after that node, and says how to make one when there is none", async () => {
+    const workers = swarm.nodes.filter((node) => node.host !== undefined);
+    const placed = (await run("docker", ["service", "ps", `${project}-live-v2_worker`, "--filter", "desired-state=running", "--format", "{{.Node}}"])).split("\n").filter(Boolean);
+    expect(placed).toHaveLength(1);
+    const config = join(root, "docker-config");
+    mkdirSync(config, { recursive: true });
+    const withConfig = (args: string[]): Promise<CliResult> => slipway(args, { cwd: dir, env: { SLIPWAY_HOME: join(root, "home"), SLIPWAY_ACTOR: "tester", DOCKER_CONFIG: config }, timeoutMs: 120_000 });
+    const none = await withConfig(["exec", "worker", "--", "true"]);
+    expect(none.stderr).toContain(`no task of worker runs on this node (they run on ${placed[0] ?? "?"}), and the Docker CLI has no context for that node: create one named after the node, such as docker context create ${placed[0] ?? "?"} --docker host=ssh://USER@${placed[0] ?? "?"}`);
+    expect(none.exitCode).toBe(2);
+    for (const node of workers) await run("docker", ["--config", config, "context", "create", node.hostname, "--docker", `host=${node.host ?? ""}`]);
+    const execd = await withConfig(["exec", "worker", "--", "sh", "-c", "hostname; exit 5"]);
+    expect(execd.exitCode, execd.stderr).toBe(5);
+    const container = execd.stdout.trim();
+    expect(container).toMatch(/^[0-9a-f]{12}$/);
+    // That container is the worker's task, on the node it was placed on.
+    const node = workers.find((w) => w.hostname === placed[0]);
+    const there = await run("docker", ["-H", node?.host ?? "", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${project}-live-v2_worker`]);
+    expect(there.split("\n")).toContain(container);
   });
 
   it("takes them down with the environment, their volume too with --volumes", async () => {
