@@ -2,6 +2,8 @@
  * Slipway's router on Docker Swarm: HAProxy as the swarm service `slipway-router` on the node
  * Slipway runs on, on the overlay network `slipway-edge` that every routed release service
  * joins, sending each route to a release's tasks found through Docker's DNS (`tasks.<service>`).
+ * Routes with host names share the web frontends, maps and crt-list of the single-host router
+ * (render-config.ts), changed at run time the same way (web-runtime.ts, certificate-store.ts).
  *
  * A switch is runtime API only (see swarm-switch.ts): never a reload, never a service update.
  * What does need more than the runtime API, only ever in `ensureSwarmRouter`, never at a switch:
