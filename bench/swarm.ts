@@ -28,6 +28,8 @@ interface Measured {
   readonly failed: number;
   readonly requests: number;
   readonly switchMs: number;
+  /** Each step's time (ms), by step: where the wall time goes. */
+  readonly steps: Readonly<Record<string, number>>;
 }
 
 const root = mkdtempSync(join(tmpdir(), "slipway-bench-swarm-"));
@@ -44,8 +46,10 @@ async function commit(version: string): Promise<void> {
 
 async function measured(port: number, args: string[]): Promise<Measured> {
   const ran = await underLoad(port, () => run(process.execPath, [BIN, ...args, "--json"], dir, env));
-  const switched = parseEvents(ran.stdout).find((e) => e.event === "step" && e.step === "switch" && e.status !== "started");
-  return { ms: ran.ms, failed: ran.failed, requests: ran.requests, switchMs: switched?.durationMs ?? Number.NaN };
+  const ended = parseEvents(ran.stdout).filter((e) => e.event === "step" && e.status !== "started");
+  const switched = ended.find((e) => e.step === "switch");
+  const steps: Record<string, number> = Object.fromEntries(ended.map((e): [string, number] => [e.step ?? "", e.durationMs ?? 0]));
+  return { ms: ran.ms, failed: ran.failed, requests: ran.requests, switchMs: switched?.durationMs ?? Number.NaN, steps };
 }
 
 const median = (values: readonly number[]): number => {
@@ -98,7 +102,13 @@ try {
   const line = (name: string, runs: readonly Measured[]): string => {
     const failed = runs.reduce((sum, r) => sum + r.failed, 0);
     const requests = runs.reduce((sum, r) => sum + r.requests, 0);
-    return `  ${name.padEnd(9)} ${(median(runs.map((r) => r.ms)) / 1000).toFixed(1).padStart(5)} s   switch ${Math.round(median(runs.map((r) => r.switchMs))).toString().padStart(5)} ms   ${failed} failed of ${requests} ${failed === 0 ? "ok" : "MISSED (target 0)"}`;
+    const names = [...new Set(runs.flatMap((r) => Object.keys(r.steps)))];
+    const slowest = names
+      .map((step) => [step, median(runs.map((r) => r.steps[step] ?? 0))] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)} s`);
+    return `  ${name.padEnd(9)} ${(median(runs.map((r) => r.ms)) / 1000).toFixed(1).padStart(5)} s   switch ${Math.round(median(runs.map((r) => r.switchMs))).toString().padStart(5)} ms   ${failed} failed of ${requests} ${failed === 0 ? "ok" : "MISSED (target 0)"}   (slowest steps: ${slowest.join(", ")})`;
   };
   console.log(`deploy and rollback under load (20 keep-alive clients, no retries), median of ${ROUNDS} rounds, in turns; "switch": from every task healthy to traffic switched`);
   for (const d of drivers) {
