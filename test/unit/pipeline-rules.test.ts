@@ -142,6 +142,22 @@ describe("the pipeline's rules", () => {
     expect(served()).toEqual(["v1-web-1"]);
   });
 
+  it("refuses host names while the swarm router serves host names on this host, before anything of v2 starts", async () => {
+    const routerDir = homePaths(home).router;
+    mkdirSync(routerDir, { recursive: true });
+    writeFileSync(join(routerDir, "swarm-routes.json"), JSON.stringify([{ project: "blog", environment: "live", backend: "blog_live_web_80", listen: 0, port: 80, hosts: ["blog.test"] }]));
+    const withHosts: ResolvedProject = { ...resolved, classification: { ...resolved.classification, routes: resolved.classification.routes.map((route) => ({ ...route, hosts: ["shop.test"] })) } };
+    const error = await deploy(deps(), { ...request("v2tag"), resolved: withHosts }, { wait: true }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isSlipwayError(error) && error.code).toBe("E_NOT_DEPLOYABLE");
+    expect((error as Error).message).toContain("the swarm router serves host names on ports 80 and 443 of this host (for blog/live), which the single-host router would need");
+    expect(events.find((e) => e.type === "step-finished" && e.outcome === "failed")).toMatchObject({ step: "preflight" });
+    expect(running("v2")).toEqual([]);
+    expect(served()).toEqual(["v1-web-1"]);
+  });
+
   it("a failure after the switch never takes the new release down", async () => {
     onEvent = (event) => {
       if (event.type === "step-started" && event.step === "retire") host.fail.set("containers", 1);
